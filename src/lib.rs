@@ -1,0 +1,8 @@
+//! ha-audit: a linter for high-availability best practices in a live AWS account.
+//!
+//! Pipeline: `collect` (the only code that talks to AWS) -> `snapshot` (serde, versioned)
+//! -> `model` (indexes and derived cross-resource facts) -> `engine` (CEL rules) -> `report`.
+
+pub mod error;
+pub mod output;
+pub mod snapshot;

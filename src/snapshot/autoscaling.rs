@@ -1,0 +1,69 @@
+use super::Tags;
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct AutoScaling {
+    #[serde(default)]
+    pub groups: Vec<AutoScalingGroup>,
+}
+
+impl AutoScaling {
+    pub(super) fn normalize(&mut self) {
+        self.groups
+            .sort_by(|a, b| (&a.region, &a.name).cmp(&(&b.region, &b.name)));
+        for g in &mut self.groups {
+            g.instances.sort_by(|a, b| a.instance_id.cmp(&b.instance_id));
+        }
+    }
+}
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct AutoScalingGroup {
+    pub region: String,
+    pub name: String,
+    pub arn: String,
+    #[serde(default)]
+    pub availability_zones: Vec<String>,
+    /// Subnets from `VPCZoneIdentifier`.
+    #[serde(default)]
+    pub subnet_ids: Vec<String>,
+    /// `HealthCheckType` split on commas: the API allows a list such as `ELB,EBS`.
+    #[serde(default)]
+    pub health_check_types: Vec<String>,
+    #[serde(default)]
+    pub health_check_grace_period: Option<i64>,
+    #[serde(default)]
+    pub load_balancer_names: Vec<String>,
+    #[serde(default)]
+    pub target_group_arns: Vec<String>,
+    pub min_size: i64,
+    pub max_size: i64,
+    #[serde(default)]
+    pub desired_capacity: Option<i64>,
+    #[serde(default)]
+    pub suspended_processes: Vec<String>,
+    #[serde(default)]
+    pub capacity_rebalance: bool,
+    /// True when the group uses a mixed instances policy.
+    #[serde(default)]
+    pub mixed_instances_policy: bool,
+    #[serde(default)]
+    pub instances: Vec<AsgInstance>,
+    #[serde(default)]
+    pub tags: Tags,
+}
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct AsgInstance {
+    pub instance_id: String,
+    pub availability_zone: String,
+    #[serde(default)]
+    pub lifecycle_state: Option<String>,
+    #[serde(default)]
+    pub health_status: Option<String>,
+    #[serde(default)]
+    pub instance_type: Option<String>,
+}

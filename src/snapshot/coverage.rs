@@ -1,0 +1,40 @@
+use serde::{Deserialize, Serialize};
+
+/// What was read of one service in one region (or `global`).
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct Coverage {
+    /// Service key: ec2, rds, elbv2, s3, route53, autoscaling.
+    pub service: String,
+    pub region: String,
+    /// Every failed call; empty means the service was read completely in that region.
+    #[serde(default)]
+    pub errors: Vec<CollectError>,
+}
+
+/// One API call that failed after the SDK's retries.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct CollectError {
+    /// API operation, e.g. `DescribeSubnets`.
+    pub operation: String,
+    /// IAM action the call needs, e.g. `ec2:DescribeSubnets`.
+    pub iam_action: String,
+    /// Resource kinds whose listing is incomplete because of this failure
+    /// (empty when only one resource's detail failed).
+    #[serde(default)]
+    pub kinds: Vec<String>,
+    /// The resource whose detail call failed, when the failure concerns one resource.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub resource: Option<String>,
+    /// AWS error code (`AccessDenied`, `Throttling`...) or a transport class
+    /// (`http-500`, `timeout`, `dispatch`, `response-parse`).
+    pub code: String,
+    pub message: String,
+}
+
+impl Coverage {
+    pub fn is_complete(&self) -> bool {
+        self.errors.is_empty()
+    }
+}

@@ -1,0 +1,177 @@
+use super::Tags;
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct Ec2 {
+    #[serde(default)]
+    pub availability_zones: Vec<AvailabilityZone>,
+    #[serde(default)]
+    pub vpcs: Vec<Vpc>,
+    #[serde(default)]
+    pub subnets: Vec<Subnet>,
+    #[serde(default)]
+    pub route_tables: Vec<RouteTable>,
+    #[serde(default)]
+    pub nat_gateways: Vec<NatGateway>,
+    #[serde(default)]
+    pub instances: Vec<Instance>,
+}
+
+impl Ec2 {
+    pub(super) fn normalize(&mut self) {
+        self.availability_zones
+            .sort_by(|a, b| (&a.region, &a.zone_name).cmp(&(&b.region, &b.zone_name)));
+        self.vpcs
+            .sort_by(|a, b| (&a.region, &a.vpc_id).cmp(&(&b.region, &b.vpc_id)));
+        self.subnets
+            .sort_by(|a, b| (&a.region, &a.subnet_id).cmp(&(&b.region, &b.subnet_id)));
+        self.route_tables.sort_by(|a, b| {
+            (&a.region, &a.route_table_id).cmp(&(&b.region, &b.route_table_id))
+        });
+        self.nat_gateways.sort_by(|a, b| {
+            (&a.region, &a.nat_gateway_id).cmp(&(&b.region, &b.nat_gateway_id))
+        });
+        self.instances
+            .sort_by(|a, b| (&a.region, &a.instance_id).cmp(&(&b.region, &b.instance_id)));
+    }
+}
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct AvailabilityZone {
+    pub region: String,
+    pub zone_name: String,
+    pub zone_id: String,
+    /// `available`, `impaired`, ...
+    pub state: String,
+    /// `availability-zone`, `local-zone`, `wavelength-zone`.
+    #[serde(default)]
+    pub zone_type: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct Vpc {
+    pub region: String,
+    pub vpc_id: String,
+    #[serde(default)]
+    pub cidr_block: Option<String>,
+    #[serde(default)]
+    pub is_default: bool,
+    #[serde(default)]
+    pub state: Option<String>,
+    #[serde(default)]
+    pub tags: Tags,
+}
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct Subnet {
+    pub region: String,
+    pub subnet_id: String,
+    pub vpc_id: String,
+    pub availability_zone: String,
+    #[serde(default)]
+    pub availability_zone_id: Option<String>,
+    #[serde(default)]
+    pub cidr_block: Option<String>,
+    #[serde(default)]
+    pub available_ip_address_count: Option<i64>,
+    #[serde(default)]
+    pub map_public_ip_on_launch: bool,
+    #[serde(default)]
+    pub default_for_az: bool,
+    #[serde(default)]
+    pub tags: Tags,
+}
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct RouteTable {
+    pub region: String,
+    pub route_table_id: String,
+    pub vpc_id: String,
+    #[serde(default)]
+    pub associations: Vec<RouteTableAssociation>,
+    #[serde(default)]
+    pub routes: Vec<Route>,
+    #[serde(default)]
+    pub tags: Tags,
+}
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct RouteTableAssociation {
+    /// The explicitly associated subnet, if any.
+    #[serde(default)]
+    pub subnet_id: Option<String>,
+    /// True for the VPC's main route table association (implicit for unassociated subnets).
+    #[serde(default)]
+    pub main: bool,
+}
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct Route {
+    #[serde(default)]
+    pub destination_cidr_block: Option<String>,
+    #[serde(default)]
+    pub destination_ipv6_cidr_block: Option<String>,
+    /// `igw-*`, `vgw-*`, `local`, or a gateway-load-balancer endpoint `vpce-*`.
+    #[serde(default)]
+    pub gateway_id: Option<String>,
+    #[serde(default)]
+    pub nat_gateway_id: Option<String>,
+    #[serde(default)]
+    pub transit_gateway_id: Option<String>,
+    #[serde(default)]
+    pub instance_id: Option<String>,
+    /// `active` or `blackhole`.
+    #[serde(default)]
+    pub state: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct NatGateway {
+    pub region: String,
+    pub nat_gateway_id: String,
+    #[serde(default)]
+    pub vpc_id: Option<String>,
+    /// The subnet of a zonal NAT gateway (absent for regional ones).
+    #[serde(default)]
+    pub subnet_id: Option<String>,
+    /// `pending`, `available`, `deleting`, `deleted`, `failed`.
+    pub state: String,
+    /// `public` or `private`.
+    #[serde(default)]
+    pub connectivity_type: Option<String>,
+    /// `zonal` or `regional`; absent from older APIs, which means zonal.
+    #[serde(default)]
+    pub availability_mode: Option<String>,
+    #[serde(default)]
+    pub tags: Tags,
+}
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct Instance {
+    pub region: String,
+    pub instance_id: String,
+    #[serde(default)]
+    pub instance_type: Option<String>,
+    pub availability_zone: String,
+    /// `pending`, `running`, `stopping`, `stopped`, `shutting-down`, `terminated`.
+    pub state: String,
+    #[serde(default)]
+    pub vpc_id: Option<String>,
+    #[serde(default)]
+    pub subnet_id: Option<String>,
+    #[serde(default)]
+    pub private_ip_address: Option<String>,
+    #[serde(default)]
+    pub public_ip_address: Option<String>,
+    #[serde(default)]
+    pub tags: Tags,
+}

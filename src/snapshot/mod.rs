@@ -1,0 +1,107 @@
+//! The account snapshot: an SDK-independent, versioned serde model.
+//!
+//! The snapshot is the seam of the pipeline. Collectors write it, everything after it (model,
+//! engine, reports) reads only it, so a saved snapshot re-evaluated offline gives the same
+//! findings as the live scan. Field names follow the AWS API in snake_case.
+
+mod autoscaling;
+mod coverage;
+mod ec2;
+mod elbv2;
+mod io;
+mod rds;
+mod route53;
+mod s3;
+
+pub use autoscaling::*;
+pub use coverage::*;
+pub use ec2::*;
+pub use elbv2::*;
+pub use io::*;
+pub use rds::*;
+pub use route53::*;
+pub use s3::*;
+
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+
+/// Bumped on any change that an older reader could misread.
+pub const SCHEMA_VERSION: u32 = 1;
+
+/// Region name used for account-wide services (Route 53) in coverage and findings.
+pub const GLOBAL_REGION: &str = "global";
+
+/// AWS tags as a sorted map (deterministic output).
+pub type Tags = BTreeMap<String, String>;
+
+/// Fields of one resource that could not be read, with the reason (field name -> reason).
+/// A rule that reads such a field reports `not_evaluated` for that resource.
+pub type Unreadable = BTreeMap<String, String>;
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct Snapshot {
+    pub schema_version: u32,
+    /// Version of ha-audit that wrote the snapshot.
+    pub tool_version: String,
+    pub account_id: String,
+    #[serde(default = "default_partition")]
+    pub partition: String,
+    /// RFC 3339 UTC time at which collection started.
+    pub taken_at: String,
+    /// Regions that were scanned.
+    pub regions: Vec<String>,
+    /// One entry per (service, region) collected, with every call that failed.
+    #[serde(default)]
+    pub coverage: Vec<Coverage>,
+    #[serde(default)]
+    pub ec2: Ec2,
+    #[serde(default)]
+    pub rds: Rds,
+    #[serde(default)]
+    pub elbv2: Elbv2,
+    #[serde(default)]
+    pub s3: S3,
+    #[serde(default)]
+    pub route53: Route53,
+    #[serde(default)]
+    pub autoscaling: AutoScaling,
+}
+
+fn default_partition() -> String {
+    "aws".to_string()
+}
+
+impl Snapshot {
+    pub fn new(account_id: impl Into<String>, regions: Vec<String>, taken_at: String) -> Self {
+        Snapshot {
+            schema_version: SCHEMA_VERSION,
+            tool_version: env!("CARGO_PKG_VERSION").to_string(),
+            account_id: account_id.into(),
+            partition: default_partition(),
+            taken_at,
+            regions,
+            ..Default::default()
+        }
+    }
+
+    /// Puts every list in a canonical order so that two collections of the same account
+    /// serialise identically whatever order the concurrent calls finished in.
+    pub fn normalize(&mut self) {
+        self.regions.sort();
+        self.regions.dedup();
+        self.coverage
+            .sort_by(|a, b| (&a.service, &a.region).cmp(&(&b.service, &b.region)));
+        for c in &mut self.coverage {
+            c.errors.sort_by(|a, b| {
+                (&a.operation, &a.resource, &a.code).cmp(&(&b.operation, &b.resource, &b.code))
+            });
+        }
+        self.ec2.normalize();
+        self.rds.normalize();
+        self.elbv2.normalize();
+        self.s3.normalize();
+        self.route53.normalize();
+        self.autoscaling.normalize();
+    }
+}
