@@ -1,1 +1,1 @@
-fn main() { ha_audit::hello() }
+fn main() {}
