@@ -59,7 +59,12 @@ fn moto_seeds_the_mixed_account_and_the_proxy_forwards_records_and_fixes() {
         for vpc in ["vpc-one-az", "vpc-multi-az"] {
             assert!(id(&format!("{region}/{vpc}")).starts_with("vpc-"));
         }
-        for subnet in ["vpc-one-az-a1", "vpc-one-az-a2", "vpc-multi-az-a", "vpc-multi-az-b"] {
+        for subnet in [
+            "vpc-one-az-a1",
+            "vpc-one-az-a2",
+            "vpc-multi-az-a",
+            "vpc-multi-az-b",
+        ] {
             assert!(id(&format!("{region}/{subnet}")).starts_with("subnet-"));
         }
     }
@@ -96,10 +101,15 @@ fn moto_seeds_the_mixed_account_and_the_proxy_forwards_records_and_fixes() {
     assert!(text.contains("</VersioningConfiguration>"), "{text}");
     assert!(text.contains("<Status>Enabled</Status>"), "{text}");
     assert!(!text.contains("GetBucketVersioningResponse"), "{text}");
-    assert_eq!(fixed.header("content-length"), Some(fixed.body.len().to_string().as_str()));
+    assert_eq!(
+        fixed.header("content-length"),
+        Some(fixed.body.len().to_string().as_str())
+    );
     assert_eq!(
         text,
-        direct.text().replace("GetBucketVersioningResponse", "VersioningConfiguration"),
+        direct
+            .text()
+            .replace("GetBucketVersioningResponse", "VersioningConfiguration"),
         "only the root element may change"
     );
 
@@ -108,23 +118,39 @@ fn moto_seeds_the_mixed_account_and_the_proxy_forwards_records_and_fixes() {
     assert!(never.contains("<VersioningConfiguration xmlns="), "{never}");
     assert!(!never.contains("Status"), "{never}");
     let suspended = get(&p, "/ha-east-suspended?versioning", &[]).text();
-    assert!(suspended.contains("<Status>Suspended</Status>"), "{suspended}");
+    assert!(
+        suspended.contains("<Status>Suspended</Status>"),
+        "{suspended}"
+    );
 
     // Everything else passes through byte for byte.
     for target in ["/ha-west-crr?location", "/"] {
-        assert_eq!(get(&p, target, &[]).body, get(&moto.addr(), target, &[]).body, "{target}");
+        assert_eq!(
+            get(&p, target, &[]).body,
+            get(&moto.addr(), target, &[]).body,
+            "{target}"
+        );
     }
     let unsigned = proxy.requests();
-    assert!(unsigned.iter().all(|r| r.service.is_none() && r.region.is_none()));
+    assert!(unsigned
+        .iter()
+        .all(|r| r.service.is_none() && r.region.is_none()));
     assert_eq!(unsigned[0].action, "GET /{bucket}?versioning");
     assert!(unsigned[0].rewritten);
-    assert_eq!(unsigned.last().unwrap().operation.as_deref(), Some("ListBuckets"));
+    assert_eq!(
+        unsigned.last().unwrap().operation.as_deref(),
+        Some("ListBuckets")
+    );
     assert!(!unsigned.last().unwrap().rewritten);
 
     // (b) Attribution from the SigV4 credential scope, per protocol.
     proxy.clear();
     let s3_auth = fake_auth("us-east-1", "s3");
-    let r = get(&p, "/ha-east-crr?versioning", &[("Authorization", &s3_auth)]);
+    let r = get(
+        &p,
+        "/ha-east-crr?versioning",
+        &[("Authorization", &s3_auth)],
+    );
     assert!(r.text().contains("<VersioningConfiguration"));
 
     let ec2_auth = fake_auth("us-west-2", "ec2");
@@ -135,7 +161,10 @@ fn moto_seeds_the_mixed_account_and_the_proxy_forwards_records_and_fixes() {
         "/",
         &[
             ("Authorization", &ec2_auth),
-            ("Content-Type", "application/x-www-form-urlencoded; charset=utf-8"),
+            (
+                "Content-Type",
+                "application/x-www-form-urlencoded; charset=utf-8",
+            ),
         ],
         form,
         T,
@@ -143,15 +172,25 @@ fn moto_seeds_the_mixed_account_and_the_proxy_forwards_records_and_fixes() {
     .unwrap();
     assert_eq!(vpcs.status, 200, "{}", vpcs.text());
     assert!(vpcs.text().contains(&id("us-west-2/vpc-one-az")));
-    assert!(!vpcs.text().contains(&id("us-east-1/vpc-one-az")), "regions are separate");
+    assert!(
+        !vpcs.text().contains(&id("us-east-1/vpc-one-az")),
+        "regions are separate"
+    );
 
     let r53_auth = fake_auth("us-east-1", "route53");
     let rrset = get(
         &p,
-        &format!("/2013-04-01/hostedzone/{}/rrset", id("global/example-ha.com.")),
+        &format!(
+            "/2013-04-01/hostedzone/{}/rrset",
+            id("global/example-ha.com.")
+        ),
         &[("Authorization", &r53_auth)],
     );
-    assert!(rrset.text().contains("lonely-primary.example-ha.com."), "{}", rrset.text());
+    assert!(
+        rrset.text().contains("lonely-primary.example-ha.com."),
+        "{}",
+        rrset.text()
+    );
 
     let ddb_auth = fake_auth("us-east-1", "dynamodb");
     let tables = http::request(
@@ -172,21 +211,43 @@ fn moto_seeds_the_mixed_account_and_the_proxy_forwards_records_and_fixes() {
     let seen: Vec<_> = proxy
         .requests()
         .into_iter()
-        .map(|r| (r.service.unwrap_or_default(), r.region.unwrap_or_default(), r.action, r.operation))
+        .map(|r| {
+            (
+                r.service.unwrap_or_default(),
+                r.region.unwrap_or_default(),
+                r.action,
+                r.operation,
+            )
+        })
         .collect();
     let s = |x: &str| x.to_string();
     assert_eq!(
         seen,
         vec![
-            (s("s3"), s("us-east-1"), s("GET /{bucket}?versioning"), Some(s("GetBucketVersioning"))),
-            (s("ec2"), s("us-west-2"), s("DescribeVpcs"), Some(s("DescribeVpcs"))),
+            (
+                s("s3"),
+                s("us-east-1"),
+                s("GET /{bucket}?versioning"),
+                Some(s("GetBucketVersioning"))
+            ),
+            (
+                s("ec2"),
+                s("us-west-2"),
+                s("DescribeVpcs"),
+                Some(s("DescribeVpcs"))
+            ),
             (
                 s("route53"),
                 s("us-east-1"),
                 s("GET /2013-04-01/hostedzone/{id}/rrset"),
                 Some(s("ListResourceRecordSets"))
             ),
-            (s("dynamodb"), s("us-east-1"), s("ListTables"), Some(s("ListTables"))),
+            (
+                s("dynamodb"),
+                s("us-east-1"),
+                s("ListTables"),
+                Some(s("ListTables"))
+            ),
         ]
     );
 
@@ -213,24 +274,44 @@ fn moto_seeds_the_mixed_account_and_the_proxy_forwards_records_and_fixes() {
     assert_eq!(subnets.status, 200, "{}", subnets.text());
     assert!(subnets.text().contains(&id("us-west-2/vpc-multi-az-b")));
     assert_eq!(subnets.header("connection"), Some("keep-alive"));
-    write!(conn, "GET /ha-west-crr?versioning HTTP/1.1\r\nHost: {p}\r\n\r\n").unwrap();
+    write!(
+        conn,
+        "GET /ha-west-crr?versioning HTTP/1.1\r\nHost: {p}\r\n\r\n"
+    )
+    .unwrap();
     let again = http::read_response(&mut reader, false).unwrap();
-    assert!(again.text().contains("<VersioningConfiguration"), "{}", again.text());
-    write!(conn, "HEAD /ha-west-crr HTTP/1.1\r\nHost: {p}\r\nConnection: close\r\n\r\n").unwrap();
+    assert!(
+        again.text().contains("<VersioningConfiguration"),
+        "{}",
+        again.text()
+    );
+    write!(
+        conn,
+        "HEAD /ha-west-crr HTTP/1.1\r\nHost: {p}\r\nConnection: close\r\n\r\n"
+    )
+    .unwrap();
     let head = http::read_response(&mut reader, true).unwrap();
     assert_eq!(head.status, 200);
     let mut rest = Vec::new();
     reader.read_to_end(&mut rest).unwrap(); // the proxy closes as asked
     assert!(rest.is_empty(), "no body after a HEAD response");
     let actions: Vec<_> = proxy.requests().into_iter().map(|r| r.action).collect();
-    assert_eq!(actions, ["DescribeSubnets", "GET /{bucket}?versioning", "HEAD /{bucket}"]);
+    assert_eq!(
+        actions,
+        [
+            "DescribeSubnets",
+            "GET /{bucket}?versioning",
+            "HEAD /{bucket}"
+        ]
+    );
 
     // A client that disappears mid-request does not hurt the proxy.
     let mut rude = TcpStream::connect(&p).unwrap();
     rude.write_all(b"GET /ha-east-crr?versio").unwrap();
     drop(rude);
     let mut rude = TcpStream::connect(&p).unwrap();
-    rude.write_all(b"POST / HTTP/1.1\r\nContent-Length: 100\r\n\r\nAction=").unwrap();
+    rude.write_all(b"POST / HTTP/1.1\r\nContent-Length: 100\r\n\r\nAction=")
+        .unwrap();
     rude.shutdown(Shutdown::Both).unwrap();
     assert_eq!(get(&p, "/", &[]).status, 200);
 
@@ -243,13 +324,15 @@ fn moto_seeds_the_mixed_account_and_the_proxy_forwards_records_and_fixes() {
     }
     // ... and the scenario seeds again on the reset server with the same logical names.
     let again = moto.seed("seed_mixed.py");
-    let keys = |v: &serde_json::Value| -> Vec<String> {
-        v.as_object().unwrap().keys().cloned().collect()
-    };
+    let keys =
+        |v: &serde_json::Value| -> Vec<String> { v.as_object().unwrap().keys().cloned().collect() };
     assert_eq!(keys(&again), keys(&ids));
     let listed = get(&p, "/", &[]).text();
     for b in SEEDED_BUCKETS {
-        assert!(listed.contains(&format!("<Name>{b}</Name>")), "{b} missing: {listed}");
+        assert!(
+            listed.contains(&format!("<Name>{b}</Name>")),
+            "{b} missing: {listed}"
+        );
     }
 }
 
@@ -268,7 +351,9 @@ fn fake_upstream(respond: fn(&str) -> Vec<u8>) -> (String, thread::JoinHandle<()
         for conn in listener.incoming() {
             let Ok(mut conn) = conn else { break };
             let mut reader = BufReader::new(conn.try_clone().unwrap());
-            let Ok(Some(head)) = http::read_head(&mut reader) else { continue };
+            let Ok(Some(head)) = http::read_head(&mut reader) else {
+                continue;
+            };
             let target = head.start_line.split(' ').nth(1).unwrap_or("").to_string();
             if target == "/quit" {
                 break;
@@ -308,7 +393,10 @@ fn proxy_handles_chunked_and_close_delimited_responses_and_stops_on_drop() {
         "<?xml version=\"1.0\"?>\n<VersioningConfiguration><Status>Enabled</Status></VersioningConfiguration>"
     );
     assert_eq!(v.header("transfer-encoding"), None);
-    assert_eq!(v.header("content-length"), Some(v.body.len().to_string().as_str()));
+    assert_eq!(
+        v.header("content-length"),
+        Some(v.body.len().to_string().as_str())
+    );
 
     let t = get(&p, "/bucket-a?tagging", &[]);
     assert_eq!(t.text(), "<Tagging><TagSet/></Tagging>");
@@ -317,7 +405,10 @@ fn proxy_handles_chunked_and_close_delimited_responses_and_stops_on_drop() {
     let other = get(&p, "/bucket-a/key?versioning", &[]);
     assert_eq!(other.text(), "<GetBucketVersioningResponse/>\n");
     let rec = proxy.requests();
-    assert_eq!(rec.iter().map(|r| r.rewritten).collect::<Vec<_>>(), [true, false, false]);
+    assert_eq!(
+        rec.iter().map(|r| r.rewritten).collect::<Vec<_>>(),
+        [true, false, false]
+    );
     assert_eq!(rec[1].operation.as_deref(), Some("GetBucketTagging"));
     assert_eq!(rec[2].action, "GET /{bucket}/{key}?versioning");
 
@@ -329,9 +420,17 @@ fn proxy_handles_chunked_and_close_delimited_responses_and_stops_on_drop() {
     assert_eq!(http::read_response(&mut reader, false).unwrap().status, 200);
     let started = Instant::now();
     drop(proxy);
-    assert!(started.elapsed() < Duration::from_secs(5), "drop took {:?}", started.elapsed());
+    assert!(
+        started.elapsed() < Duration::from_secs(5),
+        "drop took {:?}",
+        started.elapsed()
+    );
     let mut buf = [0u8; 1];
-    assert_eq!(reader.read(&mut buf).unwrap_or(0), 0, "the client sees the close");
+    assert_eq!(
+        reader.read(&mut buf).unwrap_or(0),
+        0,
+        "the client sees the close"
+    );
 
     // A stopped proxy refuses connections; the upstream is unaffected.
     assert!(TcpStream::connect(&p).is_err() || get_fails(&p));
@@ -341,7 +440,9 @@ fn proxy_handles_chunked_and_close_delimited_responses_and_stops_on_drop() {
 
 /// A chunked `200 OK` response with one chunk per part.
 fn chunked(parts: &[&str]) -> Vec<u8> {
-    let mut r = String::from("HTTP/1.1 200 OK\r\nContent-Type: application/xml\r\nTransfer-Encoding: chunked\r\n\r\n");
+    let mut r = String::from(
+        "HTTP/1.1 200 OK\r\nContent-Type: application/xml\r\nTransfer-Encoding: chunked\r\n\r\n",
+    );
     for p in parts {
         r.push_str(&format!("{:x};ext=1\r\n{p}\r\n", p.len()));
     }

@@ -59,7 +59,10 @@ pub fn invalid(msg: impl Into<String>) -> io::Error {
 /// Reads one line ending in `\n` (the `\r\n` or `\n` is stripped). `Ok(None)` on EOF before any byte.
 fn read_line<R: BufRead>(r: &mut R, budget: &mut usize) -> io::Result<Option<String>> {
     let mut buf = Vec::new();
-    let n = r.by_ref().take(*budget as u64 + 1).read_until(b'\n', &mut buf)?;
+    let n = r
+        .by_ref()
+        .take(*budget as u64 + 1)
+        .read_until(b'\n', &mut buf)?;
     if n == 0 {
         return Ok(None);
     }
@@ -68,13 +71,18 @@ fn read_line<R: BufRead>(r: &mut R, budget: &mut usize) -> io::Result<Option<Str
     }
     *budget -= n;
     if buf.last() != Some(&b'\n') {
-        return Err(io::Error::new(io::ErrorKind::UnexpectedEof, "connection closed mid-line"));
+        return Err(io::Error::new(
+            io::ErrorKind::UnexpectedEof,
+            "connection closed mid-line",
+        ));
     }
     buf.pop();
     if buf.last() == Some(&b'\r') {
         buf.pop();
     }
-    String::from_utf8(buf).map(Some).map_err(|_| invalid("non-UTF-8 HTTP head"))
+    String::from_utf8(buf)
+        .map(Some)
+        .map_err(|_| invalid("non-UTF-8 HTTP head"))
 }
 
 /// Reads a start line and headers. `Ok(None)` when the peer closed before sending anything,
@@ -101,7 +109,10 @@ pub fn read_head<R: BufRead>(r: &mut R) -> io::Result<Option<Head>> {
             .ok_or_else(|| invalid(format!("bad header line: {line:?}")))?;
         headers.push((k.trim().to_string(), v.trim().to_string()));
     }
-    Ok(Some(Head { start_line, headers }))
+    Ok(Some(Head {
+        start_line,
+        headers,
+    }))
 }
 
 /// Decodes a `Transfer-Encoding: chunked` body (trailers are read and dropped).

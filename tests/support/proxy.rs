@@ -208,8 +208,7 @@ fn serve_connection(client: TcpStream, upstream: SocketAddr, shared: &Shared) ->
         let (service, region) = credential_scope(&head, &target);
         let (action, operation) = action_of(&head, &method, &target, &body, service.as_deref());
 
-        let (resp, rewritten) = match forward(upstream, &method, &target, &head, &body, shared)
-        {
+        let (resp, rewritten) = match forward(upstream, &method, &target, &head, &body, shared) {
             Ok(mut resp) => {
                 let rewritten = method == "GET"
                     && is_bucket_versioning_get(&target)
@@ -396,7 +395,8 @@ fn rename_versioning_root(body: &mut Vec<u8>) -> bool {
     }
     let open = format!("<{WRONG}");
     let after = rest.as_bytes().get(open.len()).copied();
-    if !rest.starts_with(&open) || !matches!(after, Some(b' ' | b'>' | b'/' | b'\t' | b'\r' | b'\n'))
+    if !rest.starts_with(&open)
+        || !matches!(after, Some(b' ' | b'>' | b'/' | b'\t' | b'\r' | b'\n'))
     {
         return false;
     }
@@ -441,7 +441,10 @@ fn credential_scope(head: &Head, target: &str) -> (Option<String>, Option<String
     let parts: Vec<&str> = cred.split('/').collect();
     if parts.len() >= 5 && parts[parts.len() - 1] == "aws4_request" {
         let n = parts.len();
-        (Some(parts[n - 2].to_string()), Some(parts[n - 3].to_string()))
+        (
+            Some(parts[n - 2].to_string()),
+            Some(parts[n - 3].to_string()),
+        )
     } else {
         (None, None)
     }
@@ -460,10 +463,15 @@ fn action_of(
         return (op.clone(), Some(op));
     }
     let (path, query) = target.split_once('?').unwrap_or((target, ""));
-    let is_form = head
-        .header("content-type")
-        .is_some_and(|c| c.to_ascii_lowercase().starts_with("application/x-www-form-urlencoded"));
-    let form = if is_form { std::str::from_utf8(body).unwrap_or("") } else { "" };
+    let is_form = head.header("content-type").is_some_and(|c| {
+        c.to_ascii_lowercase()
+            .starts_with("application/x-www-form-urlencoded")
+    });
+    let form = if is_form {
+        std::str::from_utf8(body).unwrap_or("")
+    } else {
+        ""
+    };
     for params in [query, form] {
         if let Some(a) = params.split('&').find_map(|p| p.strip_prefix("Action=")) {
             let op = percent_decode(a);
@@ -471,19 +479,26 @@ fn action_of(
         }
     }
     let segments: Vec<&str> = path.split('/').filter(|s| !s.is_empty()).collect();
-    let is_route53 = service == Some("route53")
-        || segments.first().is_some_and(|s| *s == "2013-04-01");
+    let is_route53 =
+        service == Some("route53") || segments.first().is_some_and(|s| *s == "2013-04-01");
     if is_route53 {
         let pattern: Vec<String> = segments
             .iter()
             .map(|s| {
                 let literal = s.chars().all(|c| c.is_ascii_lowercase())
                     || (s.len() == 10 && s.chars().all(|c| c.is_ascii_digit() || c == '-'));
-                if literal { s.to_string() } else { "{id}".to_string() }
+                if literal {
+                    s.to_string()
+                } else {
+                    "{id}".to_string()
+                }
             })
             .collect();
         let action = format!("{method} /{}", pattern.join("/"));
-        let op = route53_operation(method, &pattern.iter().map(String::as_str).collect::<Vec<_>>());
+        let op = route53_operation(
+            method,
+            &pattern.iter().map(String::as_str).collect::<Vec<_>>(),
+        );
         return (action, op.map(str::to_string));
     }
     // S3 (the default REST service against moto): bucket and key are ids, the query's keys
@@ -501,7 +516,11 @@ fn action_of(
         1 => "/{bucket}".to_string(),
         _ => "/{bucket}/{key}".to_string(),
     };
-    let q = if keys.is_empty() { String::new() } else { format!("?{}", keys.join("&")) };
+    let q = if keys.is_empty() {
+        String::new()
+    } else {
+        format!("?{}", keys.join("&"))
+    };
     let op = s3_operation(method, segments.len(), &keys);
     (format!("{method} {shape}{q}"), op.map(str::to_string))
 }
