@@ -59,14 +59,17 @@ pub(super) async fn collect(scope: Scope) -> Collected<Elbv2> {
     let lbs = keep(&mut errors, lbs);
     let tgs = keep(&mut errors, tgs);
 
+    // Load balancers, then target groups: each detail sends two calls at once, so running
+    // both streams together would double the pressure on the ELB API's rate limit.
     let n = scope.concurrency;
     let lb_details = futures::stream::iter(lbs.into_iter().map(|lb| lb_detail(&client, lb)))
         .buffer_unordered(n)
-        .collect::<Vec<_>>();
+        .collect::<Vec<_>>()
+        .await;
     let tg_details = futures::stream::iter(tgs.into_iter().map(|tg| tg_detail(&client, tg)))
         .buffer_unordered(n)
-        .collect::<Vec<_>>();
-    let (lb_details, tg_details) = tokio::join!(lb_details, tg_details);
+        .collect::<Vec<_>>()
+        .await;
 
     let mut elbv2 = Elbv2::default();
     for (lb, errs) in lb_details {
