@@ -3,6 +3,7 @@
 //! Pipeline: `collect` (the only code that talks to AWS) -> `snapshot` (serde, versioned)
 //! -> `model` (indexes and derived cross-resource facts) -> `engine` (CEL rules) -> `report`.
 
+pub mod collect;
 pub mod error;
 pub mod output;
 pub mod snapshot;

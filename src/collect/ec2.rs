@@ -1,0 +1,258 @@
+//! EC2 / VPC: availability zones, VPCs, subnets, route tables, NAT gateways, instances.
+
+use super::fail::{chain, Op};
+use super::{drain, keep, tags, Collected, Listing, Scope};
+use crate::error::{Error, Result};
+use crate::snapshot::{
+    AvailabilityZone, Ec2, Instance, NatGateway, Route, RouteTable, RouteTableAssociation, Subnet,
+    Vpc,
+};
+use aws_config::{Region, SdkConfig};
+use aws_sdk_ec2::types::Tag;
+use aws_sdk_ec2::Client;
+
+const DESCRIBE_REGIONS: Op = Op::new("DescribeRegions", "ec2:DescribeRegions");
+const DESCRIBE_AZS: Op = Op::new("DescribeAvailabilityZones", "ec2:DescribeAvailabilityZones");
+const DESCRIBE_VPCS: Op = Op::new("DescribeVpcs", "ec2:DescribeVpcs");
+const DESCRIBE_SUBNETS: Op = Op::new("DescribeSubnets", "ec2:DescribeSubnets");
+const DESCRIBE_ROUTE_TABLES: Op = Op::new("DescribeRouteTables", "ec2:DescribeRouteTables");
+const DESCRIBE_NAT_GATEWAYS: Op = Op::new("DescribeNatGateways", "ec2:DescribeNatGateways");
+const DESCRIBE_INSTANCES: Op = Op::new("DescribeInstances", "ec2:DescribeInstances");
+
+pub const ACTIONS: &[&str] = &[
+    DESCRIBE_REGIONS.action,
+    DESCRIBE_AZS.action,
+    DESCRIBE_VPCS.action,
+    DESCRIBE_SUBNETS.action,
+    DESCRIBE_ROUTE_TABLES.action,
+    DESCRIBE_NAT_GATEWAYS.action,
+    DESCRIBE_INSTANCES.action,
+];
+
+/// Regions enabled for the account (opted in, or not needing opt-in), for `--all-regions`.
+pub(super) async fn enabled_regions(config: &SdkConfig, home: &str) -> Result<Vec<String>> {
+    let config = config
+        .to_builder()
+        .region(Region::new(home.to_string()))
+        .build();
+    let out = Client::new(&config)
+        .describe_regions()
+        .send()
+        .await
+        .map_err(|e| {
+            Error::Usage(format!(
+                "--all-regions: cannot list the account's regions ({}): {}; pass --region instead",
+                DESCRIBE_REGIONS.action,
+                chain(&e)
+            ))
+        })?;
+    let mut regions: Vec<String> = out
+        .regions()
+        .iter()
+        .filter(|r| r.opt_in_status() != Some("not-opted-in"))
+        .filter_map(|r| r.region_name().map(str::to_string))
+        .collect();
+    regions.sort();
+    Ok(regions)
+}
+
+pub(super) async fn collect(scope: Scope) -> Collected<Ec2> {
+    let client = Client::new(&scope.sdk_config());
+    let region = scope.region.as_str();
+    // The six listings are independent: run them together.
+    let (azs, vpcs, subnets, route_tables, nat_gateways, instances) = tokio::join!(
+        availability_zones(&client, region),
+        vpcs(&client, region),
+        subnets(&client, region),
+        route_tables(&client, region),
+        nat_gateways(&client, region),
+        instances(&client, region),
+    );
+    let mut errors = Vec::new();
+    let ec2 = Ec2 {
+        availability_zones: keep(&mut errors, azs),
+        vpcs: keep(&mut errors, vpcs),
+        subnets: keep(&mut errors, subnets),
+        route_tables: keep(&mut errors, route_tables),
+        nat_gateways: keep(&mut errors, nat_gateways),
+        instances: keep(&mut errors, instances),
+    };
+    (ec2, errors)
+}
+
+fn ec2_tags(t: &[Tag]) -> crate::snapshot::Tags {
+    tags(t.iter().map(|t| (t.key(), t.value())))
+}
+
+fn owned(s: Option<&str>) -> Option<String> {
+    s.map(str::to_string)
+}
+
+async fn availability_zones(client: &Client, region: &str) -> Listing<AvailabilityZone> {
+    // Not paginated by the API.
+    match client.describe_availability_zones().send().await {
+        Ok(out) => {
+            let zones = out
+                .availability_zones()
+                .iter()
+                .map(|z| AvailabilityZone {
+                    region: region.to_string(),
+                    zone_name: z.zone_name().unwrap_or_default().to_string(),
+                    zone_id: z.zone_id().unwrap_or_default().to_string(),
+                    state: z
+                        .state()
+                        .map(|s| s.as_str())
+                        .unwrap_or_default()
+                        .to_string(),
+                    zone_type: owned(z.zone_type()),
+                })
+                .collect();
+            (zones, None)
+        }
+        Err(e) => (
+            Vec::new(),
+            Some(DESCRIBE_AZS.listing_failed(&["ec2.availability_zone"], &e)),
+        ),
+    }
+}
+
+async fn vpcs(client: &Client, region: &str) -> Listing<Vpc> {
+    let mut pages = client.describe_vpcs().into_paginator().items().send();
+    let (items, err) = drain(|cx| pages.poll_next(cx)).await;
+    let vpcs = items
+        .iter()
+        .map(|v| Vpc {
+            region: region.to_string(),
+            vpc_id: v.vpc_id().unwrap_or_default().to_string(),
+            cidr_block: owned(v.cidr_block()),
+            is_default: v.is_default().unwrap_or(false),
+            state: v.state().map(|s| s.as_str().to_string()),
+            tags: ec2_tags(v.tags()),
+        })
+        .collect();
+    let err = err.map(|e| DESCRIBE_VPCS.listing_failed(&["ec2.vpc"], &e));
+    (vpcs, err)
+}
+
+async fn subnets(client: &Client, region: &str) -> Listing<Subnet> {
+    let mut pages = client.describe_subnets().into_paginator().items().send();
+    let (items, err) = drain(|cx| pages.poll_next(cx)).await;
+    let subnets = items
+        .iter()
+        .map(|s| Subnet {
+            region: region.to_string(),
+            subnet_id: s.subnet_id().unwrap_or_default().to_string(),
+            vpc_id: s.vpc_id().unwrap_or_default().to_string(),
+            availability_zone: s.availability_zone().unwrap_or_default().to_string(),
+            availability_zone_id: owned(s.availability_zone_id()),
+            cidr_block: owned(s.cidr_block()),
+            available_ip_address_count: s.available_ip_address_count().map(i64::from),
+            map_public_ip_on_launch: s.map_public_ip_on_launch().unwrap_or(false),
+            default_for_az: s.default_for_az().unwrap_or(false),
+            tags: ec2_tags(s.tags()),
+        })
+        .collect();
+    let err = err.map(|e| DESCRIBE_SUBNETS.listing_failed(&["ec2.subnet"], &e));
+    (subnets, err)
+}
+
+async fn route_tables(client: &Client, region: &str) -> Listing<RouteTable> {
+    let mut pages = client
+        .describe_route_tables()
+        .into_paginator()
+        .items()
+        .send();
+    let (items, err) = drain(|cx| pages.poll_next(cx)).await;
+    let tables = items
+        .iter()
+        .map(|t| RouteTable {
+            region: region.to_string(),
+            route_table_id: t.route_table_id().unwrap_or_default().to_string(),
+            vpc_id: t.vpc_id().unwrap_or_default().to_string(),
+            associations: t
+                .associations()
+                .iter()
+                .map(|a| RouteTableAssociation {
+                    subnet_id: owned(a.subnet_id()),
+                    main: a.main().unwrap_or(false),
+                })
+                .collect(),
+            routes: t
+                .routes()
+                .iter()
+                .map(|r| Route {
+                    destination_cidr_block: owned(r.destination_cidr_block()),
+                    destination_ipv6_cidr_block: owned(r.destination_ipv6_cidr_block()),
+                    gateway_id: owned(r.gateway_id()),
+                    nat_gateway_id: owned(r.nat_gateway_id()),
+                    transit_gateway_id: owned(r.transit_gateway_id()),
+                    instance_id: owned(r.instance_id()),
+                    state: r.state().map(|s| s.as_str().to_string()),
+                })
+                .collect(),
+            tags: ec2_tags(t.tags()),
+        })
+        .collect();
+    let err = err.map(|e| DESCRIBE_ROUTE_TABLES.listing_failed(&["ec2.route_table"], &e));
+    (tables, err)
+}
+
+async fn nat_gateways(client: &Client, region: &str) -> Listing<NatGateway> {
+    let mut pages = client
+        .describe_nat_gateways()
+        .into_paginator()
+        .items()
+        .send();
+    let (items, err) = drain(|cx| pages.poll_next(cx)).await;
+    let nats = items
+        .iter()
+        .map(|n| NatGateway {
+            region: region.to_string(),
+            nat_gateway_id: n.nat_gateway_id().unwrap_or_default().to_string(),
+            vpc_id: owned(n.vpc_id()),
+            subnet_id: owned(n.subnet_id()),
+            state: n
+                .state()
+                .map(|s| s.as_str())
+                .unwrap_or_default()
+                .to_string(),
+            connectivity_type: n.connectivity_type().map(|c| c.as_str().to_string()),
+            availability_mode: n.availability_mode().map(|m| m.as_str().to_string()),
+            tags: ec2_tags(n.tags()),
+        })
+        .collect();
+    let err = err.map(|e| DESCRIBE_NAT_GATEWAYS.listing_failed(&["ec2.nat_gateway"], &e));
+    (nats, err)
+}
+
+async fn instances(client: &Client, region: &str) -> Listing<Instance> {
+    let mut pages = client.describe_instances().into_paginator().items().send();
+    let (reservations, err) = drain(|cx| pages.poll_next(cx)).await;
+    let instances = reservations
+        .iter()
+        .flat_map(|r| r.instances())
+        .map(|i| Instance {
+            region: region.to_string(),
+            instance_id: i.instance_id().unwrap_or_default().to_string(),
+            instance_type: i.instance_type().map(|t| t.as_str().to_string()),
+            availability_zone: i
+                .placement()
+                .and_then(|p| p.availability_zone())
+                .unwrap_or_default()
+                .to_string(),
+            state: i
+                .state()
+                .and_then(|s| s.name())
+                .map(|n| n.as_str())
+                .unwrap_or_default()
+                .to_string(),
+            vpc_id: owned(i.vpc_id()),
+            subnet_id: owned(i.subnet_id()),
+            private_ip_address: owned(i.private_ip_address()),
+            public_ip_address: owned(i.public_ip_address()),
+            tags: ec2_tags(i.tags()),
+        })
+        .collect();
+    let err = err.map(|e| DESCRIBE_INSTANCES.listing_failed(&["ec2.instance"], &e));
+    (instances, err)
+}

@@ -1,0 +1,300 @@
+//! ELBv2: load balancers (attributes, listener count, tags) and target groups (attributes,
+//! target health). The listings are regional; the details are one call per resource, run
+//! concurrently.
+
+use super::fail::{mark_unreadable, Op};
+use super::{drain, keep, tags, Collected, Listing, Scope};
+use crate::snapshot::{CollectError, Elbv2, LbZone, LoadBalancer, Target, TargetGroup};
+use aws_sdk_elasticloadbalancingv2::Client;
+use futures::StreamExt;
+use std::collections::BTreeMap;
+
+const DESCRIBE_LBS: Op = Op::new(
+    "DescribeLoadBalancers",
+    "elasticloadbalancing:DescribeLoadBalancers",
+);
+const DESCRIBE_LB_ATTRIBUTES: Op = Op::new(
+    "DescribeLoadBalancerAttributes",
+    "elasticloadbalancing:DescribeLoadBalancerAttributes",
+);
+const DESCRIBE_LISTENERS: Op = Op::new(
+    "DescribeListeners",
+    "elasticloadbalancing:DescribeListeners",
+);
+const DESCRIBE_TAGS: Op = Op::new("DescribeTags", "elasticloadbalancing:DescribeTags");
+const DESCRIBE_TGS: Op = Op::new(
+    "DescribeTargetGroups",
+    "elasticloadbalancing:DescribeTargetGroups",
+);
+const DESCRIBE_TG_ATTRIBUTES: Op = Op::new(
+    "DescribeTargetGroupAttributes",
+    "elasticloadbalancing:DescribeTargetGroupAttributes",
+);
+const DESCRIBE_TARGET_HEALTH: Op = Op::new(
+    "DescribeTargetHealth",
+    "elasticloadbalancing:DescribeTargetHealth",
+);
+
+pub const ACTIONS: &[&str] = &[
+    DESCRIBE_LBS.action,
+    DESCRIBE_LB_ATTRIBUTES.action,
+    DESCRIBE_LISTENERS.action,
+    DESCRIBE_TAGS.action,
+    DESCRIBE_TGS.action,
+    DESCRIBE_TG_ATTRIBUTES.action,
+    DESCRIBE_TARGET_HEALTH.action,
+];
+
+/// DescribeTags takes at most 20 resource ARNs per call.
+const TAGS_BATCH: usize = 20;
+
+pub(super) async fn collect(scope: Scope) -> Collected<Elbv2> {
+    let client = Client::new(&scope.sdk_config());
+    let region = scope.region.as_str();
+    let (lbs, tgs) = tokio::join!(
+        load_balancers(&client, region),
+        target_groups(&client, region)
+    );
+    let mut errors = Vec::new();
+    let lbs = keep(&mut errors, lbs);
+    let tgs = keep(&mut errors, tgs);
+
+    // Load balancers, then target groups: each detail sends two calls at once, so running
+    // both streams together would double the pressure on the ELB API's rate limit.
+    let n = scope.concurrency;
+    let lb_details = futures::stream::iter(lbs.into_iter().map(|lb| lb_detail(&client, lb)))
+        .buffer_unordered(n)
+        .collect::<Vec<_>>()
+        .await;
+    let tg_details = futures::stream::iter(tgs.into_iter().map(|tg| tg_detail(&client, tg)))
+        .buffer_unordered(n)
+        .collect::<Vec<_>>()
+        .await;
+
+    let mut elbv2 = Elbv2::default();
+    for (lb, errs) in lb_details {
+        elbv2.load_balancers.push(lb);
+        errors.extend(errs);
+    }
+    for (tg, errs) in tg_details {
+        elbv2.target_groups.push(tg);
+        errors.extend(errs);
+    }
+    errors.extend(lb_tags(&client, &mut elbv2.load_balancers, n).await);
+    (elbv2, errors)
+}
+
+fn attribute_map<'a>(
+    pairs: impl Iterator<Item = (Option<&'a str>, Option<&'a str>)>,
+) -> BTreeMap<String, String> {
+    pairs
+        .filter_map(|(k, v)| Some((k?.to_string(), v.unwrap_or_default().to_string())))
+        .collect()
+}
+
+async fn load_balancers(client: &Client, region: &str) -> Listing<LoadBalancer> {
+    let mut pages = client
+        .describe_load_balancers()
+        .into_paginator()
+        .items()
+        .send();
+    let (items, err) = drain(|cx| pages.poll_next(cx)).await;
+    let lbs = items
+        .iter()
+        .map(|lb| LoadBalancer {
+            region: region.to_string(),
+            arn: lb.load_balancer_arn().unwrap_or_default().to_string(),
+            name: lb.load_balancer_name().unwrap_or_default().to_string(),
+            lb_type: lb
+                .r#type()
+                .map(|t| t.as_str())
+                .unwrap_or_default()
+                .to_string(),
+            scheme: lb.scheme().map(|s| s.as_str().to_string()),
+            state: lb
+                .state()
+                .and_then(|s| s.code())
+                .map(|c| c.as_str().to_string()),
+            vpc_id: lb.vpc_id().map(str::to_string),
+            dns_name: lb.dns_name().map(str::to_string),
+            availability_zones: lb
+                .availability_zones()
+                .iter()
+                .map(|z| LbZone {
+                    zone_name: z.zone_name().unwrap_or_default().to_string(),
+                    subnet_id: z.subnet_id().map(str::to_string),
+                })
+                .collect(),
+            ..Default::default()
+        })
+        .collect();
+    let err = err.map(|e| DESCRIBE_LBS.listing_failed(&["elbv2.load_balancer"], &e));
+    (lbs, err)
+}
+
+async fn target_groups(client: &Client, region: &str) -> Listing<TargetGroup> {
+    let mut pages = client
+        .describe_target_groups()
+        .into_paginator()
+        .items()
+        .send();
+    let (items, err) = drain(|cx| pages.poll_next(cx)).await;
+    let tgs = items
+        .iter()
+        .map(|tg| TargetGroup {
+            region: region.to_string(),
+            arn: tg.target_group_arn().unwrap_or_default().to_string(),
+            name: tg.target_group_name().unwrap_or_default().to_string(),
+            target_type: tg.target_type().map(|t| t.as_str().to_string()),
+            protocol: tg.protocol().map(|p| p.as_str().to_string()),
+            port: tg.port().map(i64::from),
+            vpc_id: tg.vpc_id().map(str::to_string),
+            load_balancer_arns: tg.load_balancer_arns().to_vec(),
+            health_check_enabled: tg.health_check_enabled(),
+            ..Default::default()
+        })
+        .collect();
+    let err = err.map(|e| DESCRIBE_TGS.listing_failed(&["elbv2.target_group"], &e));
+    (tgs, err)
+}
+
+/// Attributes and listener count of one load balancer.
+async fn lb_detail(client: &Client, mut lb: LoadBalancer) -> (LoadBalancer, Vec<CollectError>) {
+    let attributes = client
+        .describe_load_balancer_attributes()
+        .load_balancer_arn(&lb.arn)
+        .send();
+    let mut pages = client
+        .describe_listeners()
+        .load_balancer_arn(&lb.arn)
+        .into_paginator()
+        .items()
+        .send();
+    let listeners = drain(|cx| pages.poll_next(cx));
+    let (attributes, (listeners, listeners_err)) = tokio::join!(attributes, listeners);
+
+    let mut errors = Vec::new();
+    match attributes {
+        Ok(out) => {
+            lb.attributes = attribute_map(out.attributes().iter().map(|a| (a.key(), a.value())));
+        }
+        Err(e) => {
+            let err = DESCRIBE_LB_ATTRIBUTES.detail_failed(&lb.arn, &e);
+            mark_unreadable(&mut lb.unreadable, &["attributes"], &err);
+            errors.push(err);
+        }
+    }
+    match listeners_err {
+        None => lb.listener_count = Some(listeners.len() as i64),
+        Some(e) => {
+            let err = DESCRIBE_LISTENERS.detail_failed(&lb.arn, &e);
+            mark_unreadable(&mut lb.unreadable, &["listener_count"], &err);
+            errors.push(err);
+        }
+    }
+    (lb, errors)
+}
+
+/// Attributes and registered targets (with health) of one target group.
+async fn tg_detail(client: &Client, mut tg: TargetGroup) -> (TargetGroup, Vec<CollectError>) {
+    let attributes = client
+        .describe_target_group_attributes()
+        .target_group_arn(&tg.arn)
+        .send();
+    // Not paginated by the API.
+    let health = client
+        .describe_target_health()
+        .target_group_arn(&tg.arn)
+        .send();
+    let (attributes, health) = tokio::join!(attributes, health);
+
+    let mut errors = Vec::new();
+    match attributes {
+        Ok(out) => {
+            tg.attributes = attribute_map(out.attributes().iter().map(|a| (a.key(), a.value())));
+        }
+        Err(e) => {
+            let err = DESCRIBE_TG_ATTRIBUTES.detail_failed(&tg.arn, &e);
+            mark_unreadable(&mut tg.unreadable, &["attributes"], &err);
+            errors.push(err);
+        }
+    }
+    match health {
+        Ok(out) => {
+            tg.targets = out
+                .target_health_descriptions()
+                .iter()
+                .filter_map(|d| {
+                    let target = d.target()?;
+                    let health = d.target_health();
+                    Some(Target {
+                        id: target.id().unwrap_or_default().to_string(),
+                        port: target.port().map(i64::from),
+                        // Only what the API says; instance targets get their AZ from the
+                        // instance's placement in the model.
+                        availability_zone: target.availability_zone().map(str::to_string),
+                        state: health
+                            .and_then(|h| h.state())
+                            .map(|s| s.as_str())
+                            .unwrap_or_default()
+                            .to_string(),
+                        reason: health
+                            .and_then(|h| h.reason())
+                            .map(|r| r.as_str().to_string()),
+                    })
+                })
+                .collect();
+        }
+        Err(e) => {
+            let err = DESCRIBE_TARGET_HEALTH.detail_failed(&tg.arn, &e);
+            mark_unreadable(&mut tg.unreadable, &["targets"], &err);
+            errors.push(err);
+        }
+    }
+    (tg, errors)
+}
+
+/// Tags of every load balancer, 20 per call.
+async fn lb_tags(client: &Client, lbs: &mut [LoadBalancer], n: usize) -> Vec<CollectError> {
+    // Owned batches: a future borrowing from its argument is not `Send` across the stream.
+    let batches: Vec<Vec<String>> = lbs
+        .chunks(TAGS_BATCH)
+        .map(|c| c.iter().map(|lb| lb.arn.clone()).collect())
+        .collect();
+    let results = futures::stream::iter(batches.into_iter().map(|chunk| async move {
+        let out = client
+            .describe_tags()
+            .set_resource_arns(Some(chunk.clone()))
+            .send()
+            .await;
+        (chunk, out)
+    }))
+    .buffer_unordered(n)
+    .collect::<Vec<_>>()
+    .await;
+
+    let mut errors = Vec::new();
+    for (chunk, out) in results {
+        match out {
+            Ok(out) => {
+                for d in out.tag_descriptions() {
+                    let arn = d.resource_arn().unwrap_or_default();
+                    if let Some(lb) = lbs.iter_mut().find(|lb| lb.arn == arn) {
+                        lb.tags = tags(d.tags().iter().map(|t| (t.key(), t.value())));
+                    }
+                }
+            }
+            Err(e) => {
+                // One error per load balancer, so each names the resource it leaves unread.
+                for arn in &chunk {
+                    let err = DESCRIBE_TAGS.detail_failed(arn, &e);
+                    if let Some(lb) = lbs.iter_mut().find(|lb| &lb.arn == arn) {
+                        mark_unreadable(&mut lb.unreadable, &["tags"], &err);
+                    }
+                    errors.push(err);
+                }
+            }
+        }
+    }
+    errors
+}
