@@ -3,7 +3,11 @@
 //! Pipeline: `collect` (the only code that talks to AWS) -> `snapshot` (serde, versioned)
 //! -> `model` (indexes and derived cross-resource facts) -> `engine` (CEL rules) -> `report`.
 
+pub mod cli;
 pub mod collect;
+pub mod engine;
 pub mod error;
+pub mod model;
 pub mod output;
+pub mod report;
 pub mod snapshot;

@@ -1,1 +1,13 @@
-fn main() {}
+use clap::Parser;
+use std::process::ExitCode;
+
+fn main() -> ExitCode {
+    let cli = ha_audit::cli::Cli::parse();
+    match ha_audit::cli::run(cli) {
+        Ok(code) => ExitCode::from(code),
+        Err(e) => {
+            eprintln!("ha-audit: error: {e}");
+            ExitCode::from(2)
+        }
+    }
+}

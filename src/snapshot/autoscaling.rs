@@ -13,7 +13,8 @@ impl AutoScaling {
         self.groups
             .sort_by(|a, b| (&a.region, &a.name).cmp(&(&b.region, &b.name)));
         for g in &mut self.groups {
-            g.instances.sort_by(|a, b| a.instance_id.cmp(&b.instance_id));
+            g.instances
+                .sort_by(|a, b| a.instance_id.cmp(&b.instance_id));
         }
     }
 }

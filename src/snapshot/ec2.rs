@@ -26,12 +26,10 @@ impl Ec2 {
             .sort_by(|a, b| (&a.region, &a.vpc_id).cmp(&(&b.region, &b.vpc_id)));
         self.subnets
             .sort_by(|a, b| (&a.region, &a.subnet_id).cmp(&(&b.region, &b.subnet_id)));
-        self.route_tables.sort_by(|a, b| {
-            (&a.region, &a.route_table_id).cmp(&(&b.region, &b.route_table_id))
-        });
-        self.nat_gateways.sort_by(|a, b| {
-            (&a.region, &a.nat_gateway_id).cmp(&(&b.region, &b.nat_gateway_id))
-        });
+        self.route_tables
+            .sort_by(|a, b| (&a.region, &a.route_table_id).cmp(&(&b.region, &b.route_table_id)));
+        self.nat_gateways
+            .sort_by(|a, b| (&a.region, &a.nat_gateway_id).cmp(&(&b.region, &b.nat_gateway_id)));
         self.instances
             .sort_by(|a, b| (&a.region, &a.instance_id).cmp(&(&b.region, &b.instance_id)));
     }

@@ -23,7 +23,8 @@ impl Elbv2 {
         }
         for tg in &mut self.target_groups {
             tg.load_balancer_arns.sort();
-            tg.targets.sort_by(|a, b| (&a.id, &a.port).cmp(&(&b.id, &b.port)));
+            tg.targets
+                .sort_by(|a, b| (&a.id, &a.port).cmp(&(&b.id, &b.port)));
         }
     }
 }

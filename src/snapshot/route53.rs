@@ -15,12 +15,18 @@ impl Route53 {
     pub(super) fn normalize(&mut self) {
         self.hosted_zones.sort_by(|a, b| a.id.cmp(&b.id));
         self.record_sets.sort_by(|a, b| {
-            (&a.hosted_zone_id, &a.name, &a.record_type, &a.set_identifier).cmp(&(
-                &b.hosted_zone_id,
-                &b.name,
-                &b.record_type,
-                &b.set_identifier,
-            ))
+            (
+                &a.hosted_zone_id,
+                &a.name,
+                &a.record_type,
+                &a.set_identifier,
+            )
+                .cmp(&(
+                    &b.hosted_zone_id,
+                    &b.name,
+                    &b.record_type,
+                    &b.set_identifier,
+                ))
         });
         self.health_checks.sort_by(|a, b| a.id.cmp(&b.id));
     }

@@ -4,6 +4,7 @@
 //! Each test binary that says `mod support;` compiles all of it and uses only a part.
 #![allow(dead_code)]
 
+pub mod cli;
 pub mod http;
 pub mod moto;
 pub mod proxy;

@@ -1,0 +1,90 @@
+//! The command line: one module per subcommand. Each returns the process exit code or an
+//! [`Error`] (which `main` turns into exit code 2).
+
+mod aws_args;
+mod collect;
+mod explain;
+mod rules;
+mod scan;
+
+use crate::error::Result;
+use clap::{Parser, Subcommand};
+
+pub use aws_args::AwsArgs;
+
+const EXIT_CODES: &str = "\
+Exit codes:
+  0  no failing finding at or above --fail-on
+  1  at least one failing finding at or above --fail-on
+  2  usage, configuration, input or credential error
+
+Reports go to stdout (or --output FILE); logs and errors go to stderr.";
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "ha-audit",
+    version,
+    about = "Lint a live AWS account for high-availability best practices",
+    long_about = "ha-audit reads an AWS account (read-only API calls), evaluates high-availability \
+rules over what it found (single-AZ databases, load balancers and Auto Scaling groups, S3 buckets \
+without versioning or cross-region replication, Route 53 failover without health checks, ...) and \
+reports every finding as a table, JSON or SARIF.\n\n\
+Whatever it could not read is reported as `not evaluated`, never as a pass.\n\n\
+Quick start:\n  \
+ha-audit scan --region us-east-1                 scan with your AWS credentials\n  \
+ha-audit scan --snapshot fixtures/demo-account.json   try it offline on the demo account\n  \
+ha-audit rules                                   list the rules\n  \
+ha-audit explain HA-RDS-001                      what a rule checks and how to fix it",
+    after_help = EXIT_CODES,
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Scan an account (or a saved snapshot) and report findings
+    #[command(after_help = EXIT_CODES)]
+    Scan(scan::ScanArgs),
+    /// Read an account and save the snapshot to a file, without evaluating rules
+    Collect(collect::CollectArgs),
+    /// List the rules (built-in and --rules directories)
+    Rules(rules::RulesArgs),
+    /// Show what a rule checks, why it matters and how to fix it
+    Explain(explain::ExplainArgs),
+}
+
+/// Runs the parsed command; Ok carries the exit code.
+pub fn run(cli: Cli) -> Result<u8> {
+    match cli.command {
+        Command::Scan(a) => scan::run(a),
+        Command::Collect(a) => collect::run(a),
+        Command::Rules(a) => rules::run(a),
+        Command::Explain(a) => explain::run(a),
+    }
+}
+
+/// Loads the built-in rules plus any `--rules` directories.
+pub(crate) fn load_rules(dirs: &[std::path::PathBuf]) -> Result<crate::engine::RuleSet> {
+    let mut set = crate::engine::load_builtin()?;
+    for d in dirs {
+        set.extend_from_dir(d)?;
+    }
+    Ok(set)
+}
+
+/// Writes a report to `--output` atomically, or to stdout.
+pub(crate) fn emit(text: &str, output: Option<&std::path::Path>) -> Result<()> {
+    use std::io::Write;
+    match output {
+        Some(path) => crate::output::write_atomically(path, text.as_bytes()),
+        None => {
+            let mut out = std::io::stdout().lock();
+            // A closed pipe (`| head`) is not an error worth a non-zero exit.
+            let _ = out.write_all(text.as_bytes());
+            let _ = out.flush();
+            Ok(())
+        }
+    }
+}

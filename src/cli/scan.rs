@@ -1,0 +1,99 @@
+use super::{emit, load_rules, AwsArgs};
+use crate::engine::{evaluate, Outcome, Severity, Summary};
+use crate::error::Result;
+use crate::model::Model;
+use crate::report::{render, Format, RenderOptions, Report};
+use clap::{Args, ValueEnum};
+use std::io::IsTerminal;
+use std::path::PathBuf;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum FailOn {
+    Critical,
+    High,
+    Medium,
+    Low,
+    /// Never fail on findings (exit 0 unless there is an error)
+    Never,
+}
+
+impl FailOn {
+    fn threshold(self) -> Option<Severity> {
+        match self {
+            FailOn::Critical => Some(Severity::Critical),
+            FailOn::High => Some(Severity::High),
+            FailOn::Medium => Some(Severity::Medium),
+            FailOn::Low => Some(Severity::Low),
+            FailOn::Never => None,
+        }
+    }
+}
+
+#[derive(Debug, Args)]
+pub struct ScanArgs {
+    #[command(flatten)]
+    pub aws: AwsArgs,
+    /// Evaluate a saved snapshot instead of reading the account (no credentials needed)
+    #[arg(long, value_name = "FILE", conflicts_with_all = ["regions", "all_regions", "profile"])]
+    pub snapshot: Option<PathBuf>,
+    /// Also save what was read to a snapshot file
+    #[arg(long, value_name = "FILE", conflicts_with = "snapshot")]
+    pub save_snapshot: Option<PathBuf>,
+    /// Report format
+    #[arg(long, short = 'f', value_enum, default_value_t = Format::Table)]
+    pub format: Format,
+    /// Write the report to FILE (atomically) instead of stdout
+    #[arg(long, short = 'o', value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// Exit 1 when a failing finding has this severity or higher
+    #[arg(long, value_enum, default_value_t = FailOn::Low)]
+    pub fail_on: FailOn,
+    /// Extra directory of rule files (*.toml); repeatable
+    #[arg(long = "rules", value_name = "DIR")]
+    pub rules: Vec<PathBuf>,
+}
+
+pub fn run(a: ScanArgs) -> Result<u8> {
+    // Rules first: a broken rule file should fail before minutes of API calls.
+    let rules = load_rules(&a.rules)?;
+    let snapshot = match &a.snapshot {
+        Some(path) => crate::snapshot::load(path)?,
+        None => {
+            let s = a.aws.collect()?;
+            if let Some(path) = &a.save_snapshot {
+                crate::snapshot::save(&s, path)?;
+            }
+            s
+        }
+    };
+    let model = Model::build(&snapshot);
+    let evaluation = evaluate(&model, &rules)?;
+    let findings = evaluation.findings;
+    let report = Report {
+        account_id: &snapshot.account_id,
+        partition: &snapshot.partition,
+        regions: &snapshot.regions,
+        taken_at: &snapshot.taken_at,
+        coverage: &snapshot.coverage,
+        findings: &findings,
+        rules: rules.rules.iter().map(|r| &r.rule).collect(),
+        summary: Summary::of(&findings),
+    };
+    let to_terminal = a.output.is_none() && std::io::stdout().is_terminal();
+    let opts = RenderOptions {
+        color: to_terminal && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()),
+        width: if to_terminal { terminal_width() } else { None },
+    };
+    emit(&render(&report, a.format, &opts), a.output.as_deref())?;
+
+    let gate = a.fail_on.threshold().is_some_and(|t| {
+        findings
+            .iter()
+            .any(|f| f.outcome == Outcome::Fail && f.severity >= t)
+    });
+    Ok(u8::from(gate))
+}
+
+fn terminal_width() -> Option<u16> {
+    std::env::var("COLUMNS").ok().and_then(|c| c.parse().ok())
+}

@@ -1,0 +1,49 @@
+//! Rendering `{placeholder}` messages from a resource's fields and a rule's params.
+
+use serde_json::Value;
+
+/// Replaces `{field}`, `{field.sub}` and `{params.x}` with values; lists are joined with
+/// ", " and empty or null values read "none". Unknown placeholders are left as written so a
+/// catalogue test can catch them.
+pub fn render(template: &str, resource: &Value, params: &Value) -> String {
+    let mut out = String::with_capacity(template.len() + 32);
+    let mut rest = template;
+    while let Some(start) = rest.find('{') {
+        out.push_str(&rest[..start]);
+        let after = &rest[start + 1..];
+        let Some(end) = after.find('}') else {
+            out.push_str(&rest[start..]);
+            return out;
+        };
+        let key = &after[..end];
+        let value = match key.strip_prefix("params.") {
+            Some(p) => lookup(params, p),
+            None => lookup(resource, key),
+        };
+        match value {
+            Some(v) => out.push_str(&text(v)),
+            None => {
+                out.push('{');
+                out.push_str(key);
+                out.push('}');
+            }
+        }
+        rest = &after[end + 1..];
+    }
+    out.push_str(rest);
+    out
+}
+
+fn lookup<'a>(v: &'a Value, path: &str) -> Option<&'a Value> {
+    path.split('.').try_fold(v, |cur, part| cur.get(part))
+}
+
+fn text(v: &Value) -> String {
+    match v {
+        Value::Null => "none".into(),
+        Value::String(s) => s.clone(),
+        Value::Array(a) if a.is_empty() => "none".into(),
+        Value::Array(a) => a.iter().map(text).collect::<Vec<_>>().join(", "),
+        other => other.to_string(),
+    }
+}

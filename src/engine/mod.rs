@@ -1,0 +1,17 @@
+//! The rule engine: loads rule files, compiles their CEL once, and judges every resource.
+
+mod celvalue;
+mod evaluate;
+mod examples;
+mod finding;
+mod loader;
+mod message;
+mod rule;
+
+pub use celvalue::json_to_cel;
+pub use evaluate::{evaluate, judge, Evaluation, Judgement};
+pub use examples::{run_example, ExampleRun};
+pub use finding::{Finding, Outcome, Summary};
+pub use loader::{compile, load_builtin, load_dir, CompiledRule, RuleSet};
+pub use message::render;
+pub use rule::{Category, Example, Rule, Severity};

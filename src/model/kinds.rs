@@ -1,0 +1,102 @@
+//! The resource kinds rules can target, and the service each belongs to.
+
+pub struct KindInfo {
+    pub kind: &'static str,
+    /// Service key used in coverage and for `--services` style filters.
+    pub service: &'static str,
+    /// Human label used in reports.
+    pub label: &'static str,
+    /// True when the kind is account-wide (reported in region `global`).
+    pub global: bool,
+}
+
+pub const KINDS: &[KindInfo] = &[
+    KindInfo {
+        kind: "ec2.vpc",
+        service: "ec2",
+        label: "VPC",
+        global: false,
+    },
+    KindInfo {
+        kind: "ec2.subnet",
+        service: "ec2",
+        label: "subnet",
+        global: false,
+    },
+    KindInfo {
+        kind: "ec2.instance",
+        service: "ec2",
+        label: "EC2 instance",
+        global: false,
+    },
+    KindInfo {
+        kind: "ec2.nat_gateway",
+        service: "ec2",
+        label: "NAT gateway",
+        global: false,
+    },
+    KindInfo {
+        kind: "ec2.route_table",
+        service: "ec2",
+        label: "route table",
+        global: false,
+    },
+    KindInfo {
+        kind: "rds.db_instance",
+        service: "rds",
+        label: "DB instance",
+        global: false,
+    },
+    KindInfo {
+        kind: "rds.db_cluster",
+        service: "rds",
+        label: "DB cluster",
+        global: false,
+    },
+    KindInfo {
+        kind: "elbv2.load_balancer",
+        service: "elbv2",
+        label: "load balancer",
+        global: false,
+    },
+    KindInfo {
+        kind: "elbv2.target_group",
+        service: "elbv2",
+        label: "target group",
+        global: false,
+    },
+    KindInfo {
+        kind: "autoscaling.group",
+        service: "autoscaling",
+        label: "Auto Scaling group",
+        global: false,
+    },
+    KindInfo {
+        kind: "s3.bucket",
+        service: "s3",
+        label: "S3 bucket",
+        global: false,
+    },
+    KindInfo {
+        kind: "route53.hosted_zone",
+        service: "route53",
+        label: "hosted zone",
+        global: true,
+    },
+    KindInfo {
+        kind: "route53.record",
+        service: "route53",
+        label: "DNS record",
+        global: true,
+    },
+    KindInfo {
+        kind: "route53.health_check",
+        service: "route53",
+        label: "health check",
+        global: true,
+    },
+];
+
+pub fn kind_info(kind: &str) -> Option<&'static KindInfo> {
+    KINDS.iter().find(|k| k.kind == kind)
+}

@@ -1,0 +1,225 @@
+//! The resource graph built once per snapshot: every resource as a uniform [`Resource`]
+//! (its snapshot fields plus derived cross-resource facts), and the scopes whose listing
+//! was incomplete. Rules read only what this module exposes.
+
+mod compute;
+mod kinds;
+mod network;
+mod storage;
+mod traffic;
+
+pub use kinds::{kind_info, KindInfo, KINDS};
+
+use crate::snapshot::{Coverage, Snapshot, Tags, Unreadable};
+use serde::Serialize;
+use serde_json::{Map, Value};
+use std::collections::{BTreeMap, BTreeSet};
+
+/// One resource as rules see it.
+#[derive(Debug, Clone, Serialize)]
+pub struct Resource {
+    /// Resource kind, e.g. `rds.db_instance`.
+    pub kind: &'static str,
+    /// Short identifier (instance id, bucket name, ...).
+    pub id: String,
+    /// Human name: the `Name` tag, or the resource's own name.
+    pub name: Option<String>,
+    /// ARN, or for resources that have none (Route 53 records) a stable ARN-shaped identifier.
+    pub arn: String,
+    /// Region, or `global` for account-wide resources.
+    pub region: String,
+    /// Fields exposed to CEL as `resource.<field>`.
+    pub fields: Map<String, Value>,
+    /// Fields that could not be read or derived, with the reason.
+    pub unknown: Unreadable,
+}
+
+/// A (kind, region) whose listing failed: rules over that kind cannot judge it.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+pub struct IncompleteScope {
+    pub kind: String,
+    pub region: String,
+    /// Set when only part of the region is affected (e.g. one hosted zone's records).
+    pub within: Option<String>,
+    pub reason: String,
+}
+
+pub struct Model {
+    pub account_id: String,
+    pub partition: String,
+    pub regions: Vec<String>,
+    pub taken_at: String,
+    pub coverage: Vec<Coverage>,
+    pub resources: Vec<Resource>,
+    pub incomplete: Vec<IncompleteScope>,
+}
+
+impl Model {
+    pub fn build(snapshot: &Snapshot) -> Model {
+        let incomplete = incomplete_scopes(&snapshot.coverage);
+        let ctx = Ctx {
+            snapshot,
+            incomplete: &incomplete,
+        };
+        let mut resources = Vec::new();
+        network::build(&ctx, &mut resources);
+        compute::build(&ctx, &mut resources);
+        storage::build(&ctx, &mut resources);
+        traffic::build(&ctx, &mut resources);
+        for r in &mut resources {
+            r.fields.insert("id".into(), Value::String(r.id.clone()));
+            r.fields.insert("arn".into(), Value::String(r.arn.clone()));
+            r.fields
+                .insert("region".into(), Value::String(r.region.clone()));
+            r.fields.insert(
+                "name".into(),
+                r.name.clone().map(Value::String).unwrap_or(Value::Null),
+            );
+            r.fields.insert(
+                "account_id".into(),
+                Value::String(snapshot.account_id.clone()),
+            );
+            r.fields.remove("unreadable");
+        }
+        resources.sort_by(|a, b| (a.kind, &a.region, &a.id).cmp(&(b.kind, &b.region, &b.id)));
+        Model {
+            account_id: snapshot.account_id.clone(),
+            partition: snapshot.partition.clone(),
+            regions: snapshot.regions.clone(),
+            taken_at: snapshot.taken_at.clone(),
+            coverage: snapshot.coverage.clone(),
+            resources,
+            incomplete,
+        }
+    }
+
+    pub fn of_kind<'a>(&'a self, kind: &'a str) -> impl Iterator<Item = &'a Resource> + 'a {
+        self.resources.iter().filter(move |r| r.kind == kind)
+    }
+}
+
+/// Shared inputs of the per-area builders.
+pub(crate) struct Ctx<'a> {
+    pub snapshot: &'a Snapshot,
+    pub incomplete: &'a [IncompleteScope],
+}
+
+impl Ctx<'_> {
+    /// Why the listing of `kind` in `region` is incomplete, if it is.
+    pub fn incomplete(&self, kind: &str, region: &str) -> Option<String> {
+        self.incomplete
+            .iter()
+            .find(|s| s.kind == kind && (s.region == region || s.region == "global"))
+            .map(|s| {
+                format!(
+                    "{} could not be listed in {}: {}",
+                    s.kind, s.region, s.reason
+                )
+            })
+    }
+}
+
+fn incomplete_scopes(coverage: &[Coverage]) -> Vec<IncompleteScope> {
+    let mut out = BTreeSet::new();
+    for c in coverage {
+        for e in &c.errors {
+            for kind in &e.kinds {
+                out.insert(IncompleteScope {
+                    kind: kind.clone(),
+                    region: c.region.clone(),
+                    within: e.resource.clone(),
+                    reason: format!("{} failed: {}: {}", e.operation, e.code, e.message),
+                });
+            }
+        }
+    }
+    out.into_iter().collect()
+}
+
+/// Serialises a snapshot struct into the field map of a resource.
+pub(crate) fn fields_of<T: Serialize>(item: &T) -> Map<String, Value> {
+    match serde_json::to_value(item).expect("snapshot types serialise") {
+        Value::Object(m) => m,
+        _ => unreachable!("snapshot resources are structs"),
+    }
+}
+
+pub(crate) fn name_tag(tags: &Tags) -> Option<String> {
+    tags.get("Name").filter(|n| !n.is_empty()).cloned()
+}
+
+/// Sorted distinct strings as a JSON array.
+pub(crate) fn distinct<'a>(items: impl IntoIterator<Item = &'a str>) -> Value {
+    let set: BTreeSet<&str> = items.into_iter().collect();
+    Value::Array(set.into_iter().map(|s| Value::String(s.into())).collect())
+}
+
+/// Marks `derived` fields unknown when `source` is unknown, keeping the first reason.
+pub(crate) fn propagate(unknown: &mut BTreeMap<String, String>, source: &str, derived: &[&str]) {
+    if let Some(reason) = unknown.get(source).cloned() {
+        for d in derived {
+            unknown
+                .entry((*d).to_string())
+                .or_insert_with(|| reason.clone());
+        }
+    }
+}
+
+/// Marks `derived` fields unknown when the listing they depend on is incomplete.
+pub(crate) fn depends_on(
+    ctx: &Ctx,
+    unknown: &mut BTreeMap<String, String>,
+    kind: &str,
+    region: &str,
+    derived: &[&str],
+) {
+    if let Some(reason) = ctx.incomplete(kind, region) {
+        for d in derived {
+            unknown
+                .entry((*d).to_string())
+                .or_insert_with(|| reason.clone());
+        }
+    }
+}
+
+/// Every field a resource of `kind` exposes to CEL (snapshot fields plus derived facts).
+/// Used to reject rules and examples that name a field that does not exist.
+pub fn field_names(kind: &str) -> BTreeSet<String> {
+    static CACHE: std::sync::OnceLock<BTreeMap<&'static str, BTreeSet<String>>> =
+        std::sync::OnceLock::new();
+    CACHE
+        .get_or_init(|| {
+            let model = Model::build(&template_snapshot());
+            let mut out: BTreeMap<&'static str, BTreeSet<String>> = BTreeMap::new();
+            for r in &model.resources {
+                out.entry(r.kind)
+                    .or_default()
+                    .extend(r.fields.keys().cloned());
+            }
+            out
+        })
+        .get(kind)
+        .cloned()
+        .unwrap_or_default()
+}
+
+/// A snapshot holding one default-valued resource of every kind.
+fn template_snapshot() -> Snapshot {
+    use crate::snapshot as s;
+    let mut snap = Snapshot::default();
+    snap.ec2.vpcs.push(s::Vpc::default());
+    snap.ec2.subnets.push(s::Subnet::default());
+    snap.ec2.route_tables.push(s::RouteTable::default());
+    snap.ec2.nat_gateways.push(s::NatGateway::default());
+    snap.ec2.instances.push(s::Instance::default());
+    snap.rds.db_instances.push(s::DbInstance::default());
+    snap.rds.db_clusters.push(s::DbCluster::default());
+    snap.elbv2.load_balancers.push(s::LoadBalancer::default());
+    snap.elbv2.target_groups.push(s::TargetGroup::default());
+    snap.autoscaling.groups.push(s::AutoScalingGroup::default());
+    snap.s3.buckets.push(s::Bucket::default());
+    snap.route53.hosted_zones.push(s::HostedZone::default());
+    snap.route53.record_sets.push(s::RecordSet::default());
+    snap.route53.health_checks.push(s::HealthCheck::default());
+    snap
+}

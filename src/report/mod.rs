@@ -1,0 +1,48 @@
+//! Reporters: one module per output format. Each renders the whole report to a string, so the
+//! caller can write it atomically to a file or to stdout.
+
+mod json;
+mod sarif;
+mod table;
+
+use crate::engine::{Finding, Rule, Summary};
+use crate::snapshot::Coverage;
+
+pub use json::REPORT_SCHEMA_VERSION;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Format {
+    /// A human-readable table, grouped by severity.
+    Table,
+    /// The documented, versioned JSON report.
+    Json,
+    /// SARIF 2.1.0 for code-scanning dashboards (GitHub, GitLab, Azure DevOps).
+    Sarif,
+}
+
+/// Everything a reporter needs, independent of how the snapshot was obtained.
+pub struct Report<'a> {
+    pub account_id: &'a str,
+    pub partition: &'a str,
+    pub regions: &'a [String],
+    pub taken_at: &'a str,
+    pub coverage: &'a [Coverage],
+    pub findings: &'a [Finding],
+    pub rules: Vec<&'a Rule>,
+    pub summary: Summary,
+}
+
+pub struct RenderOptions {
+    /// Use colours (only when writing to a terminal and NO_COLOR is unset).
+    pub color: bool,
+    /// Terminal width for the table, if known.
+    pub width: Option<u16>,
+}
+
+pub fn render(report: &Report, format: Format, opts: &RenderOptions) -> String {
+    match format {
+        Format::Table => table::render(report, opts),
+        Format::Json => json::render(report),
+        Format::Sarif => sarif::render(report),
+    }
+}

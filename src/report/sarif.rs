@@ -1,0 +1,216 @@
+//! SARIF 2.1.0, shaped for GitHub code scanning: every result has a physical location with a
+//! scheme-less relative URI (GitHub rejects results with only logical locations, and an ARN
+//! would parse as a URI scheme), the ARN goes in `logicalLocations` and the message, and
+//! `partialFingerprints` are stable per (rule, resource) because GitHub cannot compute them for
+//! paths that are not files in the repository.
+
+use super::Report;
+use crate::engine::{Finding, Outcome, Rule, Severity};
+use serde_json::{json, Value};
+use sha2::{Digest, Sha256};
+
+pub fn render(r: &Report) -> String {
+    let rule_index = |id: &str| r.rules.iter().position(|x| x.id == id);
+    let results: Vec<Value> = r
+        .findings
+        .iter()
+        .filter(|f| matches!(f.outcome, Outcome::Fail | Outcome::Suppressed))
+        .map(|f| result(f, rule_index(&f.rule_id)))
+        .collect();
+    // Resources that could not be judged are not results (they are not problems found), but
+    // they must not disappear: they are execution notifications of the run.
+    let notifications: Vec<Value> = r
+        .findings
+        .iter()
+        .filter(|f| f.outcome == Outcome::NotEvaluated)
+        .map(|f| {
+            let mut n = json!({
+                "level": "warning",
+                "message": { "text": format!(
+                    "{} not evaluated for {}: {}",
+                    f.rule_id,
+                    f.resource_name.as_deref().unwrap_or(&f.resource_id),
+                    f.reason.as_deref().unwrap_or("unknown reason")
+                )},
+                "associatedRule": { "id": f.rule_id },
+                "properties": {
+                    "outcome": "not_evaluated",
+                    "region": f.region,
+                    "resourceType": f.resource_kind,
+                    "resourceId": f.resource_id,
+                },
+            });
+            if let Some(i) = rule_index(&f.rule_id) {
+                n["associatedRule"]["index"] = json!(i);
+            }
+            n
+        })
+        .collect();
+    let regions = if r.regions.is_empty() {
+        "none".to_string()
+    } else {
+        r.regions.join("+")
+    };
+    let doc = json!({
+        "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
+        "version": "2.1.0",
+        "runs": [{
+            "tool": { "driver": {
+                "name": "ha-audit",
+                "version": env!("CARGO_PKG_VERSION"),
+                "semanticVersion": env!("CARGO_PKG_VERSION"),
+                "rules": r.rules.iter().map(|x| rule(x)).collect::<Vec<_>>(),
+            }},
+            "automationDetails": { "id": format!("ha-audit/{}/{}/", r.account_id, regions) },
+            "invocations": [{
+                "executionSuccessful": true,
+                "toolExecutionNotifications": notifications,
+            }],
+            "results": results,
+            "properties": {
+                "accountId": r.account_id,
+                "regions": r.regions,
+                "takenAt": r.taken_at,
+                "summary": r.summary,
+            },
+        }],
+    });
+    let mut s = serde_json::to_string_pretty(&doc).expect("sarif serialises");
+    s.push('\n');
+    s
+}
+
+fn level(sev: Severity) -> &'static str {
+    match sev {
+        Severity::Critical | Severity::High => "error",
+        Severity::Medium => "warning",
+        Severity::Low => "note",
+    }
+}
+
+fn rule(x: &Rule) -> Value {
+    let mut markdown = format!(
+        "**{}** ({} severity, {})\n\n### Why it matters\n{}\n\n### Remediation\n{}\n",
+        x.title,
+        x.severity.as_str(),
+        x.id,
+        x.docs.why.trim(),
+        x.docs.remediation.trim()
+    );
+    if !x.docs.references.is_empty() {
+        markdown.push_str("\n### References\n");
+        for link in &x.docs.references {
+            markdown.push_str(&format!("- {link}\n"));
+        }
+    }
+    let mut v = json!({
+        "id": x.id,
+        "name": x.name,
+        "shortDescription": { "text": x.title },
+        "fullDescription": { "text": truncate(x.docs.why.trim(), 1000) },
+        "help": { "text": x.docs.remediation.trim(), "markdown": markdown },
+        "defaultConfiguration": { "level": level(x.severity) },
+        "properties": {
+            // GitHub reads security-severity only on rules tagged `security`; availability is
+            // part of security in the CIA sense, and the score orders alerts by severity.
+            "tags": ["security", "reliability", "availability",
+                     format!("aws/{}", x.service()), format!("{:?}", x.category).to_lowercase()],
+            "security-severity": x.severity.score(),
+            "precision": "very-high",
+            "problem.severity": match x.severity {
+                Severity::Critical | Severity::High => "error",
+                Severity::Medium => "warning",
+                Severity::Low => "recommendation",
+            },
+        },
+    });
+    if let Some(uri) = x.docs.references.first() {
+        v["helpUri"] = json!(uri);
+    }
+    v
+}
+
+fn result(f: &Finding, index: Option<usize>) -> Value {
+    let arn = f.arn.clone().unwrap_or_default();
+    let mut message = f.message.clone();
+    if !arn.is_empty() {
+        message.push_str(&format!(" ({arn})"));
+    }
+    let mut v = json!({
+        "ruleId": f.rule_id,
+        "level": level(f.severity),
+        "message": { "text": message },
+        "locations": [{
+            "physicalLocation": {
+                "artifactLocation": { "uri": location_uri(f) },
+                "region": { "startLine": 1, "startColumn": 1, "endLine": 1, "endColumn": 1 },
+            },
+            "logicalLocations": [{
+                "name": f.resource_id,
+                "fullyQualifiedName": arn,
+                "kind": "resource",
+            }],
+        }],
+        "partialFingerprints": { "primaryLocationLineHash": fingerprint(f) },
+        "properties": {
+            "accountId": f.account_id,
+            "region": f.region,
+            "resourceType": f.resource_kind,
+            "resourceId": f.resource_id,
+            "outcome": f.outcome.as_str(),
+        },
+    });
+    if let Some(i) = index {
+        v["ruleIndex"] = json!(i);
+    }
+    v
+}
+
+/// `aws/<account>/<region>/<kind>/<id>`, each segment percent-encoded so the URI is a valid
+/// relative reference with no scheme.
+pub fn location_uri(f: &Finding) -> String {
+    [
+        "aws",
+        &f.account_id,
+        &f.region,
+        &f.resource_kind,
+        &f.resource_id,
+    ]
+    .iter()
+    .map(|s| encode(s))
+    .collect::<Vec<_>>()
+    .join("/")
+}
+
+fn encode(segment: &str) -> String {
+    let mut out = String::new();
+    for b in segment.bytes() {
+        if b.is_ascii_alphanumeric() || b"-._~".contains(&b) {
+            out.push(b as char);
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    if out.is_empty() {
+        out.push('_');
+    }
+    out
+}
+
+/// Stable across runs and machines: a hash of the rule and the resource identity only.
+fn fingerprint(f: &Finding) -> String {
+    let identity = f.arn.as_deref().unwrap_or(&f.resource_id);
+    let digest = Sha256::digest(format!("{}|{}|{}", f.rule_id, f.region, identity).as_bytes());
+    let hex: String = digest.iter().take(8).map(|b| format!("{b:02x}")).collect();
+    format!("{hex}:1")
+}
+
+fn truncate(s: &str, max: usize) -> String {
+    if s.chars().count() <= max {
+        s.to_string()
+    } else {
+        let mut t: String = s.chars().take(max - 1).collect();
+        t.push('…');
+        t
+    }
+}

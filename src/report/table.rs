@@ -1,0 +1,172 @@
+//! The terminal report: failing findings grouped by severity, what could not be evaluated and
+//! why, coverage problems, and the counts of all four outcomes.
+
+use super::{RenderOptions, Report};
+use crate::engine::{Finding, Outcome, Severity};
+use comfy_table::{presets, Attribute, Cell, Color, ContentArrangement, Table};
+use std::fmt::Write;
+
+pub fn render(r: &Report, opts: &RenderOptions) -> String {
+    let mut out = String::new();
+    let regions = if r.regions.is_empty() {
+        "none".to_string()
+    } else {
+        r.regions.join(", ")
+    };
+    let _ = writeln!(
+        out,
+        "ha-audit {} · account {} · regions {} · snapshot {}\n",
+        env!("CARGO_PKG_VERSION"),
+        r.account_id,
+        regions,
+        r.taken_at
+    );
+
+    let failing: Vec<&Finding> = r
+        .findings
+        .iter()
+        .filter(|f| f.outcome == Outcome::Fail)
+        .collect();
+    if failing.is_empty() {
+        out.push_str("No failing findings.\n\n");
+    } else {
+        let mut t = new_table(opts);
+        t.set_header(header(
+            &["SEVERITY", "RULE", "RESOURCE", "REGION", "FINDING"],
+            opts,
+        ));
+        for sev in Severity::ALL {
+            for f in failing.iter().filter(|f| f.severity == sev) {
+                t.add_row(vec![
+                    severity_cell(sev, opts),
+                    Cell::new(&f.rule_id),
+                    Cell::new(resource_label(f)),
+                    Cell::new(&f.region),
+                    Cell::new(&f.message),
+                ]);
+            }
+        }
+        let _ = writeln!(out, "{t}\n");
+    }
+
+    let not_evaluated: Vec<&Finding> = r
+        .findings
+        .iter()
+        .filter(|f| f.outcome == Outcome::NotEvaluated)
+        .collect();
+    if !not_evaluated.is_empty() {
+        let _ = writeln!(
+            out,
+            "Not evaluated ({}): these were not judged, so they are neither passes nor fails.",
+            not_evaluated.len()
+        );
+        let mut t = new_table(opts);
+        t.set_header(header(&["RULE", "RESOURCE", "REGION", "REASON"], opts));
+        for f in not_evaluated {
+            t.add_row(vec![
+                Cell::new(&f.rule_id),
+                Cell::new(resource_label(f)),
+                Cell::new(&f.region),
+                Cell::new(f.reason.as_deref().unwrap_or("")),
+            ]);
+        }
+        let _ = writeln!(out, "{t}\n");
+    }
+
+    let incomplete: Vec<_> = r.coverage.iter().filter(|c| !c.is_complete()).collect();
+    let _ = writeln!(
+        out,
+        "Coverage: {} of {} service scopes read completely.",
+        r.coverage.len() - incomplete.len(),
+        r.coverage.len()
+    );
+    for c in incomplete {
+        for e in &c.errors {
+            let target = e
+                .resource
+                .as_deref()
+                .map(|x| format!(" ({x})"))
+                .unwrap_or_default();
+            let _ = writeln!(
+                out,
+                "  {} {}: {}{} failed: {}: {} [needs {}]",
+                c.service, c.region, e.operation, target, e.code, e.message, e.iam_action
+            );
+        }
+    }
+
+    let s = &r.summary;
+    let by_sev: Vec<String> = Severity::ALL
+        .iter()
+        .map(|sev| {
+            format!(
+                "{} {}",
+                s.fail_by_severity.get(sev.as_str()).copied().unwrap_or(0),
+                sev.as_str()
+            )
+        })
+        .collect();
+    let _ = writeln!(
+        out,
+        "\n{} fail ({}) · {} pass · {} suppressed · {} not evaluated",
+        s.fail,
+        by_sev.join(", "),
+        s.pass,
+        s.suppressed,
+        s.not_evaluated
+    );
+    out
+}
+
+fn new_table(opts: &RenderOptions) -> Table {
+    let mut t = Table::new();
+    t.load_preset(presets::UTF8_FULL_CONDENSED)
+        .set_content_arrangement(ContentArrangement::Dynamic)
+        .set_width(opts.width.unwrap_or(140));
+    if !opts.color {
+        t.force_no_tty();
+    }
+    t
+}
+
+fn header(names: &[&str], opts: &RenderOptions) -> Vec<Cell> {
+    names
+        .iter()
+        .map(|n| {
+            let c = Cell::new(n);
+            if opts.color {
+                c.add_attribute(Attribute::Bold)
+            } else {
+                c
+            }
+        })
+        .collect()
+}
+
+fn severity_cell(sev: Severity, opts: &RenderOptions) -> Cell {
+    let c = Cell::new(sev.as_str().to_uppercase());
+    if !opts.color {
+        return c;
+    }
+    match sev {
+        Severity::Critical => c.fg(Color::Magenta).add_attribute(Attribute::Bold),
+        Severity::High => c.fg(Color::Red),
+        Severity::Medium => c.fg(Color::Yellow),
+        Severity::Low => c.fg(Color::Cyan),
+    }
+}
+
+fn resource_label(f: &Finding) -> String {
+    match &f.resource_name {
+        // Route 53 record names already carry their identity; other ids add the AWS id.
+        Some(n)
+            if *n != f.resource_id
+                && f.resource_id != "*"
+                && !f.resource_kind.starts_with("route53.") =>
+        {
+            format!("{n} ({})", f.resource_id)
+        }
+        Some(n) => n.clone(),
+        None => f.resource_id.clone(),
+    }
+}
