@@ -4,6 +4,7 @@
 mod aws_args;
 mod collect;
 mod explain;
+mod iam_policy;
 mod rules;
 mod scan;
 
@@ -53,6 +54,8 @@ pub enum Command {
     Rules(rules::RulesArgs),
     /// Show what a rule checks, why it matters and how to fix it
     Explain(explain::ExplainArgs),
+    /// Print the read-only IAM policy ha-audit needs (exactly the actions it calls)
+    IamPolicy(iam_policy::IamPolicyArgs),
 }
 
 /// Runs the parsed command; Ok carries the exit code.
@@ -62,6 +65,7 @@ pub fn run(cli: Cli) -> Result<u8> {
         Command::Collect(a) => collect::run(a),
         Command::Rules(a) => rules::run(a),
         Command::Explain(a) => explain::run(a),
+        Command::IamPolicy(a) => iam_policy::run(a),
     }
 }
 

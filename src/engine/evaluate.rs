@@ -6,7 +6,7 @@ use super::loader::{CompiledRule, RuleSet};
 use super::message::render;
 use crate::error::{Error, Result};
 use crate::model::{kind_info, Model};
-use cel::{Context, Program, Value};
+use cel::{Context, ExecutionError, Program, Value};
 use std::collections::BTreeMap;
 
 /// The result of judging one resource with one rule.
@@ -24,7 +24,10 @@ pub struct Evaluation {
     pub findings: Vec<Finding>,
 }
 
-/// Judges one resource. `unknown` lists the fields that could not be read.
+/// Judges one resource. `unknown` lists the fields that could not be read; `resource` must
+/// not contain them, so that an expression that needs one fails with `NoSuchKey` and is
+/// reported as not evaluated, while one that does not need it (`a || b` with `a` true) is
+/// still judged.
 pub fn judge(
     rule: &CompiledRule,
     root: &Context,
@@ -36,56 +39,67 @@ pub fn judge(
     scope.add_variable_from_value("resource", resource.clone());
     scope.add_variable_from_value("params", params.clone());
     if let Some(applies) = &rule.applies {
-        if let Some(reason) = unknown_field(rule.rule.applies.as_deref().unwrap_or(""), unknown) {
-            return Ok(Judgement::NotEvaluated(reason));
-        }
-        if !run(rule, "applies", applies, &scope)? {
-            return Ok(Judgement::NotApplicable);
+        match run(rule, "applies", applies, &scope, unknown)? {
+            Some(false) => return Ok(Judgement::NotApplicable),
+            Some(true) => {}
+            None => return Ok(Judgement::NotEvaluated(reason(rule, unknown))),
         }
     }
-    if let Some(reason) = unknown_field(&rule.rule.compliant, unknown) {
-        return Ok(Judgement::NotEvaluated(reason));
-    }
-    Ok(if run(rule, "compliant", &rule.compliant, &scope)? {
-        Judgement::Pass
-    } else {
-        Judgement::Fail
-    })
+    Ok(
+        match run(rule, "compliant", &rule.compliant, &scope, unknown)? {
+            Some(true) => Judgement::Pass,
+            Some(false) => Judgement::Fail,
+            None => Judgement::NotEvaluated(reason(rule, unknown)),
+        },
+    )
 }
 
-/// The first field read by `expr` that is unknown, as a reason.
-fn unknown_field(expr: &str, unknown: &BTreeMap<String, String>) -> Option<String> {
-    unknown
+/// Why a rule could not judge: the unknown fields it reads, with their reasons.
+fn reason(rule: &CompiledRule, unknown: &BTreeMap<String, String>) -> String {
+    let reasons: Vec<String> = unknown
         .iter()
-        .find(|(field, _)| reads_field(expr, field))
-        .map(|(field, why)| format!("`{field}` could not be read: {why}"))
+        .filter(|(f, _)| rule.fields.contains(f))
+        .map(|(f, why)| format!("`{f}` could not be read: {why}"))
+        .collect();
+    if reasons.is_empty() {
+        "a field the rule reads could not be read".to_string()
+    } else {
+        reasons.join("; ")
+    }
 }
 
-fn reads_field(expr: &str, field: &str) -> bool {
-    let needle = format!("resource.{field}");
-    expr.match_indices(&needle).any(|(i, _)| {
-        let end = i + needle.len();
-        let next = expr[end..].chars().next();
-        let prev = expr[..i].chars().last();
-        !next.is_some_and(|c| c.is_ascii_alphanumeric() || c == '_')
-            && !prev.is_some_and(|c| c.is_ascii_alphanumeric() || c == '_' || c == '.')
-    })
-}
-
-fn run(rule: &CompiledRule, which: &str, program: &Program, ctx: &Context) -> Result<bool> {
+/// Runs one condition: `Some(bool)`, or `None` when it needed a field that is unknown.
+fn run(
+    rule: &CompiledRule,
+    which: &str,
+    program: &Program,
+    ctx: &Context,
+    unknown: &BTreeMap<String, String>,
+) -> Result<Option<bool>> {
     match program.execute(ctx) {
-        Ok(Value::Bool(b)) => Ok(b),
+        Ok(Value::Bool(b)) => Ok(Some(b)),
         Ok(other) => Err(Error::Rule {
             path: rule.rule.source.clone(),
             rule_id: rule.rule.id.clone(),
             detail: format!("field `{which}`: expected a bool, the expression gave {other:?}"),
         }),
+        Err(ExecutionError::NoSuchKey(key)) if unknown.contains_key(key.as_str()) => Ok(None),
         Err(e) => Err(Error::Rule {
             path: rule.rule.source.clone(),
             rule_id: rule.rule.id.clone(),
             detail: format!("field `{which}`: CEL evaluation failed: {e}"),
         }),
     }
+}
+
+/// A resource's fields as a CEL value, without the fields that could not be read.
+pub fn known_value(
+    fields: &serde_json::Map<String, serde_json::Value>,
+    unknown: &BTreeMap<String, String>,
+) -> Value {
+    let mut known = fields.clone();
+    known.retain(|k, _| !unknown.contains_key(k));
+    super::json_to_cel(&serde_json::Value::Object(known))
 }
 
 /// Evaluates every rule against the model.
@@ -98,7 +112,7 @@ pub fn evaluate(model: &Model, rules: &RuleSet) -> Result<Evaluation> {
         by_kind
             .entry(r.kind)
             .or_default()
-            .push((i, super::json_to_cel(&json), json));
+            .push((i, known_value(&r.fields, &r.unknown), json));
     }
 
     let mut findings = Vec::new();
