@@ -82,7 +82,7 @@ pub fn run(a: ScanArgs) -> Result<u8> {
     let to_terminal = a.output.is_none() && std::io::stdout().is_terminal();
     let opts = RenderOptions {
         color: to_terminal && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()),
-        width: if to_terminal { terminal_width() } else { None },
+        terminal: to_terminal,
     };
     emit(&render(&report, a.format, &opts), a.output.as_deref())?;
 
@@ -92,8 +92,4 @@ pub fn run(a: ScanArgs) -> Result<u8> {
             .any(|f| f.outcome == Outcome::Fail && f.severity >= t)
     });
     Ok(u8::from(gate))
-}
-
-fn terminal_width() -> Option<u16> {
-    std::env::var("COLUMNS").ok().and_then(|c| c.parse().ok())
 }

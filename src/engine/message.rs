@@ -47,3 +47,24 @@ fn text(v: &Value) -> String {
         other => other.to_string(),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::render;
+    use serde_json::json;
+
+    #[test]
+    fn placeholders_read_fields_nested_fields_and_params() {
+        let r = json!({"id": "db", "azs": ["a", "b"], "empty": [], "none": null, "t": {"k": 3}});
+        let p = json!({"min_azs": 2});
+        assert_eq!(
+            render(
+                "{id} in {azs} ({empty}/{none}) k={t.k} min {params.min_azs}",
+                &r,
+                &p
+            ),
+            "db in a, b (none/none) k=3 min 2"
+        );
+        assert_eq!(render("{missing} {unclosed", &r, &p), "{missing} {unclosed");
+    }
+}

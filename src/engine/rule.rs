@@ -155,3 +155,31 @@ impl Rule {
         self.resource.split('.').next().unwrap_or("")
     }
 }
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn referenced_fields_are_found_once_each() {
+        let rule: super::Rule = toml::from_str(
+            r#"
+id = "X-1"
+name = "x"
+title = "x"
+resource = "ec2.vpc"
+severity = "low"
+category = "redundancy"
+applies = "resource.subnet_count > 0 && has(resource.tags.env)"
+compliant = "resource.subnet_azs.size() >= 2 || myresource.x || resource.subnet_count > 9"
+message = "m"
+[docs]
+why = "w"
+remediation = "r"
+"#,
+        )
+        .unwrap();
+        assert_eq!(
+            rule.referenced_fields(),
+            vec!["subnet_count", "tags", "subnet_azs"]
+        );
+    }
+}

@@ -2,7 +2,7 @@
 
 use super::{depends_on, distinct, fields_of, name_tag, Ctx, Resource};
 use serde_json::Value;
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 
 pub(super) fn build(ctx: &Ctx, out: &mut Vec<Resource>) {
     let s = ctx.snapshot;
@@ -29,17 +29,6 @@ pub(super) fn build(ctx: &Ctx, out: &mut Vec<Resource>) {
         });
     }
 
-    let subnet_az: HashMap<(&str, &str), &str> = s
-        .ec2
-        .subnets
-        .iter()
-        .map(|sn| {
-            (
-                (sn.region.as_str(), sn.subnet_id.as_str()),
-                sn.availability_zone.as_str(),
-            )
-        })
-        .collect();
     for g in &s.autoscaling.groups {
         let mut fields = fields_of(g);
         // AvailabilityZones is authoritative; VPC subnets are the fallback when a
@@ -50,7 +39,7 @@ pub(super) fn build(ctx: &Ctx, out: &mut Vec<Resource>) {
             azs = g
                 .subnet_ids
                 .iter()
-                .filter_map(|id| subnet_az.get(&(g.region.as_str(), id.as_str())).copied())
+                .filter_map(|id| ctx.subnet_az(&g.region, id))
                 .collect();
             depends_on(ctx, &mut unknown, "ec2.subnet", &g.region, &["azs"]);
         }

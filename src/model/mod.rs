@@ -60,6 +60,17 @@ impl Model {
         let ctx = Ctx {
             snapshot,
             incomplete: &incomplete,
+            subnet_az: snapshot
+                .ec2
+                .subnets
+                .iter()
+                .map(|sn| {
+                    (
+                        (sn.region.as_str(), sn.subnet_id.as_str()),
+                        sn.availability_zone.as_str(),
+                    )
+                })
+                .collect(),
         };
         let mut resources = Vec::new();
         network::build(&ctx, &mut resources);
@@ -102,9 +113,16 @@ impl Model {
 pub(crate) struct Ctx<'a> {
     pub snapshot: &'a Snapshot,
     pub incomplete: &'a [IncompleteScope],
+    /// (region, subnet id) -> AZ name, built once for every subnet join.
+    subnet_az: std::collections::HashMap<(&'a str, &'a str), &'a str>,
 }
 
-impl Ctx<'_> {
+impl<'a> Ctx<'a> {
+    /// The AZ of a subnet, if the subnet was listed.
+    pub fn subnet_az(&self, region: &str, subnet_id: &str) -> Option<&'a str> {
+        self.subnet_az.get(&(region, subnet_id)).copied()
+    }
+
     /// Why the listing of `kind` in `region` is incomplete, if it is.
     pub fn incomplete(&self, kind: &str, region: &str) -> Option<String> {
         self.incomplete
@@ -223,3 +241,6 @@ fn template_snapshot() -> Snapshot {
     snap.route53.health_checks.push(s::HealthCheck::default());
     snap
 }
+
+#[cfg(test)]
+mod tests;

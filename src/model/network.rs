@@ -2,7 +2,7 @@
 
 use super::{depends_on, distinct, fields_of, name_tag, Ctx, Resource};
 use serde_json::Value;
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 
 pub(super) fn build(ctx: &Ctx, out: &mut Vec<Resource>) {
     let s = ctx.snapshot;
@@ -12,17 +12,6 @@ pub(super) fn build(ctx: &Ctx, out: &mut Vec<Resource>) {
             s.partition, s.account_id
         )
     };
-    let subnet_az: HashMap<(&str, &str), &str> = s
-        .ec2
-        .subnets
-        .iter()
-        .map(|sn| {
-            (
-                (sn.region.as_str(), sn.subnet_id.as_str()),
-                sn.availability_zone.as_str(),
-            )
-        })
-        .collect();
 
     for vpc in &s.ec2.vpcs {
         let subnets: Vec<_> = s
@@ -85,7 +74,7 @@ pub(super) fn build(ctx: &Ctx, out: &mut Vec<Resource>) {
         let az = nat
             .subnet_id
             .as_deref()
-            .and_then(|id| subnet_az.get(&(nat.region.as_str(), id)).copied());
+            .and_then(|id| ctx.subnet_az(&nat.region, id));
         fields.insert(
             "availability_zone".into(),
             az.map(|a| Value::String(a.into())).unwrap_or(Value::Null),

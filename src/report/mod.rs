@@ -35,8 +35,8 @@ pub struct Report<'a> {
 pub struct RenderOptions {
     /// Use colours (only when writing to a terminal and NO_COLOR is unset).
     pub color: bool,
-    /// Terminal width for the table, if known.
-    pub width: Option<u16>,
+    /// True when the report goes to a terminal: the table then fits the terminal's width.
+    pub terminal: bool,
 }
 
 pub fn render(report: &Report, format: Format, opts: &RenderOptions) -> String {

@@ -121,10 +121,10 @@ pub fn render(r: &Report, opts: &RenderOptions) -> String {
 fn new_table(opts: &RenderOptions) -> Table {
     let mut t = Table::new();
     t.load_preset(presets::UTF8_FULL_CONDENSED)
-        .set_content_arrangement(ContentArrangement::Dynamic)
-        .set_width(opts.width.unwrap_or(140));
-    if !opts.color {
-        t.force_no_tty();
+        .set_content_arrangement(ContentArrangement::Dynamic);
+    if !opts.terminal {
+        // Files and pipes get a fixed width so the output does not depend on who ran it.
+        t.force_no_tty().set_width(140);
     }
     t
 }

@@ -1,0 +1,221 @@
+//! Derived facts on small hand-built snapshots.
+
+use super::Model;
+use crate::snapshot::*;
+use serde_json::json;
+
+fn coverage_error(service: &str, region: &str, op: &str, kinds: &[&str]) -> Coverage {
+    Coverage {
+        service: service.into(),
+        region: region.into(),
+        errors: vec![CollectError {
+            operation: op.into(),
+            iam_action: format!("{service}:{op}"),
+            kinds: kinds.iter().map(|k| k.to_string()).collect(),
+            resource: None,
+            code: "AccessDenied".into(),
+            message: "denied".into(),
+        }],
+    }
+}
+
+fn field<'a>(m: &'a Model, kind: &str, id: &str, f: &str) -> &'a serde_json::Value {
+    let r = m
+        .resources
+        .iter()
+        .find(|r| r.kind == kind && r.id == id)
+        .unwrap_or_else(|| panic!("no {kind} {id}"));
+    &r.fields[f]
+}
+
+#[test]
+fn cluster_member_azs_come_from_the_member_instances() {
+    let mut s = Snapshot::new("111122223333", vec!["eu-west-1".into()], "t".into());
+    for (id, az) in [
+        ("c-1", "eu-west-1a"),
+        ("c-2", "eu-west-1a"),
+        ("c-3", "eu-west-1b"),
+    ] {
+        s.rds.db_instances.push(DbInstance {
+            region: "eu-west-1".into(),
+            db_instance_identifier: id.into(),
+            availability_zone: Some(az.into()),
+            db_cluster_identifier: Some("c".into()),
+            ..Default::default()
+        });
+    }
+    s.rds.db_clusters.push(DbCluster {
+        region: "eu-west-1".into(),
+        db_cluster_identifier: "c".into(),
+        members: vec![
+            DbClusterMember {
+                db_instance_identifier: "c-1".into(),
+                is_writer: true,
+                promotion_tier: None,
+            },
+            DbClusterMember {
+                db_instance_identifier: "c-2".into(),
+                is_writer: false,
+                promotion_tier: None,
+            },
+        ],
+        ..Default::default()
+    });
+    let m = Model::build(&s);
+    // c-3 is in the region but not a member: it must not count.
+    assert_eq!(
+        field(&m, "rds.db_cluster", "c", "member_azs"),
+        &json!(["eu-west-1a"])
+    );
+    assert_eq!(
+        field(&m, "rds.db_cluster", "c", "reader_azs"),
+        &json!(["eu-west-1a"])
+    );
+    assert_eq!(field(&m, "rds.db_cluster", "c", "reader_count"), &json!(1));
+    assert_eq!(
+        field(&m, "rds.db_instance", "c-1", "is_cluster_member"),
+        &json!(true)
+    );
+}
+
+#[test]
+fn failed_instance_listing_makes_member_azs_unknown() {
+    let mut s = Snapshot::new("111122223333", vec!["eu-west-1".into()], "t".into());
+    s.coverage.push(coverage_error(
+        "rds",
+        "eu-west-1",
+        "DescribeDBInstances",
+        &["rds.db_instance"],
+    ));
+    s.rds.db_clusters.push(DbCluster {
+        region: "eu-west-1".into(),
+        db_cluster_identifier: "c".into(),
+        ..Default::default()
+    });
+    let m = Model::build(&s);
+    let c = m
+        .resources
+        .iter()
+        .find(|r| r.kind == "rds.db_cluster")
+        .unwrap();
+    assert!(c.unknown["member_azs"].contains("AccessDenied"));
+    assert_eq!(m.incomplete.len(), 1);
+    assert_eq!(m.incomplete[0].kind, "rds.db_instance");
+}
+
+#[test]
+fn replication_counts_only_enabled_rules_to_known_buckets_in_other_regions() {
+    let mut s = Snapshot::new("111122223333", vec!["us-east-1".into()], "t".into());
+    let bucket = |name: &str, region: &str, dest: Option<(&str, &str)>| Bucket {
+        name: name.into(),
+        arn: format!("arn:aws:s3:::{name}"),
+        region: region.into(),
+        replication: dest.map(|(d, status)| Replication {
+            role: None,
+            rules: vec![ReplicationRule {
+                status: status.into(),
+                destination_bucket: format!("arn:aws:s3:::{d}"),
+                ..Default::default()
+            }],
+        }),
+        ..Default::default()
+    };
+    s.s3.buckets = vec![
+        bucket("crr", "us-east-1", Some(("dr", "Enabled"))),
+        bucket("srr", "us-east-1", Some(("same", "Enabled"))),
+        bucket("off", "us-east-1", Some(("dr", "Disabled"))),
+        bucket(
+            "elsewhere",
+            "us-east-1",
+            Some(("other-account-bucket", "Enabled")),
+        ),
+        bucket("dr", "us-west-2", None),
+        bucket("same", "us-east-1", None),
+    ];
+    let m = Model::build(&s);
+    let crr = |id: &str| field(&m, "s3.bucket", id, "cross_region_replication").clone();
+    assert_eq!(crr("crr"), json!(true));
+    assert_eq!(crr("srr"), json!(false));
+    assert_eq!(crr("off"), json!(false));
+    // A destination outside the account has no known region: not counted as a regional copy.
+    assert_eq!(crr("elsewhere"), json!(false));
+    assert_eq!(
+        field(&m, "s3.bucket", "elsewhere", "replication_rules")[0]["destination_exists"],
+        json!(false)
+    );
+}
+
+#[test]
+fn failover_peers_match_name_and_type_within_a_zone() {
+    let mut s = Snapshot::new("111122223333", vec![], "t".into());
+    let rec = |zone: &str, name: &str, t: &str, role: &str| RecordSet {
+        hosted_zone_id: zone.into(),
+        name: name.into(),
+        record_type: t.into(),
+        set_identifier: Some(role.to_lowercase()),
+        failover: Some(role.into()),
+        ..Default::default()
+    };
+    s.route53.record_sets = vec![
+        rec("Z1", "a.example.com.", "A", "PRIMARY"),
+        rec("Z1", "a.example.com.", "A", "SECONDARY"),
+        rec("Z1", "b.example.com.", "A", "PRIMARY"),
+        rec("Z1", "b.example.com.", "AAAA", "SECONDARY"),
+        rec("Z2", "c.example.com.", "A", "PRIMARY"),
+        rec("Z3", "c.example.com.", "A", "SECONDARY"),
+    ];
+    let m = Model::build(&s);
+    let peers = |id: &str| field(&m, "route53.record", id, "failover_peers").clone();
+    assert_eq!(peers("Z1/a.example.com./A/primary"), json!(1));
+    assert_eq!(peers("Z1/a.example.com./A/secondary"), json!(1));
+    assert_eq!(
+        peers("Z1/b.example.com./A/primary"),
+        json!(0),
+        "type must match"
+    );
+    assert_eq!(
+        peers("Z2/c.example.com./A/primary"),
+        json!(0),
+        "zone must match"
+    );
+}
+
+#[test]
+fn asg_azs_fall_back_to_subnets_and_deduplicate() {
+    let mut s = Snapshot::new("111122223333", vec!["eu-west-1".into()], "t".into());
+    for (id, az) in [("s-a1", "eu-west-1a"), ("s-a2", "eu-west-1a")] {
+        s.ec2.subnets.push(Subnet {
+            region: "eu-west-1".into(),
+            subnet_id: id.into(),
+            availability_zone: az.into(),
+            ..Default::default()
+        });
+    }
+    s.autoscaling.groups.push(AutoScalingGroup {
+        region: "eu-west-1".into(),
+        name: "g".into(),
+        subnet_ids: vec!["s-a1".into(), "s-a2".into()],
+        target_group_arns: vec!["tg".into()],
+        ..Default::default()
+    });
+    let m = Model::build(&s);
+    assert_eq!(
+        field(&m, "autoscaling.group", "g", "azs"),
+        &json!(["eu-west-1a"])
+    );
+    assert_eq!(
+        field(&m, "autoscaling.group", "g", "has_load_balancer"),
+        &json!(true)
+    );
+}
+
+#[test]
+fn every_kind_has_its_fields_listed() {
+    for k in super::KINDS {
+        let names = super::field_names(k.kind);
+        for common in ["id", "arn", "region", "name", "account_id"] {
+            assert!(names.contains(common), "{}: {common}", k.kind);
+        }
+        assert!(!names.contains("unreadable"), "{}", k.kind);
+    }
+}
