@@ -52,6 +52,8 @@ fn live_scan_of_the_seeded_account_gives_exactly_the_expected_findings() {
         requests.len()
     );
 
+    assert_calls_are_in_the_iam_policy(&requests);
+
     let findings = report["findings"].as_array().unwrap();
     let mut want = expected();
     let mut unexpected = Vec::new();
@@ -122,6 +124,36 @@ fn live_scan_of_the_seeded_account_gives_exactly_the_expected_findings() {
     if let Ok(path) = std::env::var("HA_AUDIT_RECORD_DEMO") {
         std::fs::copy(&snap, &path).expect("record the demo snapshot");
         eprintln!("recorded demo snapshot to {path}");
+    }
+}
+
+/// Every call seen on the wire is a read action listed by `ha-audit iam-policy`.
+fn assert_calls_are_in_the_iam_policy(requests: &[support::proxy::RecordedRequest]) {
+    let out = run(ha_audit(None).arg("iam-policy"));
+    let policy: Value = serde_json::from_str(&stdout(&out)).unwrap();
+    let allowed: Vec<&str> = policy["Statement"][0]["Action"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| a.as_str().unwrap())
+        .collect();
+    assert!(!requests.is_empty());
+    for r in requests {
+        let service = r.service.as_deref().expect("every call is signed");
+        let op = r
+            .operation
+            .as_deref()
+            .unwrap_or_else(|| panic!("unknown operation {}", r.action));
+        // IAM names two S3 reads differently from their API operations.
+        let action = match (service, op) {
+            ("s3", "ListBuckets") => "s3:ListAllMyBuckets".to_string(),
+            ("s3", "GetBucketReplication") => "s3:GetReplicationConfiguration".to_string(),
+            _ => format!("{service}:{op}"),
+        };
+        assert!(
+            allowed.contains(&action.as_str()),
+            "{action} is called but not in the policy"
+        );
     }
 }
 
