@@ -3,10 +3,11 @@
 //! was incomplete. Rules read only what this module exposes.
 
 mod compute;
+mod dns;
 mod kinds;
+mod load_balancing;
 mod network;
 mod storage;
-mod traffic;
 
 pub use kinds::{kind_info, KindInfo, KINDS};
 
@@ -76,7 +77,8 @@ impl Model {
         network::build(&ctx, &mut resources);
         compute::build(&ctx, &mut resources);
         storage::build(&ctx, &mut resources);
-        traffic::build(&ctx, &mut resources);
+        load_balancing::build(&ctx, &mut resources);
+        dns::build(&ctx, &mut resources);
         for r in &mut resources {
             r.fields.insert("id".into(), Value::String(r.id.clone()));
             r.fields.insert("arn".into(), Value::String(r.arn.clone()));
