@@ -5,6 +5,7 @@
 
 pub mod cli;
 pub mod collect;
+pub mod config;
 pub mod engine;
 pub mod error;
 pub mod model;

@@ -51,11 +51,17 @@ pub struct ScanArgs {
     /// Extra directory of rule files (*.toml); repeatable
     #[arg(long = "rules", value_name = "DIR")]
     pub rules: Vec<PathBuf>,
+    /// Configuration file (default: ha-audit.toml in the working directory, if present)
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
 }
 
 pub fn run(a: ScanArgs) -> Result<u8> {
     // Rules first: a broken rule file should fail before minutes of API calls.
-    let rules = load_rules(&a.rules)?;
+    let mut rules = load_rules(&a.rules)?;
+    if let Some(config) = crate::config::Config::discover(a.config.as_deref())? {
+        config.apply(&mut rules)?;
+    }
     let snapshot = match &a.snapshot {
         Some(path) => crate::snapshot::load(path)?,
         None => {

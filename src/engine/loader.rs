@@ -24,6 +24,15 @@ pub struct CompiledRule {
     pub fields: Vec<String>,
 }
 
+impl CompiledRule {
+    /// Replaces the rule's parameters with its defaults plus `overrides`.
+    pub fn set_params(&mut self, overrides: &BTreeMap<String, toml::Value>) {
+        let (params, json) = params_value(&self.rule.params, overrides);
+        self.params = params;
+        self.params_json = json;
+    }
+}
+
 pub struct RuleSet {
     pub rules: Vec<CompiledRule>,
 }
@@ -32,6 +41,12 @@ impl RuleSet {
     pub fn get(&self, id: &str) -> Option<&CompiledRule> {
         self.rules
             .iter()
+            .find(|r| r.rule.id.eq_ignore_ascii_case(id))
+    }
+
+    pub fn get_mut(&mut self, id: &str) -> Option<&mut CompiledRule> {
+        self.rules
+            .iter_mut()
             .find(|r| r.rule.id.eq_ignore_ascii_case(id))
     }
 

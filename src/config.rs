@@ -1,0 +1,144 @@
+//! `ha-audit.toml`: per-rule parameters and switches, validated against the loaded rules so a
+//! typo is an error naming the line, not a silently ignored setting.
+//!
+//! ```toml
+//! [rules.HA-VPC-001]
+//! params = { min_azs = 3 }
+//!
+//! [rules.HA-ELB-002]
+//! enabled = false
+//! ```
+
+use crate::engine::RuleSet;
+use crate::error::{Error, Result};
+use serde::Deserialize;
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use toml::Spanned;
+
+/// The file looked for in the working directory when `--config` is not given.
+pub const DEFAULT_FILE: &str = "ha-audit.toml";
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Config {
+    #[serde(default)]
+    pub rules: BTreeMap<Spanned<String>, RuleConfig>,
+    #[serde(skip)]
+    path: PathBuf,
+    #[serde(skip)]
+    text: String,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RuleConfig {
+    /// Set to false to turn the rule off.
+    #[serde(default)]
+    pub enabled: Option<bool>,
+    /// Parameter overrides; each must exist in the rule and keep its type.
+    #[serde(default)]
+    pub params: BTreeMap<Spanned<String>, Spanned<toml::Value>>,
+}
+
+impl Config {
+    /// Reads `--config FILE`, or `ha-audit.toml` in the working directory if it exists.
+    pub fn discover(explicit: Option<&Path>) -> Result<Option<Config>> {
+        let path = match explicit {
+            Some(p) => p.to_path_buf(),
+            None => {
+                let p = PathBuf::from(DEFAULT_FILE);
+                if !p.exists() {
+                    return Ok(None);
+                }
+                p
+            }
+        };
+        let text = std::fs::read_to_string(&path).map_err(|e| Error::Input {
+            path: path.clone(),
+            detail: format!("cannot read config: {e}"),
+        })?;
+        Config::parse(&path, &text).map(Some)
+    }
+
+    pub fn parse(path: &Path, text: &str) -> Result<Config> {
+        let mut cfg: Config = toml::from_str(text).map_err(|e| Error::Input {
+            path: path.to_path_buf(),
+            detail: e.to_string().trim_end().replace('\n', "\n  "),
+        })?;
+        cfg.path = path.to_path_buf();
+        cfg.text = text.to_string();
+        Ok(cfg)
+    }
+
+    fn error(&self, span: std::ops::Range<usize>, detail: String) -> Error {
+        let line = self.text[..span.start.min(self.text.len())]
+            .lines()
+            .count()
+            .max(1);
+        let line = if self.text[..span.start.min(self.text.len())].ends_with('\n') {
+            line + 1
+        } else {
+            line
+        };
+        Error::Input {
+            path: self.path.clone(),
+            detail: format!("line {line}: {detail}"),
+        }
+    }
+
+    /// Applies the settings to the rules: overrides params, drops disabled rules.
+    pub fn apply(&self, set: &mut RuleSet) -> Result<()> {
+        let mut disabled = Vec::new();
+        for (id, rc) in &self.rules {
+            let Some(rule) = set.get_mut(id.get_ref()) else {
+                return Err(self.error(
+                    id.span(),
+                    format!(
+                        "unknown rule `{}`; `ha-audit rules` lists them",
+                        id.get_ref()
+                    ),
+                ));
+            };
+            let mut overrides = BTreeMap::new();
+            for (name, value) in &rc.params {
+                let Some(default) = rule.rule.params.get(name.get_ref()) else {
+                    let known: Vec<&str> = rule.rule.params.keys().map(String::as_str).collect();
+                    return Err(self.error(
+                        name.span(),
+                        format!(
+                            "rule {}: unknown parameter `{}`; it has {}",
+                            rule.rule.id,
+                            name.get_ref(),
+                            if known.is_empty() {
+                                "no parameters".to_string()
+                            } else {
+                                known.join(", ")
+                            }
+                        ),
+                    ));
+                };
+                if default.type_str() != value.get_ref().type_str() {
+                    return Err(self.error(
+                        value.span(),
+                        format!(
+                            "rule {}: parameter `{}` must be {} (like its default {}), not {}",
+                            rule.rule.id,
+                            name.get_ref(),
+                            default.type_str(),
+                            default,
+                            value.get_ref().type_str()
+                        ),
+                    ));
+                }
+                overrides.insert(name.get_ref().clone(), value.get_ref().clone());
+            }
+            rule.set_params(&overrides);
+            if rc.enabled == Some(false) {
+                disabled.push(rule.rule.id.clone());
+            }
+        }
+        set.rules.retain(|r| !disabled.contains(&r.rule.id));
+        Ok(())
+    }
+}
