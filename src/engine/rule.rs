@@ -107,6 +107,10 @@ pub struct Rule {
     pub resource: String,
     pub severity: Severity,
     pub category: Category,
+    /// True when the rule judges a fact derived from other resources (an LB and its targets,
+    /// a cluster and its members...), which single-resource checks cannot see.
+    #[serde(default)]
+    pub cross_resource: bool,
     /// CEL: which resources the rule judges (all of its kind when absent).
     #[serde(default)]
     pub applies: Option<String>,
