@@ -2,6 +2,8 @@
 //! caller can write it atomically to a file or to stdout.
 
 mod json;
+mod junit;
+mod markdown;
 mod sarif;
 mod table;
 
@@ -18,6 +20,10 @@ pub enum Format {
     Json,
     /// SARIF 2.1.0 for code-scanning dashboards (GitHub, GitLab, Azure DevOps).
     Sarif,
+    /// JUnit XML: a test case per rule and resource, for CI test-report views.
+    Junit,
+    /// A Markdown summary for pull requests and CI job pages.
+    Markdown,
 }
 
 /// Everything a reporter needs, independent of how the snapshot was obtained.
@@ -44,5 +50,7 @@ pub fn render(report: &Report, format: Format, opts: &RenderOptions) -> String {
         Format::Table => table::render(report, opts),
         Format::Json => json::render(report),
         Format::Sarif => sarif::render(report),
+        Format::Junit => junit::render(report),
+        Format::Markdown => markdown::render(report),
     }
 }

@@ -1,0 +1,87 @@
+//! JUnit XML, for CI systems that show test reports: one test suite per rule, one test case
+//! per (rule, resource). Failing findings are failures, not-evaluated ones are skipped with the
+//! reason, so a dashboard never shows an unread resource as green.
+
+use super::Report;
+use crate::engine::{Finding, Outcome};
+use std::collections::BTreeMap;
+use std::fmt::Write;
+
+pub fn render(r: &Report) -> String {
+    let mut by_rule: BTreeMap<&str, Vec<&Finding>> = BTreeMap::new();
+    for f in r.findings {
+        by_rule.entry(&f.rule_id).or_default().push(f);
+    }
+    let mut out = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
+    let _ = writeln!(
+        out,
+        "<testsuites name=\"ha-audit\" tests=\"{}\" failures=\"{}\" skipped=\"{}\">",
+        r.findings.len(),
+        r.summary.fail,
+        r.summary.not_evaluated + r.summary.suppressed
+    );
+    for rule in &r.rules {
+        let findings = by_rule.get(rule.id.as_str()).cloned().unwrap_or_default();
+        let count = |o: Outcome| findings.iter().filter(|f| f.outcome == o).count();
+        let _ = writeln!(
+            out,
+            "  <testsuite name=\"{}\" tests=\"{}\" failures=\"{}\" skipped=\"{}\">",
+            esc(&format!("{} {}", rule.id, rule.title)),
+            findings.len(),
+            count(Outcome::Fail),
+            count(Outcome::NotEvaluated) + count(Outcome::Suppressed)
+        );
+        for f in findings {
+            let name = match &f.resource_name {
+                Some(n) if *n != f.resource_id => format!("{} {n} ({})", f.region, f.resource_id),
+                _ => format!("{} {}", f.region, f.resource_id),
+            };
+            let _ = write!(
+                out,
+                "    <testcase classname=\"{}\" name=\"{}\"",
+                esc(&rule.id),
+                esc(&name)
+            );
+            match f.outcome {
+                Outcome::Pass => out.push_str("/>\n"),
+                Outcome::Fail => {
+                    let _ = writeln!(
+                        out,
+                        ">\n      <failure type=\"{}\" message=\"{}\">{}</failure>\n    </testcase>",
+                        f.severity.as_str(),
+                        esc(&f.message),
+                        esc(f.arn.as_deref().unwrap_or(&f.resource_id))
+                    );
+                }
+                Outcome::NotEvaluated | Outcome::Suppressed => {
+                    let _ = writeln!(
+                        out,
+                        ">\n      <skipped message=\"{}: {}\"/>\n    </testcase>",
+                        f.outcome.as_str(),
+                        esc(f.reason.as_deref().unwrap_or(""))
+                    );
+                }
+            }
+        }
+        out.push_str("  </testsuite>\n");
+    }
+    out.push_str("</testsuites>\n");
+    out
+}
+
+fn esc(s: &str) -> String {
+    let mut o = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '&' => o.push_str("&amp;"),
+            '<' => o.push_str("&lt;"),
+            '>' => o.push_str("&gt;"),
+            '"' => o.push_str("&quot;"),
+            '\'' => o.push_str("&apos;"),
+            // XML 1.0 forbids most control characters, even escaped.
+            c if (c as u32) < 0x20 && !matches!(c, '\t' | '\n' | '\r') => o.push(' '),
+            c => o.push(c),
+        }
+    }
+    o
+}

@@ -1,0 +1,128 @@
+//! A Markdown summary for pull requests and CI job pages: counts first, then the failing
+//! findings by severity, what could not be evaluated, and coverage gaps.
+
+use super::Report;
+use crate::engine::{Finding, Outcome, Severity};
+use std::fmt::Write;
+
+/// Rows per table before the rest is summarised: job summaries have size limits.
+const MAX_ROWS: usize = 200;
+
+pub fn render(r: &Report) -> String {
+    let s = &r.summary;
+    let mut out = String::new();
+    let verdict = if s.fail == 0 { "✅" } else { "❌" };
+    let _ = writeln!(
+        out,
+        "## {verdict} ha-audit: {} failing, {} passing, {} suppressed, {} not evaluated\n",
+        s.fail, s.pass, s.suppressed, s.not_evaluated
+    );
+    let _ = writeln!(
+        out,
+        "Account `{}` · regions {} · snapshot {}\n",
+        r.account_id,
+        if r.regions.is_empty() {
+            "none".to_string()
+        } else {
+            r.regions
+                .iter()
+                .map(|x| format!("`{x}`"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        },
+        r.taken_at
+    );
+    let sev: Vec<String> = Severity::ALL
+        .iter()
+        .map(|v| {
+            format!(
+                "{} {}",
+                s.fail_by_severity.get(v.as_str()).copied().unwrap_or(0),
+                v.as_str()
+            )
+        })
+        .collect();
+    let _ = writeln!(out, "Failing by severity: {}.\n", sev.join(", "));
+
+    let failing: Vec<&Finding> = Severity::ALL
+        .iter()
+        .flat_map(|v| {
+            r.findings
+                .iter()
+                .filter(move |f| f.outcome == Outcome::Fail && f.severity == *v)
+        })
+        .collect();
+    if !failing.is_empty() {
+        out.push_str("### Failing\n\n| Severity | Rule | Resource | Region | Finding |\n|---|---|---|---|---|\n");
+        for f in failing.iter().take(MAX_ROWS) {
+            let _ = writeln!(
+                out,
+                "| {} | {} | {} | {} | {} |",
+                f.severity.as_str(),
+                f.rule_id,
+                cell(&label(f)),
+                f.region,
+                cell(&f.message)
+            );
+        }
+        more(&mut out, failing.len());
+    }
+    let unknown: Vec<&Finding> = r
+        .findings
+        .iter()
+        .filter(|f| f.outcome == Outcome::NotEvaluated)
+        .collect();
+    if !unknown.is_empty() {
+        out.push_str("\n### Not evaluated\n\nThese were not judged: neither passes nor fails.\n\n| Rule | Resource | Region | Reason |\n|---|---|---|---|\n");
+        for f in unknown.iter().take(MAX_ROWS) {
+            let _ = writeln!(
+                out,
+                "| {} | {} | {} | {} |",
+                f.rule_id,
+                cell(&label(f)),
+                f.region,
+                cell(f.reason.as_deref().unwrap_or(""))
+            );
+        }
+        more(&mut out, unknown.len());
+    }
+    let gaps: Vec<_> = r.coverage.iter().filter(|c| !c.is_complete()).collect();
+    if !gaps.is_empty() {
+        out.push_str("\n### Coverage gaps\n\n");
+        for c in gaps {
+            for e in &c.errors {
+                let _ = writeln!(
+                    out,
+                    "- `{}` {}: {} failed: {} (needs `{}`)",
+                    c.service,
+                    c.region,
+                    e.operation,
+                    cell(&format!("{}: {}", e.code, e.message)),
+                    e.iam_action
+                );
+            }
+        }
+    }
+    out
+}
+
+fn label(f: &Finding) -> String {
+    f.resource_name
+        .clone()
+        .unwrap_or_else(|| f.resource_id.clone())
+}
+
+/// Keeps a value inside one table cell.
+fn cell(s: &str) -> String {
+    s.replace('|', "\\|").replace('\n', " ")
+}
+
+fn more(out: &mut String, total: usize) {
+    if total > MAX_ROWS {
+        let _ = writeln!(
+            out,
+            "\n…and {} more (see the JSON or SARIF report).",
+            total - MAX_ROWS
+        );
+    }
+}
