@@ -55,6 +55,17 @@ fn scan(endpoint: &str, snapshot: &std::path::Path) -> Value {
 fn live_scan_of_the_data_account_gives_exactly_the_expected_findings() {
     let moto = Moto::start();
     moto.seed("seed_data.py");
+    // The expected file agrees with what moto holds, judged independently through boto3.
+    let check = std::process::Command::new(repo().join(".venv/bin/python"))
+        .arg(repo().join("fixtures/moto/check_data_expected.py"))
+        .args(["--endpoint", &moto.endpoint])
+        .output()
+        .expect("run check_data_expected.py");
+    assert!(
+        check.status.success(),
+        "fixtures/moto/data.expected.json disagrees with moto:\n{}",
+        String::from_utf8_lossy(&check.stderr)
+    );
     // Through the proxy: moto's GetBucketVersioning answer is fixed there (see moto_e2e.rs).
     let proxy = Proxy::start(&moto.addr());
     let dir = tempfile::tempdir().unwrap();
