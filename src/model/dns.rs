@@ -246,6 +246,9 @@ fn dns(ctx: &Ctx, out: &mut Vec<Resource>) {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::model::tests::coverage_error as denied;
+    use crate::model::{Model, Resource};
+    use crate::snapshot::*;
 
     #[test]
     fn dns_names_compare_without_case_trailing_dot_or_dualstack() {
@@ -274,25 +277,6 @@ mod tests {
         assert_eq!(elb_region("s3-website-us-east-1.amazonaws.com"), None);
     }
 
-    use crate::model::Model;
-    use crate::snapshot::*;
-    use serde_json::json;
-
-    fn denied(service: &str, region: &str, op: &str, kinds: &[&str]) -> Coverage {
-        Coverage {
-            service: service.into(),
-            region: region.into(),
-            errors: vec![CollectError {
-                operation: op.into(),
-                iam_action: format!("{service}:{op}"),
-                kinds: kinds.iter().map(|k| k.to_string()).collect(),
-                resource: None,
-                code: "AccessDenied".into(),
-                message: "denied".into(),
-            }],
-        }
-    }
-
     fn record(name: &str, role: Option<&str>) -> RecordSet {
         RecordSet {
             hosted_zone_id: "Z1".into(),
@@ -317,13 +301,10 @@ mod tests {
         }
     }
 
-    fn fields(m: &Model, id: &str) -> (serde_json::Map<String, Value>, Vec<String>) {
-        let r = m
-            .resources
-            .iter()
-            .find(|r| r.kind == "route53.record" && r.id == id)
-            .unwrap_or_else(|| panic!("no record {id}"));
-        (r.fields.clone(), r.unknown.keys().cloned().collect())
+    fn record_of<'a>(m: &'a Model, id: &str) -> &'a Resource {
+        m.of_kind("route53.record")
+            .find(|r| r.id == id)
+            .unwrap_or_else(|| panic!("no record {id}"))
     }
 
     fn lb(region: &str, name: &str, azs: &[&str]) -> LoadBalancer {
@@ -373,7 +354,8 @@ mod tests {
             ),
         ];
         let m = Model::build(&s);
-        let (a, unknown) = fields(&m, "Z1/a./A/primary");
+        let a = record_of(&m, "Z1/a./A/primary");
+        let (unknown, a) = (&a.unknown, &a.fields);
         assert_eq!(a["target"], json!("192.0.2.1 192.0.2.2"));
         assert_eq!(a["failover_peer_targets"], json!(["192.0.2.1 192.0.2.2"]));
         assert_eq!(a["failover_peer_health_check_ids"], json!(["hc-1"]));
@@ -381,7 +363,7 @@ mod tests {
         assert_eq!(a["health_check_exists"], json!(false));
         assert_eq!(a["health_check"], json!(null));
         assert!(unknown.is_empty(), "{unknown:?}");
-        let (b, _) = fields(&m, "Z1/b./A/primary");
+        let b = &record_of(&m, "Z1/b./A/primary").fields;
         assert_eq!(b["target"], json!("web-1.us-east-1.elb.amazonaws.com"));
         assert_eq!(
             b["failover_peer_targets"],
@@ -403,7 +385,7 @@ mod tests {
             ..Default::default()
         }];
         let m = Model::build(&s);
-        let (a, _) = fields(&m, "Z1/a./A/primary");
+        let a = &record_of(&m, "Z1/a./A/primary").fields;
         assert_eq!(a["health_check"]["disabled"], json!(true));
         assert_eq!(a["health_check"]["inverted"], json!(false));
 
@@ -415,9 +397,9 @@ mod tests {
             &["route53.health_check"],
         ));
         let m = Model::build(&s);
-        let (_, unknown) = fields(&m, "Z1/a./A/primary");
-        assert!(unknown.contains(&"health_check".to_string()), "{unknown:?}");
-        assert!(unknown.contains(&"health_check_exists".to_string()));
+        let unknown = &record_of(&m, "Z1/a./A/primary").unknown;
+        assert!(unknown["health_check"].contains("ListHealthChecks"));
+        assert!(unknown["health_check_exists"].contains("ListHealthChecks"));
     }
 
     #[test]
@@ -444,24 +426,23 @@ mod tests {
             alias("nlb.", None, "net-1.elb.eu-west-1.amazonaws.com."),
         ];
         let m = Model::build(&s);
-        let (web, unknown) = fields(&m, "Z1/web./A/");
-        assert!(unknown.is_empty());
-        assert_eq!(web["alias_load_balancer"]["name"], json!("web"));
+        let web = record_of(&m, "Z1/web./A/");
+        assert!(web.unknown.is_empty());
+        assert_eq!(web.fields["alias_load_balancer"]["name"], json!("web"));
         // moto lists an AZ once per subnet: distinct AZs only.
-        assert_eq!(web["alias_load_balancer"]["azs"], json!(["us-east-1a"]));
+        assert_eq!(
+            web.fields["alias_load_balancer"]["azs"],
+            json!(["us-east-1a"])
+        );
+        // Not load balancers of this account: nothing to judge, nothing unknown.
         for id in ["Z1/cdn./A/", "Z1/clb./A/"] {
-            let (r, unknown) = fields(&m, id);
-            assert_eq!(r["alias_load_balancer"], json!(null), "{id}");
-            assert!(unknown.is_empty(), "{id}: {unknown:?}");
+            let r = record_of(&m, id);
+            assert_eq!(r.fields["alias_load_balancer"], json!(null), "{id}");
+            assert!(r.unknown.is_empty(), "{id}: {:?}", r.unknown);
         }
-        let (_, unknown) = fields(&m, "Z1/west./A/");
-        assert_eq!(unknown, vec!["alias_load_balancer".to_string()]);
-        let unscanned = &m
-            .resources
-            .iter()
-            .find(|r| r.id == "Z1/nlb./A/")
-            .unwrap()
-            .unknown["alias_load_balancer"];
+        let west = &record_of(&m, "Z1/west./A/").unknown["alias_load_balancer"];
+        assert!(west.contains("DescribeLoadBalancers"), "{west}");
+        let unscanned = &record_of(&m, "Z1/nlb./A/").unknown["alias_load_balancer"];
         assert!(unscanned.contains("eu-west-1, a region that was not scanned"));
     }
 

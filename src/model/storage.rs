@@ -267,32 +267,17 @@ fn bucket(ctx: &Ctx, b: &Bucket, buckets: &HashMap<&str, &Bucket>) -> Resource {
 #[cfg(test)]
 mod tests {
     use super::replica_source;
+    use crate::model::tests::coverage_error as denied;
     use crate::model::{Model, Resource};
     use crate::snapshot::*;
     use serde_json::json;
 
     const ACCOUNT: &str = "111122223333";
 
-    fn find<'a>(m: &'a Model, kind: &str, id: &str) -> &'a Resource {
-        m.resources
-            .iter()
-            .find(|r| r.kind == kind && r.id == id)
+    fn find<'a>(m: &'a Model, kind: &'a str, id: &str) -> &'a Resource {
+        m.of_kind(kind)
+            .find(|r| r.id == id)
             .unwrap_or_else(|| panic!("no {kind} {id}"))
-    }
-
-    fn denied(service: &str, region: &str, op: &str, kinds: &[&str]) -> Coverage {
-        Coverage {
-            service: service.into(),
-            region: region.into(),
-            errors: vec![CollectError {
-                operation: op.into(),
-                iam_action: format!("{service}:{op}"),
-                kinds: kinds.iter().map(|k| k.to_string()).collect(),
-                resource: None,
-                code: "AccessDenied".into(),
-                message: "denied".into(),
-            }],
-        }
     }
 
     fn db(region: &str, id: &str, az: &str) -> DbInstance {
