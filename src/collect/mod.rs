@@ -337,7 +337,7 @@ fn global_region(partition: &str, home: &str) -> String {
 }
 
 /// `^[a-z]{2}(-[a-z]+)+-\d+$`, e.g. `us-east-1`, `us-gov-west-1`, `ap-southeast-3`.
-fn is_region_name(name: &str) -> bool {
+pub(crate) fn is_region_name(name: &str) -> bool {
     let parts: Vec<&str> = name.split('-').collect();
     let n = parts.len();
     n >= 3

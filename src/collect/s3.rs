@@ -1,4 +1,5 @@
-//! S3: every bucket of the account (S3 is global), with versioning and replication.
+//! S3: every bucket of the account (S3 is global), with versioning, replication and Object
+//! Lock.
 //!
 //! The listing is one call; everything else is one call per bucket, sent to the bucket's
 //! own region (S3 answers a request for another region's bucket with a redirect).
@@ -17,16 +18,23 @@ const LIST_BUCKETS: Op = Op::new("ListBuckets", "s3:ListAllMyBuckets");
 const GET_LOCATION: Op = Op::new("GetBucketLocation", "s3:GetBucketLocation");
 const GET_VERSIONING: Op = Op::new("GetBucketVersioning", "s3:GetBucketVersioning");
 const GET_REPLICATION: Op = Op::new("GetBucketReplication", "s3:GetReplicationConfiguration");
+const GET_OBJECT_LOCK: Op = Op::new(
+    "GetObjectLockConfiguration",
+    "s3:GetBucketObjectLockConfiguration",
+);
 
 pub const ACTIONS: &[&str] = &[
     LIST_BUCKETS.action,
     GET_LOCATION.action,
     GET_VERSIONING.action,
     GET_REPLICATION.action,
+    GET_OBJECT_LOCK.action,
 ];
 
 /// The error code S3 uses for "this bucket has no replication configuration".
 const NO_REPLICATION: &str = "ReplicationConfigurationNotFoundError";
+/// The error code S3 uses for "this bucket has no Object Lock configuration".
+const NO_OBJECT_LOCK: &str = "ObjectLockConfigurationNotFoundError";
 
 pub(super) async fn collect(scope: Scope) -> Collected<S3> {
     let mut errors = Vec::new();
@@ -134,9 +142,13 @@ async fn detail(
     location_err: Option<CollectError>,
 ) -> (Bucket, Vec<CollectError>) {
     let mut errors: Vec<CollectError> = location_err.into_iter().collect();
-    let (versioning, replication) = tokio::join!(
+    let (versioning, replication, object_lock) = tokio::join!(
         client.get_bucket_versioning().bucket(&bucket.name).send(),
         client.get_bucket_replication().bucket(&bucket.name).send(),
+        client
+            .get_object_lock_configuration()
+            .bucket(&bucket.name)
+            .send(),
     );
     match versioning {
         Ok(out) => {
@@ -181,6 +193,22 @@ async fn detail(
         Err(e) => {
             let err = GET_REPLICATION.detail_failed(&bucket.name, &e);
             mark_unreadable(&mut bucket.unreadable, &["replication"], &err);
+            errors.push(err);
+        }
+    }
+    match object_lock {
+        Ok(out) => {
+            bucket.object_lock_enabled = Some(
+                out.object_lock_configuration()
+                    .and_then(|c| c.object_lock_enabled())
+                    .is_some_and(|e| e.as_str() == "Enabled"),
+            );
+        }
+        // Never configured: Object Lock is off, which is what the rule judges.
+        Err(e) if e.code() == Some(NO_OBJECT_LOCK) => bucket.object_lock_enabled = Some(false),
+        Err(e) => {
+            let err = GET_OBJECT_LOCK.detail_failed(&bucket.name, &e);
+            mark_unreadable(&mut bucket.unreadable, &["object_lock_enabled"], &err);
             errors.push(err);
         }
     }

@@ -1,11 +1,86 @@
 //! Route 53: hosted zones, records with their failover peers, and health checks.
 
-use super::{depends_on, fields_of, Ctx, Resource};
+use super::{depends_on, distinct, fields_of, Ctx, Resource};
+use crate::snapshot::{HealthCheck, LoadBalancer, RecordSet};
 use serde_json::{json, Value};
 use std::collections::{BTreeMap, HashMap};
 
 pub(super) fn build(ctx: &Ctx, out: &mut Vec<Resource>) {
     dns(ctx, out);
+}
+
+/// A DNS name as Route 53 and ELB compare it: lower case, without the trailing dot and
+/// without the `dualstack.` prefix that alias records to a load balancer may carry.
+fn normalize_dns_name(name: &str) -> String {
+    let name = name.trim_end_matches('.').to_ascii_lowercase();
+    match name.strip_prefix("dualstack.") {
+        Some(rest) => rest.to_string(),
+        None => name,
+    }
+}
+
+/// What a record answers with, comparable between records: the normalised alias target,
+/// or the sorted values joined by a space.
+fn target(r: &RecordSet) -> String {
+    match &r.alias_target {
+        Some(a) => normalize_dns_name(&a.dns_name),
+        None => {
+            let mut values: Vec<&str> = r.values.iter().map(String::as_str).collect();
+            values.sort_unstable();
+            values.join(" ")
+        }
+    }
+}
+
+/// The region named in an ELB DNS name: `<name>-<id>.<region>.elb.amazonaws.com` (ALB,
+/// CLB) or `<name>-<id>.elb.<region>.amazonaws.com` (NLB). `None` when the name is not an
+/// ELB name.
+fn elb_region(name: &str) -> Option<&str> {
+    let labels: Vec<&str> = name.split('.').collect();
+    let is_elb = labels.contains(&"elb")
+        && (name.ends_with(".amazonaws.com") || name.ends_with(".amazonaws.com.cn"));
+    if !is_elb {
+        return None;
+    }
+    labels
+        .into_iter()
+        .find(|l| crate::collect::is_region_name(l))
+}
+
+/// The load balancer of this account an alias record points at, as `{name, arn, region,
+/// type, azs}`: `Ok(None)` when the alias is not to a load balancer of this account (a
+/// CloudFront distribution, a bucket, a Classic Load Balancer), `Err(reason)` when that
+/// cannot be told because the load balancer's region was not read completely.
+fn alias_load_balancer(
+    ctx: &Ctx,
+    r: &RecordSet,
+    lbs: &HashMap<String, &LoadBalancer>,
+) -> Result<Value, String> {
+    let Some(alias) = &r.alias_target else {
+        return Ok(Value::Null);
+    };
+    let name = normalize_dns_name(&alias.dns_name);
+    if let Some(lb) = lbs.get(&name) {
+        return Ok(json!({
+            "name": lb.name,
+            "arn": lb.arn,
+            "region": lb.region,
+            "type": lb.lb_type,
+            "azs": distinct(lb.availability_zones.iter().map(|z| z.zone_name.as_str())),
+        }));
+    }
+    let Some(region) = elb_region(&name) else {
+        return Ok(Value::Null);
+    };
+    if !ctx.snapshot.regions.iter().any(|r| r == region) {
+        return Err(format!(
+            "the alias target {name} is a load balancer in {region}, a region that was not scanned"
+        ));
+    }
+    match ctx.incomplete("elbv2.load_balancer", region) {
+        Some(reason) => Err(reason),
+        None => Ok(Value::Null),
+    }
 }
 
 fn dns(ctx: &Ctx, out: &mut Vec<Resource>) {
@@ -29,56 +104,103 @@ fn dns(ctx: &Ctx, out: &mut Vec<Resource>) {
         });
     }
 
-    // Failover roles per (zone, name, type): a record's peers are those with the other role.
-    let mut roles: HashMap<(&str, &str, &str), Vec<&str>> = HashMap::new();
+    // Failover records per (zone, name, type): a record's peers are those with the other role.
+    let mut failover: HashMap<(&str, &str, &str), Vec<&RecordSet>> = HashMap::new();
     for r in &s.route53.record_sets {
-        if let Some(f) = r.failover.as_deref() {
-            roles
+        if r.failover.is_some() {
+            failover
                 .entry((&r.hosted_zone_id, &r.name, &r.record_type))
                 .or_default()
-                .push(f);
+                .push(r);
         }
     }
-    let health_checks: std::collections::HashSet<&str> = s
+    let health_checks: HashMap<&str, &HealthCheck> = s
         .route53
         .health_checks
         .iter()
-        .map(|h| h.id.as_str())
+        .map(|h| (h.id.as_str(), h))
+        .collect();
+    let lbs: HashMap<String, &LoadBalancer> = s
+        .elbv2
+        .load_balancers
+        .iter()
+        .filter_map(|lb| Some((normalize_dns_name(lb.dns_name.as_deref()?), lb)))
         .collect();
     let mut hc_users: HashMap<&str, usize> = HashMap::new();
 
     for r in &s.route53.record_sets {
         let mut fields = fields_of(r);
-        let peers = r.failover.as_deref().map_or(0, |role| {
-            roles
+        let peers: Vec<&RecordSet> = r.failover.as_deref().map_or_else(Vec::new, |role| {
+            failover
                 .get(&(
                     r.hosted_zone_id.as_str(),
                     r.name.as_str(),
                     r.record_type.as_str(),
                 ))
-                .map_or(0, |all| all.iter().filter(|other| **other != role).count())
+                .into_iter()
+                .flatten()
+                .filter(|other| other.failover.as_deref() != Some(role))
+                .copied()
+                .collect()
         });
-        fields.insert("failover_peers".into(), Value::from(peers));
+        fields.insert("failover_peers".into(), Value::from(peers.len()));
+        let peer_targets: Vec<String> = peers.iter().map(|p| target(p)).collect();
+        fields.insert(
+            "failover_peer_targets".into(),
+            distinct(peer_targets.iter().map(String::as_str)),
+        );
+        fields.insert(
+            "failover_peer_health_check_ids".into(),
+            distinct(peers.iter().filter_map(|p| p.health_check_id.as_deref())),
+        );
+        fields.insert("target".into(), Value::String(target(r)));
         let zone = zones.get(r.hosted_zone_id.as_str());
         fields.insert("zone_name".into(), json!(zone.map(|z| &z.name)));
         fields.insert("zone_private".into(), json!(zone.map(|z| z.private_zone)));
+        let check = r
+            .health_check_id
+            .as_deref()
+            .map(|id| health_checks.get(id).copied());
         fields.insert(
             "health_check_exists".into(),
-            match &r.health_check_id {
-                Some(id) => Value::Bool(health_checks.contains(id.as_str())),
+            match check {
+                Some(found) => Value::Bool(found.is_some()),
                 None => Value::Null,
             },
+        );
+        fields.insert(
+            "health_check".into(),
+            check
+                .flatten()
+                .map_or(Value::Null, |h| Value::Object(fields_of(h))),
         );
         if let Some(id) = &r.health_check_id {
             *hc_users.entry(id.as_str()).or_default() += 1;
         }
         let mut unknown = BTreeMap::new();
+        match alias_load_balancer(ctx, r, &lbs) {
+            Ok(lb) => {
+                fields.insert("alias_load_balancer".into(), lb);
+            }
+            Err(reason) => {
+                fields.insert("alias_load_balancer".into(), Value::Null);
+                unknown.insert("alias_load_balancer".into(), reason);
+            }
+        }
         depends_on(
             ctx,
             &mut unknown,
             "route53.health_check",
             "global",
-            &["health_check_exists"],
+            &["health_check_exists", "health_check"],
+        );
+        // A zone whose records were read only in part may hide a peer.
+        depends_on(
+            ctx,
+            &mut unknown,
+            "route53.record",
+            "global",
+            &["failover_peer_targets", "failover_peer_health_check_ids"],
         );
         let set = r.set_identifier.as_deref().unwrap_or("");
         let display = if set.is_empty() {
@@ -118,5 +240,221 @@ fn dns(ctx: &Ctx, out: &mut Vec<Resource>) {
             fields,
             unknown: BTreeMap::new(),
         });
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::tests::coverage_error as denied;
+    use crate::model::{Model, Resource};
+    use crate::snapshot::*;
+
+    #[test]
+    fn dns_names_compare_without_case_trailing_dot_or_dualstack() {
+        assert_eq!(
+            normalize_dns_name("dualstack.Web-1.us-east-1.ELB.amazonaws.com."),
+            "web-1.us-east-1.elb.amazonaws.com"
+        );
+        assert_eq!(normalize_dns_name("d1.cloudfront.net"), "d1.cloudfront.net");
+    }
+
+    #[test]
+    fn elb_regions_from_alb_and_nlb_names() {
+        assert_eq!(
+            elb_region("web-1.us-east-1.elb.amazonaws.com"),
+            Some("us-east-1")
+        );
+        assert_eq!(
+            elb_region("net-0123.elb.eu-west-1.amazonaws.com"),
+            Some("eu-west-1")
+        );
+        assert_eq!(
+            elb_region("internal-web-1.cn-north-1.elb.amazonaws.com.cn"),
+            Some("cn-north-1")
+        );
+        assert_eq!(elb_region("d111.cloudfront.net"), None);
+        assert_eq!(elb_region("s3-website-us-east-1.amazonaws.com"), None);
+    }
+
+    fn record(name: &str, role: Option<&str>) -> RecordSet {
+        RecordSet {
+            hosted_zone_id: "Z1".into(),
+            name: name.into(),
+            record_type: "A".into(),
+            set_identifier: role.map(str::to_lowercase),
+            failover: role.map(str::to_string),
+            ttl: Some(60),
+            ..Default::default()
+        }
+    }
+
+    fn alias(name: &str, role: Option<&str>, dns: &str) -> RecordSet {
+        RecordSet {
+            ttl: None,
+            alias_target: Some(AliasTarget {
+                dns_name: dns.into(),
+                hosted_zone_id: "Z35SXDOTRQ7X7K".into(),
+                evaluate_target_health: true,
+            }),
+            ..record(name, role)
+        }
+    }
+
+    fn record_of<'a>(m: &'a Model, id: &str) -> &'a Resource {
+        m.of_kind("route53.record")
+            .find(|r| r.id == id)
+            .unwrap_or_else(|| panic!("no record {id}"))
+    }
+
+    fn lb(region: &str, name: &str, azs: &[&str]) -> LoadBalancer {
+        LoadBalancer {
+            region: region.into(),
+            arn: format!(
+                "arn:aws:elasticloadbalancing:{region}:111122223333:loadbalancer/app/{name}/1"
+            ),
+            name: name.into(),
+            lb_type: "application".into(),
+            dns_name: Some(format!("{name}-1.{region}.elb.amazonaws.com")),
+            availability_zones: azs
+                .iter()
+                .map(|z| LbZone {
+                    zone_name: z.to_string(),
+                    subnet_id: None,
+                })
+                .collect(),
+            ..Default::default()
+        }
+    }
+
+    #[test]
+    fn failover_peers_expose_their_targets_and_health_checks() {
+        let mut s = Snapshot::new("111122223333", vec![], "t".into());
+        let with_hc = |mut r: RecordSet, hc: &str, values: &[&str]| {
+            r.health_check_id = Some(hc.into());
+            r.values = values.iter().map(|v| v.to_string()).collect();
+            r
+        };
+        s.route53.record_sets = vec![
+            with_hc(
+                record("a.", Some("PRIMARY")),
+                "hc-1",
+                &["192.0.2.2", "192.0.2.1"],
+            ),
+            with_hc(
+                record("a.", Some("SECONDARY")),
+                "hc-1",
+                &["192.0.2.1", "192.0.2.2"],
+            ),
+            alias("b.", Some("PRIMARY"), "Web-1.us-east-1.elb.amazonaws.com."),
+            alias(
+                "b.",
+                Some("SECONDARY"),
+                "dualstack.web-1.us-east-1.elb.amazonaws.com",
+            ),
+        ];
+        let m = Model::build(&s);
+        let a = record_of(&m, "Z1/a./A/primary");
+        let (unknown, a) = (&a.unknown, &a.fields);
+        assert_eq!(a["target"], json!("192.0.2.1 192.0.2.2"));
+        assert_eq!(a["failover_peer_targets"], json!(["192.0.2.1 192.0.2.2"]));
+        assert_eq!(a["failover_peer_health_check_ids"], json!(["hc-1"]));
+        // The health check is not among the account's (none were listed).
+        assert_eq!(a["health_check_exists"], json!(false));
+        assert_eq!(a["health_check"], json!(null));
+        assert!(unknown.is_empty(), "{unknown:?}");
+        let b = &record_of(&m, "Z1/b./A/primary").fields;
+        assert_eq!(b["target"], json!("web-1.us-east-1.elb.amazonaws.com"));
+        assert_eq!(
+            b["failover_peer_targets"],
+            json!(["web-1.us-east-1.elb.amazonaws.com"])
+        );
+        assert_eq!(b["failover_peer_health_check_ids"], json!([]));
+    }
+
+    #[test]
+    fn the_health_check_of_a_record_is_exposed_or_unknown() {
+        let mut s = Snapshot::new("111122223333", vec![], "t".into());
+        let mut r = record("a.", Some("PRIMARY"));
+        r.health_check_id = Some("hc-1".into());
+        s.route53.record_sets = vec![r];
+        s.route53.health_checks = vec![HealthCheck {
+            id: "hc-1".into(),
+            check_type: "HTTPS".into(),
+            disabled: true,
+            ..Default::default()
+        }];
+        let m = Model::build(&s);
+        let a = &record_of(&m, "Z1/a./A/primary").fields;
+        assert_eq!(a["health_check"]["disabled"], json!(true));
+        assert_eq!(a["health_check"]["inverted"], json!(false));
+
+        s.route53.health_checks.clear();
+        s.coverage.push(denied(
+            "route53",
+            "global",
+            "ListHealthChecks",
+            &["route53.health_check"],
+        ));
+        let m = Model::build(&s);
+        let unknown = &record_of(&m, "Z1/a./A/primary").unknown;
+        assert!(unknown["health_check"].contains("ListHealthChecks"));
+        assert!(unknown["health_check_exists"].contains("ListHealthChecks"));
+    }
+
+    #[test]
+    fn aliases_find_the_load_balancer_of_this_account() {
+        let mut s = Snapshot::new(
+            "111122223333",
+            vec!["us-east-1".into(), "us-west-2".into()],
+            "t".into(),
+        );
+        let mut one_az = lb("us-east-1", "web", &["us-east-1a", "us-east-1a"]);
+        one_az.dns_name = Some("Web-1.us-east-1.elb.amazonaws.com".into());
+        s.elbv2.load_balancers = vec![one_az];
+        s.coverage.push(denied(
+            "elbv2",
+            "us-west-2",
+            "DescribeLoadBalancers",
+            &["elbv2.load_balancer"],
+        ));
+        s.route53.record_sets = vec![
+            alias("web.", None, "dualstack.web-1.us-east-1.elb.amazonaws.com."),
+            alias("cdn.", None, "d111111abcdef8.cloudfront.net."),
+            alias("clb.", None, "classic-1.us-east-1.elb.amazonaws.com."),
+            alias("west.", None, "api-1.us-west-2.elb.amazonaws.com."),
+            alias("nlb.", None, "net-1.elb.eu-west-1.amazonaws.com."),
+        ];
+        let m = Model::build(&s);
+        let web = record_of(&m, "Z1/web./A/");
+        assert!(web.unknown.is_empty());
+        assert_eq!(web.fields["alias_load_balancer"]["name"], json!("web"));
+        // moto lists an AZ once per subnet: distinct AZs only.
+        assert_eq!(
+            web.fields["alias_load_balancer"]["azs"],
+            json!(["us-east-1a"])
+        );
+        // Not load balancers of this account: nothing to judge, nothing unknown.
+        for id in ["Z1/cdn./A/", "Z1/clb./A/"] {
+            let r = record_of(&m, id);
+            assert_eq!(r.fields["alias_load_balancer"], json!(null), "{id}");
+            assert!(r.unknown.is_empty(), "{id}: {:?}", r.unknown);
+        }
+        let west = &record_of(&m, "Z1/west./A/").unknown["alias_load_balancer"];
+        assert!(west.contains("DescribeLoadBalancers"), "{west}");
+        let unscanned = &record_of(&m, "Z1/nlb./A/").unknown["alias_load_balancer"];
+        assert!(unscanned.contains("eu-west-1, a region that was not scanned"));
+    }
+
+    #[test]
+    fn targets_are_order_independent() {
+        let rec = |values: &[&str]| RecordSet {
+            values: values.iter().map(|v| v.to_string()).collect(),
+            ..Default::default()
+        };
+        assert_eq!(
+            target(&rec(&["192.0.2.2", "192.0.2.1"])),
+            target(&rec(&["192.0.2.1", "192.0.2.2"]))
+        );
     }
 }

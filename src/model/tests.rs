@@ -4,7 +4,7 @@ use super::Model;
 use crate::snapshot::*;
 use serde_json::json;
 
-fn coverage_error(service: &str, region: &str, op: &str, kinds: &[&str]) -> Coverage {
+pub(super) fn coverage_error(service: &str, region: &str, op: &str, kinds: &[&str]) -> Coverage {
     Coverage {
         service: service.into(),
         region: region.into(),

@@ -28,6 +28,11 @@ pub struct Bucket {
     pub versioning: Option<String>,
     #[serde(default)]
     pub mfa_delete: Option<String>,
+    /// Object Lock (GetObjectLockConfiguration): `false` when the bucket has no Object Lock
+    /// configuration. Absent when it could not be read (see `unreadable`) or when the
+    /// snapshot was written by a version that did not collect it.
+    #[serde(default)]
+    pub object_lock_enabled: Option<bool>,
     /// Absent when the bucket has no replication configuration.
     #[serde(default)]
     pub replication: Option<Replication>,

@@ -78,3 +78,36 @@ pub fn without_time(report: &str) -> serde_json::Value {
     v.as_object_mut().unwrap().remove("taken_at");
     v
 }
+
+/// Every call seen on the wire is a read action listed by `ha-audit iam-policy`.
+pub fn assert_calls_are_in_the_iam_policy(requests: &[super::proxy::RecordedRequest]) {
+    let out = run(ha_audit(None).arg("iam-policy"));
+    let policy: serde_json::Value = serde_json::from_str(&stdout(&out)).unwrap();
+    let allowed: Vec<&str> = policy["Statement"][0]["Action"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| a.as_str().unwrap())
+        .collect();
+    assert!(!requests.is_empty());
+    for r in requests {
+        let service = r.service.as_deref().expect("every call is signed");
+        let op = r
+            .operation
+            .as_deref()
+            .unwrap_or_else(|| panic!("unknown operation {}", r.action));
+        // IAM names some S3 reads differently from their API operations.
+        let action = match (service, op) {
+            ("s3", "ListBuckets") => "s3:ListAllMyBuckets".to_string(),
+            ("s3", "GetBucketReplication") => "s3:GetReplicationConfiguration".to_string(),
+            ("s3", "GetObjectLockConfiguration") => {
+                "s3:GetBucketObjectLockConfiguration".to_string()
+            }
+            _ => format!("{service}:{op}"),
+        };
+        assert!(
+            allowed.contains(&action.as_str()),
+            "{action} is called but not in the policy"
+        );
+    }
+}
