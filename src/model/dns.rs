@@ -194,14 +194,24 @@ fn dns(ctx: &Ctx, out: &mut Vec<Resource>) {
             "global",
             &["health_check_exists", "health_check"],
         );
-        // A zone whose records were read only in part may hide a peer.
-        depends_on(
-            ctx,
-            &mut unknown,
-            "route53.record",
-            "global",
-            &["failover_peer_targets", "failover_peer_health_check_ids"],
-        );
+        // A zone whose records were read only in part may hide a peer: only that zone's
+        // records (or every zone's, when the failure is not tied to one zone) are affected.
+        if let Some(scope) = ctx.incomplete.iter().find(|sc| {
+            sc.kind == "route53.record"
+                && sc.within.as_deref().is_none_or(|z| z == r.hosted_zone_id)
+        }) {
+            let why = format!(
+                "the records of the zone could not all be read: {}",
+                scope.reason
+            );
+            for f in [
+                "failover_peers",
+                "failover_peer_targets",
+                "failover_peer_health_check_ids",
+            ] {
+                unknown.entry(f.to_string()).or_insert_with(|| why.clone());
+            }
+        }
         let set = r.set_identifier.as_deref().unwrap_or("");
         let display = if set.is_empty() {
             format!("{} {}", r.name, r.record_type)

@@ -219,3 +219,35 @@ fn every_kind_has_its_fields_listed() {
         assert!(!names.contains("unreadable"), "{}", k.kind);
     }
 }
+
+#[test]
+fn a_zone_read_in_part_makes_only_its_failover_peers_unknown() {
+    let mut s = Snapshot::new("111122223333", vec![], "t".into());
+    let mut cov = coverage_error(
+        "route53",
+        "global",
+        "ListResourceRecordSets",
+        &["route53.record"],
+    );
+    cov.errors[0].resource = Some("Z1".into());
+    s.coverage.push(cov);
+    for zone in ["Z1", "Z2"] {
+        s.route53.record_sets.push(RecordSet {
+            hosted_zone_id: zone.into(),
+            name: "a.example.com.".into(),
+            record_type: "A".into(),
+            set_identifier: Some("p".into()),
+            failover: Some("PRIMARY".into()),
+            ..Default::default()
+        });
+    }
+    let m = Model::build(&s);
+    let rec = |zone: &str| {
+        m.resources
+            .iter()
+            .find(|r| r.kind == "route53.record" && r.id.starts_with(zone))
+            .unwrap()
+    };
+    assert!(rec("Z1").unknown.contains_key("failover_peers"));
+    assert!(!rec("Z2").unknown.contains_key("failover_peers"));
+}
