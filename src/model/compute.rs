@@ -248,3 +248,117 @@ fn groups(ctx: &Ctx, out: &mut Vec<Resource>) {
         });
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::model::Model;
+    use crate::snapshot::*;
+    use serde_json::json;
+
+    fn fields(m: &Model, kind: &str, id: &str) -> serde_json::Map<String, serde_json::Value> {
+        m.resources
+            .iter()
+            .find(|r| r.kind == kind && r.id == id)
+            .unwrap_or_else(|| panic!("no {kind} {id}"))
+            .fields
+            .clone()
+    }
+
+    #[test]
+    fn every_scanned_region_gets_its_fleet_even_without_instances() {
+        let mut s = Snapshot::new("111122223333", vec!["r1".into(), "r2".into()], "t".into());
+        for (id, az, state) in [
+            ("i-1", "r1b", "running"),
+            ("i-2", "r1a", "running"),
+            ("i-3", "r1a", "running"),
+            ("i-4", "r1c", "stopped"),
+        ] {
+            s.ec2.instances.push(Instance {
+                region: "r1".into(),
+                instance_id: id.into(),
+                availability_zone: az.into(),
+                state: state.into(),
+                ..Default::default()
+            });
+        }
+        let m = Model::build(&s);
+        let r1 = fields(&m, "ec2.region", "r1");
+        assert_eq!(r1["running_instance_count"], json!(3));
+        assert_eq!(r1["running_instance_azs"], json!(["r1a", "r1b"]));
+        assert_eq!(r1["instance_count_by_az"], json!({"r1a": 2, "r1b": 1}));
+        assert_eq!(
+            (&r1["busiest_az"], &r1["quietest_az"]),
+            (&json!("r1a"), &json!("r1b"))
+        );
+        let r2 = fields(&m, "ec2.region", "r2");
+        assert_eq!(r2["running_instance_count"], json!(0));
+        assert_eq!(r2["busiest_az"], json!(null));
+    }
+
+    #[test]
+    fn group_joins_target_groups_load_balancers_and_subnets() {
+        let mut s = Snapshot::default();
+        for (id, az, free) in [
+            ("s-a", "a", Some(5)),
+            ("s-b", "b", Some(6)),
+            ("s-c", "c", None),
+        ] {
+            s.ec2.subnets.push(Subnet {
+                region: "r".into(),
+                subnet_id: id.into(),
+                availability_zone: az.into(),
+                available_ip_address_count: free,
+                ..Default::default()
+            });
+        }
+        s.elbv2.load_balancers.push(LoadBalancer {
+            region: "r".into(),
+            arn: "lb/web".into(),
+            name: "web".into(),
+            availability_zones: vec![LbZone {
+                zone_name: "a".into(),
+                subnet_id: None,
+            }],
+            ..Default::default()
+        });
+        s.elbv2.target_groups.push(TargetGroup {
+            region: "r".into(),
+            arn: "tg/web".into(),
+            name: "web".into(),
+            load_balancer_arns: vec!["lb/web".into()],
+            ..Default::default()
+        });
+        let group = |name: &str, subnets: &[&str]| AutoScalingGroup {
+            region: "r".into(),
+            name: name.into(),
+            availability_zones: vec!["a".into(), "b".into()],
+            subnet_ids: subnets.iter().map(|s| s.to_string()).collect(),
+            target_group_arns: vec!["tg/web".into(), "tg/gone".into()],
+            ..Default::default()
+        };
+        s.autoscaling.groups = vec![
+            group("g", &["s-a", "s-b", "s-gone"]),
+            group("h", &["s-a", "s-c"]),
+        ];
+        let m = Model::build(&s);
+        let g = fields(&m, "autoscaling.group", "g");
+        assert_eq!(
+            g["subnet_free_ips"],
+            json!(11),
+            "a deleted subnet has no room"
+        );
+        assert_eq!(g["missing_target_group_arns"], json!(["tg/gone"]));
+        assert_eq!(g["load_balancers"], json!(["web"]));
+        assert_eq!(g["azs_not_served_by_load_balancer"], json!(["b"]));
+        let h = m
+            .resources
+            .iter()
+            .find(|r| r.kind == "autoscaling.group" && r.id == "h")
+            .unwrap();
+        assert!(
+            h.unknown["subnet_free_ips"].contains("s-c"),
+            "{:?}",
+            h.unknown
+        );
+    }
+}

@@ -397,6 +397,8 @@ fn internet_routes(
     unknown: &mut BTreeMap<String, String>,
 ) {
     const FIELD: &str = "subnets_without_internet_route";
+    // A failed listing explains a missing route table better than the table itself.
+    depends_on(ctx, unknown, "ec2.route_table", &lb.region, &[FIELD]);
     let mut private = Vec::new();
     for subnet in lb
         .availability_zones
@@ -425,7 +427,6 @@ fn internet_routes(
         }
     }
     fields.insert(FIELD.into(), json!(private));
-    depends_on(ctx, unknown, "ec2.route_table", &lb.region, &[FIELD]);
 }
 
 fn target_groups(ctx: &Ctx, out: &mut Vec<Resource>) {
@@ -474,5 +475,181 @@ fn target_groups(ctx: &Ctx, out: &mut Vec<Resource>) {
             fields,
             unknown,
         });
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::model::Model;
+    use crate::snapshot::*;
+    use serde_json::json;
+
+    const CZ: &str = super::CROSS_ZONE;
+
+    fn lb(name: &str, t: &str, azs: &[&str], cross_zone: Option<&str>) -> LoadBalancer {
+        LoadBalancer {
+            region: "r".into(),
+            arn: format!("lb/{name}"),
+            name: name.into(),
+            lb_type: t.into(),
+            availability_zones: azs
+                .iter()
+                .map(|z| LbZone {
+                    zone_name: z.to_string(),
+                    subnet_id: None,
+                })
+                .collect(),
+            attributes: cross_zone
+                .map(|v| [(CZ.to_string(), v.to_string())].into())
+                .unwrap_or_default(),
+            listener_count: Some(1),
+            ..Default::default()
+        }
+    }
+
+    fn tg(name: &str, lb: &str, cross_zone: &str, targets: &[(&str, &str)]) -> TargetGroup {
+        TargetGroup {
+            region: "r".into(),
+            arn: format!("tg/{name}"),
+            name: name.into(),
+            load_balancer_arns: vec![format!("lb/{lb}")],
+            attributes: [(CZ.to_string(), cross_zone.to_string())].into(),
+            targets: targets
+                .iter()
+                .map(|(id, state)| Target {
+                    id: id.to_string(),
+                    state: state.to_string(),
+                    ..Default::default()
+                })
+                .collect(),
+            ..Default::default()
+        }
+    }
+
+    fn instance(id: &str, az: &str) -> Instance {
+        Instance {
+            region: "r".into(),
+            instance_id: id.into(),
+            availability_zone: az.into(),
+            state: "running".into(),
+            ..Default::default()
+        }
+    }
+
+    fn lb_fields(
+        m: &Model,
+        name: &str,
+    ) -> (serde_json::Map<String, serde_json::Value>, Vec<String>) {
+        let r = m
+            .resources
+            .iter()
+            .find(|r| r.kind == "elbv2.load_balancer" && r.id == name)
+            .unwrap();
+        (r.fields.clone(), r.unknown.keys().cloned().collect())
+    }
+
+    #[test]
+    fn healthy_targets_are_counted_once_per_az_across_target_groups() {
+        let mut s = Snapshot::default();
+        s.ec2.instances = vec![
+            instance("i-1", "a"),
+            instance("i-2", "a"),
+            instance("i-3", "b"),
+        ];
+        s.elbv2.load_balancers = vec![lb("web", "application", &["a", "b", "c"], Some("false"))];
+        s.elbv2.target_groups = vec![
+            // i-1 is in both groups (two ports): one target.
+            tg(
+                "http",
+                "web",
+                "use_load_balancer_configuration",
+                &[("i-1", "healthy"), ("i-3", "unhealthy")],
+            ),
+            tg(
+                "admin",
+                "web",
+                "use_load_balancer_configuration",
+                &[("i-1", "healthy"), ("i-2", "healthy")],
+            ),
+        ];
+        let m = Model::build(&s);
+        let (f, unknown) = lb_fields(&m, "web");
+        assert!(unknown.is_empty(), "{unknown:?}");
+        assert_eq!(f["healthy_target_count"], json!(2));
+        assert_eq!(f["healthy_target_azs"], json!(["a"]));
+        assert_eq!(
+            f["healthy_target_count_by_az"],
+            json!({"a": 2, "b": 0, "c": 0})
+        );
+        assert_eq!(f["azs_without_healthy_targets"], json!(["b", "c"]));
+        assert_eq!(f["healthy_target_az_spread"], json!(2));
+        assert_eq!(f["healthy_target_max_az_share_pct"], json!(100.0));
+        // An ALB balances across zones whatever its attribute says (moto reports `false`).
+        assert_eq!(f["cross_zone_effective"], json!(true));
+        assert_eq!(f["target_groups_cross_zone_off"], json!([]));
+    }
+
+    #[test]
+    fn a_target_group_overrides_its_load_balancer_both_ways() {
+        let mut s = Snapshot::default();
+        s.ec2.instances = vec![instance("i-1", "a"), instance("i-2", "b")];
+        s.elbv2.load_balancers = vec![
+            lb("nlb-off", "network", &["a", "b"], Some("false")),
+            lb("alb", "application", &["a", "b"], None),
+        ];
+        s.elbv2.target_groups = vec![
+            tg(
+                "inherits",
+                "nlb-off",
+                "use_load_balancer_configuration",
+                &[("i-1", "healthy")],
+            ),
+            tg("forced-on", "nlb-off", "true", &[("i-1", "healthy")]),
+            tg(
+                "forced-off",
+                "alb",
+                "false",
+                &[("i-1", "healthy"), ("i-2", "healthy")],
+            ),
+        ];
+        let m = Model::build(&s);
+        let (nlb, _) = lb_fields(&m, "nlb-off");
+        assert_eq!(nlb["target_groups_cross_zone_off"], json!(["inherits"]));
+        assert_eq!(
+            nlb["cross_zone_off_azs_without_healthy_targets"],
+            json!(["b"])
+        );
+        let (alb, _) = lb_fields(&m, "alb");
+        assert_eq!(alb["target_groups_cross_zone_off"], json!(["forced-off"]));
+        assert_eq!(alb["cross_zone_off_azs_without_healthy_targets"], json!([]));
+    }
+
+    #[test]
+    fn unreadable_attributes_leave_only_what_depends_on_them_unknown() {
+        let mut s = Snapshot::default();
+        let mut nlb = lb("nlb", "network", &["a"], None);
+        nlb.unreadable.insert("attributes".into(), "denied".into());
+        s.elbv2.load_balancers = vec![nlb];
+        s.elbv2.target_groups = vec![
+            tg("explicit", "nlb", "false", &[]),
+            tg("inherits", "nlb", "use_load_balancer_configuration", &[]),
+        ];
+        let m = Model::build(&s);
+        let (_, unknown) = lb_fields(&m, "nlb");
+        for f in [
+            "cross_zone",
+            "cross_zone_effective",
+            "target_groups_cross_zone_off",
+        ] {
+            assert!(unknown.contains(&f.to_string()), "{f}: {unknown:?}");
+        }
+        assert!(!unknown.contains(&"healthy_target_count".to_string()));
+
+        // With every group explicit, the load balancer's own setting does not matter.
+        s.elbv2.target_groups.pop();
+        let m = Model::build(&s);
+        let (f, unknown) = lb_fields(&m, "nlb");
+        assert!(!unknown.contains(&"target_groups_cross_zone_off".to_string()));
+        assert_eq!(f["target_groups_cross_zone_off"], json!(["explicit"]));
     }
 }
