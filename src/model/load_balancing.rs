@@ -12,6 +12,25 @@ const CROSS_ZONE: &str = "load_balancing.cross_zone.enabled";
 /// particular.
 const ALL_ZONES: &str = "all";
 
+/// Load balancer facts read from its target groups' target health; all but the first also
+/// need the AZ of each target.
+const HEALTH_FACTS: &[&str] = &[
+    "healthy_target_count",
+    "healthy_target_azs",
+    "healthy_target_count_by_az",
+    "azs_without_healthy_targets",
+    "healthy_target_az_spread",
+    "healthy_target_max_az",
+    "healthy_target_max_az_count",
+    "healthy_target_max_az_share_pct",
+];
+
+/// Load balancer facts read from its target groups' cross-zone setting.
+const CROSS_ZONE_FACTS: &[&str] = &[
+    "target_groups_cross_zone_off",
+    "cross_zone_off_azs_without_healthy_targets",
+];
+
 /// Load balancers and target groups by ARN, the target groups of each load balancer and of
 /// each registered target, and every target with its AZ resolved. Built once per snapshot.
 pub(crate) struct Index<'a> {
@@ -203,24 +222,13 @@ fn load_balancers(ctx: &Ctx, out: &mut Vec<Resource>) {
         healthy_targets(ctx, lb, &lb_azs, tgs, &mut fields, &mut unknown);
         cross_zone(ctx, lb, &lb_azs, tgs, &mut fields, &mut unknown);
         internet_routes(ctx, lb, &mut fields, &mut unknown);
+        let from_target_groups = [&["target_group_arns"], HEALTH_FACTS, CROSS_ZONE_FACTS].concat();
         depends_on(
             ctx,
             &mut unknown,
             "elbv2.target_group",
             &lb.region,
-            &[
-                "target_group_arns",
-                "healthy_target_count",
-                "healthy_target_azs",
-                "healthy_target_count_by_az",
-                "azs_without_healthy_targets",
-                "healthy_target_az_spread",
-                "healthy_target_max_az",
-                "healthy_target_max_az_count",
-                "healthy_target_max_az_share_pct",
-                "target_groups_cross_zone_off",
-                "cross_zone_off_azs_without_healthy_targets",
-            ],
+            &from_target_groups,
         );
         out.push(Resource {
             kind: "elbv2.load_balancer",
@@ -289,19 +297,9 @@ fn healthy_targets(
     );
     fields.insert("healthy_target_max_az_share_pct".into(), json!(share));
 
-    let derived = [
-        "healthy_target_count",
-        "healthy_target_azs",
-        "healthy_target_count_by_az",
-        "azs_without_healthy_targets",
-        "healthy_target_az_spread",
-        "healthy_target_max_az",
-        "healthy_target_max_az_count",
-        "healthy_target_max_az_share_pct",
-    ];
     for tg in tgs {
         if let Some(why) = tg.unreadable.get("targets") {
-            for d in derived {
+            for d in HEALTH_FACTS {
                 unknown
                     .entry(d.to_string())
                     .or_insert_with(|| format!("target group {}: {why}", tg.name));
@@ -309,7 +307,7 @@ fn healthy_targets(
         }
     }
     // Instance targets take their AZ from the instance listing.
-    depends_on(ctx, unknown, "ec2.instance", &lb.region, &derived[1..]);
+    depends_on(ctx, unknown, "ec2.instance", &lb.region, &HEALTH_FACTS[1..]);
 }
 
 /// Target groups whose traffic stays in its AZ, and the AZs where such a group has no
@@ -373,11 +371,8 @@ fn cross_zone(
             .or_insert_with(lb_unreadable);
     }
     if let Some(why) = undecided {
-        for d in [
-            "target_groups_cross_zone_off",
-            "cross_zone_off_azs_without_healthy_targets",
-        ] {
-            unknown.entry(d.into()).or_insert_with(|| why.clone());
+        for d in CROSS_ZONE_FACTS {
+            unknown.entry(d.to_string()).or_insert_with(|| why.clone());
         }
     }
     depends_on(
