@@ -1,11 +1,12 @@
-//! EC2 / VPC: availability zones, VPCs, subnets, route tables, NAT gateways, instances.
+//! EC2 / VPC: availability zones, VPCs, subnets, route tables, NAT gateways, instances and
+//! VPC endpoints.
 
 use super::fail::{chain, Op};
 use super::{drain, keep, tags, Collected, Listing, Scope};
 use crate::error::{Error, Result};
 use crate::snapshot::{
     AvailabilityZone, Ec2, Instance, NatGateway, Route, RouteTable, RouteTableAssociation, Subnet,
-    Vpc,
+    Vpc, VpcEndpoint,
 };
 use aws_config::{Region, SdkConfig};
 use aws_sdk_ec2::types::Tag;
@@ -18,6 +19,7 @@ const DESCRIBE_SUBNETS: Op = Op::new("DescribeSubnets", "ec2:DescribeSubnets");
 const DESCRIBE_ROUTE_TABLES: Op = Op::new("DescribeRouteTables", "ec2:DescribeRouteTables");
 const DESCRIBE_NAT_GATEWAYS: Op = Op::new("DescribeNatGateways", "ec2:DescribeNatGateways");
 const DESCRIBE_INSTANCES: Op = Op::new("DescribeInstances", "ec2:DescribeInstances");
+const DESCRIBE_VPC_ENDPOINTS: Op = Op::new("DescribeVpcEndpoints", "ec2:DescribeVpcEndpoints");
 
 pub const ACTIONS: &[&str] = &[
     DESCRIBE_REGIONS.action,
@@ -27,6 +29,7 @@ pub const ACTIONS: &[&str] = &[
     DESCRIBE_ROUTE_TABLES.action,
     DESCRIBE_NAT_GATEWAYS.action,
     DESCRIBE_INSTANCES.action,
+    DESCRIBE_VPC_ENDPOINTS.action,
 ];
 
 /// Regions enabled for the account (opted in, or not needing opt-in), for `--all-regions`.
@@ -59,14 +62,15 @@ pub(super) async fn enabled_regions(config: &SdkConfig, home: &str) -> Result<Ve
 pub(super) async fn collect(scope: Scope) -> Collected<Ec2> {
     let client = Client::new(&scope.sdk_config());
     let region = scope.region.as_str();
-    // The six listings are independent: run them together.
-    let (azs, vpcs, subnets, route_tables, nat_gateways, instances) = tokio::join!(
+    // The listings are independent: run them together.
+    let (azs, vpcs, subnets, route_tables, nat_gateways, instances, vpc_endpoints) = tokio::join!(
         availability_zones(&client, region),
         vpcs(&client, region),
         subnets(&client, region),
         route_tables(&client, region),
         nat_gateways(&client, region),
         instances(&client, region),
+        vpc_endpoints(&client, region),
     );
     let mut errors = Vec::new();
     let ec2 = Ec2 {
@@ -76,6 +80,7 @@ pub(super) async fn collect(scope: Scope) -> Collected<Ec2> {
         route_tables: keep(&mut errors, route_tables),
         nat_gateways: keep(&mut errors, nat_gateways),
         instances: keep(&mut errors, instances),
+        vpc_endpoints: keep(&mut errors, vpc_endpoints),
     };
     (ec2, errors)
 }
@@ -255,4 +260,28 @@ async fn instances(client: &Client, region: &str) -> Listing<Instance> {
         .collect();
     let err = err.map(|e| DESCRIBE_INSTANCES.listing_failed(&["ec2.instance"], &e));
     (instances, err)
+}
+
+async fn vpc_endpoints(client: &Client, region: &str) -> Listing<VpcEndpoint> {
+    let mut pages = client
+        .describe_vpc_endpoints()
+        .into_paginator()
+        .items()
+        .send();
+    let (items, err) = drain(|cx| pages.poll_next(cx)).await;
+    let endpoints = items
+        .iter()
+        .map(|e| VpcEndpoint {
+            region: region.to_string(),
+            vpc_endpoint_id: e.vpc_endpoint_id().unwrap_or_default().to_string(),
+            vpc_endpoint_type: e.vpc_endpoint_type().map(|t| t.as_str().to_string()),
+            vpc_id: owned(e.vpc_id()),
+            service_name: owned(e.service_name()),
+            state: e.state().map(|s| s.as_str().to_string()),
+            subnet_ids: e.subnet_ids().to_vec(),
+            tags: ec2_tags(e.tags()),
+        })
+        .collect();
+    let err = err.map(|e| DESCRIBE_VPC_ENDPOINTS.listing_failed(&["ec2.vpc_endpoint"], &e));
+    (endpoints, err)
 }

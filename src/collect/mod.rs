@@ -216,6 +216,7 @@ impl Part {
                 s.ec2.route_tables.extend(p.route_tables);
                 s.ec2.nat_gateways.extend(p.nat_gateways);
                 s.ec2.instances.extend(p.instances);
+                s.ec2.vpc_endpoints.extend(p.vpc_endpoints);
             }
             Part::Rds((p, _)) => {
                 s.rds.db_instances.extend(p.db_instances);
@@ -294,6 +295,7 @@ fn service_kinds(service: &str) -> Vec<String> {
             "ec2.route_table",
             "ec2.nat_gateway",
             "ec2.instance",
+            "ec2.vpc_endpoint",
         ],
         "rds" => &["rds.db_instance", "rds.db_cluster"],
         "elbv2" => &["elbv2.load_balancer", "elbv2.target_group"],

@@ -42,6 +42,18 @@ pub const KINDS: &[KindInfo] = &[
         global: false,
     },
     KindInfo {
+        kind: "ec2.vpc_endpoint",
+        service: "ec2",
+        label: "VPC endpoint",
+        global: false,
+    },
+    KindInfo {
+        kind: "ec2.region",
+        service: "ec2",
+        label: "region's EC2 fleet",
+        global: false,
+    },
+    KindInfo {
         kind: "rds.db_instance",
         service: "rds",
         label: "DB instance",

@@ -7,6 +7,7 @@ mod dns;
 mod kinds;
 mod load_balancing;
 mod network;
+mod routing;
 mod storage;
 
 pub use kinds::{kind_info, KindInfo, KINDS};
@@ -72,6 +73,8 @@ impl Model {
                     )
                 })
                 .collect(),
+            routing: routing::Routing::new(snapshot),
+            elb: load_balancing::Index::new(snapshot),
         };
         let mut resources = Vec::new();
         network::build(&ctx, &mut resources);
@@ -117,6 +120,10 @@ pub(crate) struct Ctx<'a> {
     pub incomplete: &'a [IncompleteScope],
     /// (region, subnet id) -> AZ name, built once for every subnet join.
     subnet_az: std::collections::HashMap<(&'a str, &'a str), &'a str>,
+    /// Route tables, NAT gateways and subnets by id: where each subnet's traffic goes.
+    pub routing: routing::Routing<'a>,
+    /// Load balancers, target groups and registered targets, joined both ways.
+    pub elb: load_balancing::Index<'a>,
 }
 
 impl<'a> Ctx<'a> {
@@ -232,6 +239,7 @@ fn template_snapshot() -> Snapshot {
     snap.ec2.route_tables.push(s::RouteTable::default());
     snap.ec2.nat_gateways.push(s::NatGateway::default());
     snap.ec2.instances.push(s::Instance::default());
+    snap.ec2.vpc_endpoints.push(s::VpcEndpoint::default());
     snap.rds.db_instances.push(s::DbInstance::default());
     snap.rds.db_clusters.push(s::DbCluster::default());
     snap.elbv2.load_balancers.push(s::LoadBalancer::default());

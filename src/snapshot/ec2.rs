@@ -16,6 +16,8 @@ pub struct Ec2 {
     pub nat_gateways: Vec<NatGateway>,
     #[serde(default)]
     pub instances: Vec<Instance>,
+    #[serde(default)]
+    pub vpc_endpoints: Vec<VpcEndpoint>,
 }
 
 impl Ec2 {
@@ -32,6 +34,11 @@ impl Ec2 {
             .sort_by(|a, b| (&a.region, &a.nat_gateway_id).cmp(&(&b.region, &b.nat_gateway_id)));
         self.instances
             .sort_by(|a, b| (&a.region, &a.instance_id).cmp(&(&b.region, &b.instance_id)));
+        self.vpc_endpoints
+            .sort_by(|a, b| (&a.region, &a.vpc_endpoint_id).cmp(&(&b.region, &b.vpc_endpoint_id)));
+        for e in &mut self.vpc_endpoints {
+            e.subnet_ids.sort();
+        }
     }
 }
 
@@ -170,6 +177,29 @@ pub struct Instance {
     pub private_ip_address: Option<String>,
     #[serde(default)]
     pub public_ip_address: Option<String>,
+    #[serde(default)]
+    pub tags: Tags,
+}
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct VpcEndpoint {
+    pub region: String,
+    pub vpc_endpoint_id: String,
+    /// `Interface`, `Gateway`, `GatewayLoadBalancer`, ...
+    #[serde(default)]
+    pub vpc_endpoint_type: Option<String>,
+    #[serde(default)]
+    pub vpc_id: Option<String>,
+    #[serde(default)]
+    pub service_name: Option<String>,
+    /// `available`, `pending`, `pendingAcceptance`, `deleting`, `deleted`, `rejected`,
+    /// `failed`, `expired`, `partial`.
+    #[serde(default)]
+    pub state: Option<String>,
+    /// The subnets of an Interface endpoint: one network interface in each.
+    #[serde(default)]
+    pub subnet_ids: Vec<String>,
     #[serde(default)]
     pub tags: Tags,
 }
