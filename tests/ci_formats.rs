@@ -130,5 +130,14 @@ fn markdown_summary_leads_with_the_counts_and_lists_gaps() {
     let demo = report(DEMO, "markdown");
     let pos = |s: &str| demo.find(s).unwrap_or_else(|| panic!("{s}"));
     assert!(pos("| high |") < pos("| medium |") && pos("| medium |") < pos("| low |"));
-    assert!(!demo.contains("### Not evaluated"));
+    // moto, which recorded the demo, does not return the zonal shift attribute: only that rule
+    // is not evaluated there.
+    let section = demo.split("### Not evaluated").nth(1).unwrap_or("");
+    assert!(
+        section
+            .lines()
+            .filter(|l| l.starts_with("| HA-"))
+            .all(|l| l.starts_with("| HA-ELB-011 ")),
+        "{section}"
+    );
 }

@@ -31,8 +31,8 @@ fn demo_table_lists_failures_by_severity_with_all_counts() {
     let n = |k: &str| summary[k].as_u64().unwrap();
     let sev = |k: &str| summary["fail_by_severity"][k].as_u64().unwrap();
     let counts = format!(
-        "{} fail ({} critical, {} high, {} medium, {} low) · {} pass · 0 suppressed · 0 not evaluated",
-        n("fail"), sev("critical"), sev("high"), sev("medium"), sev("low"), n("pass")
+        "{} fail ({} critical, {} high, {} medium, {} low) · {} pass · 0 suppressed · {} not evaluated",
+        n("fail"), sev("critical"), sev("high"), sev("medium"), sev("low"), n("pass"), n("not_evaluated")
     );
     assert!(n("fail") >= 30 && n("pass") >= 42, "{counts}");
     assert!(text.contains(&counts), "{counts}\n{text}");

@@ -43,10 +43,12 @@ fn every_example_gives_its_stated_outcome() {
 fn every_rule_has_a_pass_and_a_fail_example_docs_and_mappings() {
     let set = load_builtin().expect("built-in rules load");
     assert!(
-        set.rules.len() >= 13,
+        set.rules.len() >= 60,
         "catalogue shrank: {}",
         set.rules.len()
     );
+    let cross = set.rules.iter().filter(|r| r.rule.cross_resource).count();
+    assert!(cross >= 15, "cross-resource rules: {cross}");
     for r in &set.rules {
         let rule = &r.rule;
         let outcomes: BTreeSet<&str> = rule.examples.iter().map(|e| e.outcome.as_str()).collect();

@@ -61,6 +61,9 @@ fn group(region: &str, g: &SdkGroup) -> AutoScalingGroup {
             .map(str::to_string)
             .collect(),
         capacity_rebalance: g.capacity_rebalance().unwrap_or(false),
+        zonal_shift_enabled: g
+            .availability_zone_impairment_policy()
+            .and_then(|p| p.zonal_shift_enabled()),
         mixed_instances_policy: g.mixed_instances_policy().is_some(),
         instances: g
             .instances()

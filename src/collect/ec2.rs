@@ -254,6 +254,10 @@ async fn instances(client: &Client, region: &str) -> Listing<Instance> {
             vpc_id: owned(i.vpc_id()),
             subnet_id: owned(i.subnet_id()),
             private_ip_address: owned(i.private_ip_address()),
+            monitoring: i
+                .monitoring()
+                .and_then(|m| m.state())
+                .map(|st| st.as_str().to_string()),
             public_ip_address: owned(i.public_ip_address()),
             tags: ec2_tags(i.tags()),
         })

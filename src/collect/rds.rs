@@ -77,6 +77,8 @@ async fn db_instances(client: &Client, region: &str) -> Listing<DbInstance> {
                 publicly_accessible: d.publicly_accessible().unwrap_or(false),
                 allocated_storage: d.allocated_storage().map(i64::from),
                 max_allocated_storage: d.max_allocated_storage().map(i64::from),
+                // RDS always returns the interval; a missing one means Enhanced Monitoring is off.
+                monitoring_interval: Some(d.monitoring_interval().map(i64::from).unwrap_or(0)),
                 db_subnet_group: group.and_then(|g| owned(g.db_subnet_group_name())),
                 subnet_group_azs,
                 tags: rds_tags(d.tag_list()),

@@ -35,6 +35,12 @@ fn instances(ctx: &Ctx, out: &mut Vec<Resource>) {
     for i in &s.ec2.instances {
         let mut fields = fields_of(i);
         let mut unknown = BTreeMap::new();
+        if i.monitoring.is_none() {
+            unknown.insert(
+                "monitoring".to_string(),
+                "the monitoring state is not in the snapshot".to_string(),
+            );
+        }
         // EC2 tags every instance it launches for a group; that tag is how we know an
         // instance is replaced automatically when it fails.
         let asg = i

@@ -207,12 +207,23 @@ fn load_balancers(ctx: &Ctx, out: &mut Vec<Resource>) {
             "target_group_arns".into(),
             json!(tgs.iter().map(|tg| tg.arn.as_str()).collect::<Vec<_>>()),
         );
+        fields.insert(
+            "zonal_shift".into(),
+            bool_attr(&lb.attributes, "zonal_shift.config.enabled"),
+        );
         let mut unknown = lb.unreadable.clone();
         propagate(
             &mut unknown,
             "attributes",
-            &["cross_zone", "deletion_protection"],
+            &["cross_zone", "deletion_protection", "zonal_shift"],
         );
+        // AWS returns the zonal shift attribute for every ALB and NLB: when the attributes were
+        // read but it is missing, its value is unknown, not off.
+        if !lb.attributes.is_empty() && !lb.attributes.contains_key("zonal_shift.config.enabled") {
+            unknown.entry("zonal_shift".into()).or_insert_with(|| {
+                "the zonal_shift.config.enabled attribute was not returned".into()
+            });
+        }
         // A listener count that is not in the snapshot is not zero listeners.
         if lb.listener_count.is_none() {
             unknown
@@ -495,7 +506,16 @@ mod tests {
                 })
                 .collect(),
             attributes: cross_zone
-                .map(|v| [(CZ.to_string(), v.to_string())].into())
+                .map(|v| {
+                    [
+                        (CZ.to_string(), v.to_string()),
+                        (
+                            "zonal_shift.config.enabled".to_string(),
+                            "false".to_string(),
+                        ),
+                    ]
+                    .into()
+                })
                 .unwrap_or_default(),
             listener_count: Some(1),
             ..Default::default()

@@ -14,7 +14,15 @@ pub(super) fn build(ctx: &Ctx, out: &mut Vec<Resource>) {
         .map(|i| ((i.region.as_str(), i.db_instance_identifier.as_str()), i))
         .collect();
     for db in &s.rds.db_instances {
-        out.push(db_instance(ctx, db, &instances));
+        let mut r = db_instance(ctx, db, &instances);
+        if db.monitoring_interval.is_none() {
+            r.unknown
+                .entry("monitoring_interval".into())
+                .or_insert_with(|| {
+                    "the Enhanced Monitoring interval is not in the snapshot".into()
+                });
+        }
+        out.push(r);
     }
     for c in &s.rds.db_clusters {
         out.push(db_cluster(ctx, c, &instances));
@@ -285,6 +293,7 @@ mod tests {
             region: region.into(),
             db_instance_identifier: id.into(),
             availability_zone: Some(az.into()),
+            monitoring_interval: Some(0),
             ..Default::default()
         }
     }

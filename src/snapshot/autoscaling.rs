@@ -47,6 +47,9 @@ pub struct AutoScalingGroup {
     pub suspended_processes: Vec<String>,
     #[serde(default)]
     pub capacity_rebalance: bool,
+    /// Zonal shift setting of the AZ impairment policy; absent when the group has no policy.
+    #[serde(default)]
+    pub zonal_shift_enabled: Option<bool>,
     /// True when the group uses a mixed instances policy.
     #[serde(default)]
     pub mixed_instances_policy: bool,

@@ -177,6 +177,9 @@ pub struct Instance {
     pub private_ip_address: Option<String>,
     #[serde(default)]
     pub public_ip_address: Option<String>,
+    /// CloudWatch monitoring: `enabled` (detailed, 1 minute) or `disabled` (basic, 5 minutes).
+    #[serde(default)]
+    pub monitoring: Option<String>,
     #[serde(default)]
     pub tags: Tags,
 }

@@ -63,6 +63,9 @@ pub struct DbInstance {
     /// Storage autoscaling ceiling; absent when storage autoscaling is off.
     #[serde(default)]
     pub max_allocated_storage: Option<i64>,
+    /// Enhanced Monitoring interval in seconds (0 = off); absent from older snapshots.
+    #[serde(default)]
+    pub monitoring_interval: Option<i64>,
     #[serde(default)]
     pub db_subnet_group: Option<String>,
     /// AZ names of the subnets in the instance's DB subnet group.
