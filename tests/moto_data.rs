@@ -8,7 +8,7 @@
 mod support;
 
 use serde_json::Value;
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 use support::cli::{
     assert_calls_are_in_the_iam_policy, ha_audit, repo, run, stderr, stdout, without_time,
 };
@@ -80,25 +80,11 @@ fn live_scan_of_the_data_account_gives_exactly_the_expected_findings() {
         "Object Lock is read per bucket"
     );
 
-    let mut want = expected();
-    let covered: BTreeSet<String> = want.keys().map(|k| k.0.clone()).collect();
     let findings = report["findings"].as_array().unwrap();
-    let mut problems = Vec::new();
-    for f in findings
-        .iter()
-        .filter(|f| covered.contains(f["rule_id"].as_str().unwrap()))
-    {
-        let outcome = f["outcome"].as_str().unwrap();
-        let k = key(f);
-        match want.remove(&k) {
-            Some(o) if o == outcome => {}
-            Some(o) => problems.push(format!("{k:?}: expected {o}, got {outcome}")),
-            None => problems.push(format!("{k:?}: unexpected finding ({outcome})")),
-        }
-    }
-    for (k, o) in &want {
-        problems.push(format!("{k:?}: missing (expected {o})"));
-    }
+    let cmp = support::expected::compare(&report, "data.expected.json", |f| {
+        Some(format!("unnamed resource: {f}"))
+    });
+    let (covered, problems) = (cmp.covered, cmp.problems);
     assert!(problems.is_empty(), "{}", problems.join("\n"));
     let unread = support::cli::not_evaluated_beyond_emulator_gaps(&report);
     assert!(unread.is_empty(), "everything was readable: {unread:?}");

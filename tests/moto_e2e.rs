@@ -6,7 +6,6 @@
 mod support;
 
 use serde_json::Value;
-use std::collections::BTreeMap;
 use std::time::Instant;
 use support::cli::{
     assert_calls_are_in_the_iam_policy, assert_valid_sarif, ha_audit, run, stderr, stdout,
@@ -16,19 +15,6 @@ use support::moto::Moto;
 use support::proxy::Proxy;
 
 const REGIONS: [&str; 4] = ["--region", "us-east-1", "--region", "us-west-2"];
-
-fn expected() -> BTreeMap<(String, String, String), String> {
-    let text =
-        std::fs::read_to_string(support::cli::repo().join("fixtures/moto/mixed.expected.json"))
-            .unwrap();
-    let rows: Vec<Value> = serde_json::from_str(&text).unwrap();
-    rows.iter()
-        .map(|r| {
-            let s = |k: &str| r[k].as_str().unwrap().to_string();
-            ((s("rule"), s("region"), s("resource_name")), s("outcome"))
-        })
-        .collect()
-}
 
 #[test]
 fn live_scan_of_the_seeded_account_gives_exactly_the_expected_findings() {
@@ -58,36 +44,14 @@ fn live_scan_of_the_seeded_account_gives_exactly_the_expected_findings() {
     assert_calls_are_in_the_iam_policy(&requests);
 
     let findings = report["findings"].as_array().unwrap();
-    let mut want = expected();
     // The scenario pins every outcome of the rules it was written for; other rules have
-    // scenarios of their own.
-    let covered: std::collections::BTreeSet<String> = want.keys().map(|k| k.0.clone()).collect();
-    let mut unexpected = Vec::new();
-    for f in findings
-        .iter()
-        .filter(|f| covered.contains(f["rule_id"].as_str().unwrap()))
-    {
-        let outcome = f["outcome"].as_str().unwrap();
-        let Some(name) = f["resource_name"].as_str() else {
-            // Only moto's default VPCs have no name; their subnets span every AZ.
-            assert_eq!(f["resource_kind"], "ec2.vpc", "unnamed resource: {f}");
-            assert_eq!(outcome, "pass", "default VPC: {f}");
-            continue;
-        };
-        let key = (
-            f["rule_id"].as_str().unwrap().to_string(),
-            f["region"].as_str().unwrap().to_string(),
-            name.to_string(),
-        );
-        match want.remove(&key) {
-            Some(o) if o == outcome => {}
-            Some(o) => unexpected.push(format!("{key:?}: expected {o}, got {outcome}")),
-            None => unexpected.push(format!("{key:?}: unexpected finding ({outcome})")),
-        }
-    }
-    for (key, o) in &want {
-        unexpected.push(format!("{key:?}: missing (expected {o})"));
-    }
+    // scenarios of their own. Only moto's default VPCs have no name; their subnets span
+    // every AZ.
+    let cmp = support::expected::compare(&report, "mixed.expected.json", |f| {
+        (f["resource_kind"] != "ec2.vpc" || f["outcome"] != "pass")
+            .then(|| format!("unnamed resource: {f}"))
+    });
+    let (covered, unexpected) = (cmp.covered, cmp.problems);
     assert!(unexpected.is_empty(), "{}", unexpected.join("\n"));
     let unread = support::cli::not_evaluated_beyond_emulator_gaps(&report);
     assert!(unread.is_empty(), "everything was readable: {unread:?}");

@@ -8,7 +8,6 @@
 mod support;
 
 use serde_json::Value;
-use std::collections::{BTreeMap, BTreeSet};
 use support::cli::{ha_audit, run, stderr, stdout, without_time};
 use support::moto::Moto;
 use support::proxy::Proxy;
@@ -18,24 +17,6 @@ const REGIONS: [&str; 4] = ["--region", "us-east-1", "--region", "us-west-2"];
 /// Kinds whose resources moto creates by itself in every region (the default VPC, its subnets
 /// and main route table): they carry no `Name` tag and are not in the expected file.
 const DEFAULT_VPC_KINDS: [&str; 3] = ["ec2.vpc", "ec2.subnet", "ec2.route_table"];
-
-type Key = (String, String, String);
-
-fn expected() -> BTreeMap<Key, String> {
-    let text =
-        std::fs::read_to_string(support::cli::repo().join("fixtures/moto/network.expected.json"))
-            .unwrap();
-    let rows: Vec<Value> = serde_json::from_str(&text).unwrap();
-    let map: BTreeMap<Key, String> = rows
-        .iter()
-        .map(|r| {
-            let s = |k: &str| r[k].as_str().unwrap().to_string();
-            ((s("rule"), s("region"), s("resource_name")), s("outcome"))
-        })
-        .collect();
-    assert_eq!(map.len(), rows.len(), "duplicate rows in the expected file");
-    map
-}
 
 fn finding<'a>(findings: &'a [Value], rule: &str, name: &str) -> &'a Value {
     findings
@@ -62,38 +43,19 @@ fn network_account_gives_exactly_the_expected_findings() {
     assert!(unread.is_empty(), "everything was readable: {unread:?}");
     let findings = report["findings"].as_array().unwrap();
 
-    let mut want = expected();
-    let covered: BTreeSet<String> = want.keys().map(|k| k.0.clone()).collect();
-    assert_eq!(covered.len(), 22, "the scenario covers every network rule");
-    let mut problems = Vec::new();
-    for f in findings
-        .iter()
-        .filter(|f| covered.contains(f["rule_id"].as_str().unwrap()))
-    {
-        let outcome = f["outcome"].as_str().unwrap();
-        let Some(name) = f["resource_name"].as_str() else {
-            // moto's default VPC: judged like any other, and compliant (no NAT, no
-            // blackhole), but not named, so not in the expected file.
-            let kind = f["resource_kind"].as_str().unwrap();
-            if !DEFAULT_VPC_KINDS.contains(&kind) || outcome != "pass" {
-                problems.push(format!("unnamed resource: {f}"));
-            }
-            continue;
-        };
-        let key = (
-            f["rule_id"].as_str().unwrap().to_string(),
-            f["region"].as_str().unwrap().to_string(),
-            name.to_string(),
-        );
-        match want.remove(&key) {
-            Some(o) if o == outcome => {}
-            Some(o) => problems.push(format!("{key:?}: expected {o}, got {outcome}")),
-            None => problems.push(format!("{key:?}: unexpected finding ({outcome})")),
-        }
-    }
-    for (key, o) in &want {
-        problems.push(format!("{key:?}: missing (expected {o})"));
-    }
+    // moto's default VPC is judged like any other, and compliant (no NAT, no blackhole), but
+    // not named, so not in the expected file.
+    let cmp = support::expected::compare(&report, "network.expected.json", |f| {
+        let kind = f["resource_kind"].as_str().unwrap();
+        (!DEFAULT_VPC_KINDS.contains(&kind) || f["outcome"] != "pass")
+            .then(|| format!("unnamed resource: {f}"))
+    });
+    assert_eq!(
+        cmp.covered.len(),
+        22,
+        "the scenario covers every network rule"
+    );
+    let problems = cmp.problems;
     assert!(problems.is_empty(), "{}", problems.join("\n"));
 
     // The messages name the cross-resource facts behind each failure.

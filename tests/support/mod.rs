@@ -5,6 +5,7 @@
 #![allow(dead_code)]
 
 pub mod cli;
+pub mod expected;
 pub mod http;
 pub mod moto;
 pub mod proxy;

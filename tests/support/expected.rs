@@ -1,0 +1,68 @@
+//! Expected-outcome files of the moto scenarios (`fixtures/moto/*.expected.json`) and the
+//! exact comparison of a JSON report against them.
+
+use serde_json::Value;
+use std::collections::{BTreeMap, BTreeSet};
+
+/// (rule, region, resource name).
+pub type Key = (String, String, String);
+
+/// Reads `fixtures/moto/<file>`; a duplicated row is an error in the file.
+pub fn load(file: &str) -> BTreeMap<Key, String> {
+    let path = super::cli::repo().join("fixtures/moto").join(file);
+    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    let rows: Vec<Value> = serde_json::from_str(&text).unwrap();
+    let map: BTreeMap<Key, String> = rows
+        .iter()
+        .map(|r| {
+            let s = |k: &str| r[k].as_str().unwrap().to_string();
+            ((s("rule"), s("region"), s("resource_name")), s("outcome"))
+        })
+        .collect();
+    assert_eq!(map.len(), rows.len(), "duplicate rows in {file}");
+    map
+}
+
+pub struct Comparison {
+    /// The rules the file pins (every finding of these must be in it).
+    pub covered: BTreeSet<String>,
+    pub problems: Vec<String>,
+}
+
+/// Compares every finding of the rules named in `file` with its expected outcome, both ways.
+/// Findings on unnamed resources (moto's default VPC) go to `unnamed`, which returns a problem
+/// or nothing.
+pub fn compare(
+    report: &Value,
+    file: &str,
+    unnamed: impl Fn(&Value) -> Option<String>,
+) -> Comparison {
+    let mut want = load(file);
+    let covered: BTreeSet<String> = want.keys().map(|k| k.0.clone()).collect();
+    let mut problems = Vec::new();
+    let findings = report["findings"].as_array().expect("findings");
+    for f in findings
+        .iter()
+        .filter(|f| covered.contains(f["rule_id"].as_str().unwrap()))
+    {
+        let outcome = f["outcome"].as_str().unwrap();
+        let Some(name) = f["resource_name"].as_str() else {
+            problems.extend(unnamed(f));
+            continue;
+        };
+        let key = (
+            f["rule_id"].as_str().unwrap().to_string(),
+            f["region"].as_str().unwrap().to_string(),
+            name.to_string(),
+        );
+        match want.remove(&key) {
+            Some(o) if o == outcome => {}
+            Some(o) => problems.push(format!("{key:?}: expected {o}, got {outcome}")),
+            None => problems.push(format!("{key:?}: unexpected finding ({outcome})")),
+        }
+    }
+    for (key, o) in &want {
+        problems.push(format!("{key:?}: missing (expected {o})"));
+    }
+    Comparison { covered, problems }
+}
