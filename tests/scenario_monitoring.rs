@@ -51,3 +51,26 @@ fn each_resource_gets_the_expected_outcome() {
     .collect();
     assert_eq!(got, want);
 }
+
+/// The two monitoring rules moto can represent, live: detailed vs basic EC2 monitoring and RDS
+/// Enhanced Monitoring on or off, in two regions.
+#[test]
+fn live_scan_of_the_monitoring_account_gives_exactly_the_expected_findings() {
+    let moto = support::moto::Moto::start();
+    moto.seed("seed_monitoring.py");
+    let out = run(ha_audit(Some(&moto.endpoint)).args([
+        "scan",
+        "--format",
+        "json",
+        "--region",
+        "us-east-1",
+        "--region",
+        "us-west-2",
+    ]));
+    let report: Value = serde_json::from_str(&stdout(&out)).expect("JSON report");
+    let cmp = support::expected::compare(&report, "monitoring.expected.json", |f| {
+        Some(format!("unnamed resource: {f}"))
+    });
+    assert_eq!(cmp.covered.len(), 2);
+    assert!(cmp.problems.is_empty(), "{}", cmp.problems.join("\n"));
+}
