@@ -7,9 +7,15 @@
 //!
 //! [rules.HA-ELB-002]
 //! enabled = false
+//!
+//! [[suppressions]]
+//! rule = "HA-RDS-001"
+//! resource = "arn:aws:rds:*:db:reporting-*"
+//! reason = "reporting replicas are rebuilt from the warehouse"
+//! expires = 2027-03-31
 //! ```
 
-use crate::engine::RuleSet;
+use crate::engine::{RuleSet, Suppression};
 use crate::error::{Error, Result};
 use serde::Deserialize;
 use std::collections::BTreeMap;
@@ -24,6 +30,8 @@ pub const DEFAULT_FILE: &str = "ha-audit.toml";
 pub struct Config {
     #[serde(default)]
     pub rules: BTreeMap<Spanned<String>, RuleConfig>,
+    #[serde(default)]
+    pub suppressions: Vec<Spanned<SuppressionConfig>>,
     #[serde(skip)]
     path: PathBuf,
     #[serde(skip)]
@@ -39,6 +47,21 @@ pub struct RuleConfig {
     /// Parameter overrides; each must exist in the rule and keep its type.
     #[serde(default)]
     pub params: BTreeMap<Spanned<String>, Spanned<toml::Value>>,
+}
+
+/// One accepted finding (or pattern of findings).
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SuppressionConfig {
+    /// Rule id, or `*` for every rule.
+    pub rule: String,
+    /// ARN, resource id or name; `*` matches any run of characters.
+    pub resource: String,
+    /// Why the finding is accepted: mandatory, it is shown in every report.
+    pub reason: String,
+    /// Last day it applies (a TOML date, 2027-03-31); afterwards the finding fails again.
+    #[serde(default)]
+    pub expires: Option<Spanned<toml::Value>>,
 }
 
 impl Config {
@@ -140,5 +163,69 @@ impl Config {
         }
         set.rules.retain(|r| !disabled.contains(&r.rule.id));
         Ok(())
+    }
+
+    /// The suppressions, checked against the loaded rules.
+    pub fn suppressions(&self, set: &RuleSet) -> Result<Vec<Suppression>> {
+        let mut out = Vec::new();
+        for entry in &self.suppressions {
+            let s = entry.get_ref();
+            if s.rule != "*" && set.get(&s.rule).is_none() {
+                return Err(self.error(
+                    entry.span(),
+                    format!(
+                        "suppression: unknown rule `{}`; use a rule id or `*`",
+                        s.rule
+                    ),
+                ));
+            }
+            if s.reason.trim().is_empty() {
+                return Err(self.error(
+                    entry.span(),
+                    "suppression: `reason` must say why the finding is accepted".into(),
+                ));
+            }
+            if s.resource.trim().is_empty() {
+                return Err(self.error(
+                    entry.span(),
+                    "suppression: `resource` must name an ARN, id or pattern".into(),
+                ));
+            }
+            let expires = match &s.expires {
+                None => None,
+                Some(v) => Some(self.date(v)?),
+            };
+            out.push(Suppression {
+                rule: s.rule.clone(),
+                resource: s.resource.clone(),
+                reason: s.reason.trim().to_string(),
+                expires,
+            });
+        }
+        Ok(out)
+    }
+
+    fn date(&self, v: &Spanned<toml::Value>) -> Result<chrono::NaiveDate> {
+        let bad = || {
+            self.error(
+                v.span(),
+                format!(
+                    "suppression: `expires` must be a date like 2027-03-31, not {}",
+                    v.get_ref()
+                ),
+            )
+        };
+        match v.get_ref() {
+            toml::Value::Datetime(d) if d.time.is_none() && d.offset.is_none() => {
+                let date = d.date.ok_or_else(bad)?;
+                chrono::NaiveDate::from_ymd_opt(
+                    i32::from(date.year),
+                    u32::from(date.month),
+                    u32::from(date.day),
+                )
+                .ok_or_else(bad)
+            }
+            _ => Err(bad()),
+        }
     }
 }

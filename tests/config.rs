@@ -102,3 +102,134 @@ fn ha_audit_toml_in_the_working_directory_is_found() {
     assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
     assert!(outcomes(&stdout(&out), "HA-ELB-002").is_empty());
 }
+
+const SUPPRESS: &str = r#"
+[[suppressions]]
+rule = "HA-RDS-001"
+resource = "arn:aws:rds:us-east-1:*:db:db-single-az"
+reason = "being replaced by an Aurora cluster"
+expires = 2099-12-31
+
+[[suppressions]]
+rule = "*"
+resource = "alb-one-*"
+reason = "test load balancer, deleted next sprint"
+expires = 2020-01-31
+"#;
+
+fn scan_format(config: &str, format: &str) -> (Option<i32>, String, String) {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("ha-audit.toml");
+    fs::write(&path, config).unwrap();
+    let out = run(ha_audit(None)
+        .args([
+            "scan",
+            "--snapshot",
+            "fixtures/demo-account.json",
+            "--format",
+            format,
+            "--config",
+        ])
+        .arg(&path));
+    (out.status.code(), stdout(&out), stderr(&out))
+}
+
+#[test]
+fn suppressions_are_reported_in_every_format_and_expired_ones_fail_again() {
+    let (_, out, err) = scan_with(SUPPRESS);
+    let report: Value = serde_json::from_str(&out).unwrap();
+    let find = |rule: &str, name: &str| {
+        report["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|f| {
+                f["rule_id"] == rule && f["resource_name"] == name && f["region"] == "us-east-1"
+            })
+            .unwrap_or_else(|| panic!("{rule} {name}"))
+            .clone()
+    };
+    let s = find("HA-RDS-001", "db-single-az");
+    assert_eq!(s["outcome"], "suppressed");
+    assert_eq!(
+        s["reason"],
+        "being replaced by an Aurora cluster (suppressed until 2099-12-31)"
+    );
+    assert_eq!(report["summary"]["suppressed"], 1);
+    // The expired one no longer suppresses, and says so in the finding and on stderr.
+    let e = find("HA-ELB-001", "alb-one-az");
+    assert_eq!(e["outcome"], "fail");
+    assert!(e["reason"]
+        .as_str()
+        .unwrap()
+        .contains("expired on 2020-01-31"));
+    assert!(err.contains("expired on 2020-01-31"), "{err}");
+
+    let (_, table, _) = scan_format(SUPPRESS, "table");
+    assert!(
+        table.contains("Suppressed (1)") && table.contains("being replaced by an Aurora"),
+        "{table}"
+    );
+    assert!(table.contains("· 1 suppressed ·"), "{table}");
+    let (_, sarif, _) = scan_format(SUPPRESS, "sarif");
+    let doc: Value = serde_json::from_str(&sarif).unwrap();
+    support::cli::assert_valid_sarif(&doc);
+    let suppressed: Vec<&Value> = doc["runs"][0]["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|r| r["suppressions"].is_array())
+        .collect();
+    assert_eq!(suppressed.len(), 1);
+    assert_eq!(suppressed[0]["suppressions"][0]["kind"], "external");
+    let (_, md, _) = scan_format(SUPPRESS, "markdown");
+    assert!(md.contains("### Suppressed"), "{md}");
+    let (_, junit, _) = scan_format(SUPPRESS, "junit");
+    assert!(
+        junit.contains("suppressed: being replaced by an Aurora cluster"),
+        "{junit}"
+    );
+}
+
+#[test]
+fn a_suppressed_finding_does_not_fail_the_gate() {
+    // Turn every other rule off so the gate sees only HA-RDS-001's failures, then suppress them.
+    let mut all_off = String::new();
+    let rules = run(ha_audit(None).args(["rules", "--format", "json"]));
+    for r in serde_json::from_str::<Vec<Value>>(&stdout(&rules)).unwrap() {
+        let id = r["id"].as_str().unwrap();
+        if id != "HA-RDS-001" {
+            all_off.push_str(&format!("[rules.{id}]\nenabled = false\n"));
+        }
+    }
+    let (code, _, _) = scan_format(&all_off, "json");
+    assert_eq!(code, Some(1), "two single-AZ instances fail");
+    let suppress_both = format!(
+        "{all_off}\n[[suppressions]]\nrule = \"HA-RDS-001\"\nresource = \"db-single-az*\"\nreason = \"accepted risk\"\n"
+    );
+    let (code, out, err) = scan_format(&suppress_both, "json");
+    assert_eq!(code, Some(0), "{err}");
+    let report: Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(report["summary"]["fail"], 0);
+    assert_eq!(report["summary"]["suppressed"], 2);
+}
+
+#[test]
+fn suppression_mistakes_name_the_line() {
+    let cases = [
+        ("[[suppressions]]\nrule = \"HA-NOPE-1\"\nresource = \"x\"\nreason = \"r\"\n", "line 1", "unknown rule `HA-NOPE-1`"),
+        ("[[suppressions]]\nrule = \"HA-RDS-001\"\nresource = \"x\"\nreason = \" \"\n", "line 1", "`reason` must say why"),
+        ("[[suppressions]]\nrule = \"HA-RDS-001\"\nresource = \"x\"\n", "line 1", "missing field `reason`"),
+        ("[[suppressions]]\nrule = \"HA-RDS-001\"\nresource = \"x\"\nreason = \"r\"\nexpires = \"soon\"\n", "line 5", "must be a date like 2027-03-31"),
+        ("[[suppressions]]\nrule = \"HA-RDS-001\"\nresource = \"x\"\nreason = \"r\"\nuntil = 2027-01-01\n", "line 5", "unknown field `until`"),
+    ];
+    for (text, line, what) in cases {
+        let (code, out, err) = scan_with(text);
+        assert_eq!(code, Some(2), "{text}: {err}");
+        assert!(out.is_empty());
+        assert!(
+            err.contains(line) && err.contains(what),
+            "{text}\nexpected {line} / {what}: {err}"
+        );
+    }
+}

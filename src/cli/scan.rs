@@ -59,8 +59,10 @@ pub struct ScanArgs {
 pub fn run(a: ScanArgs) -> Result<u8> {
     // Rules first: a broken rule file should fail before minutes of API calls.
     let mut rules = load_rules(&a.rules)?;
+    let mut suppressions = Vec::new();
     if let Some(config) = crate::config::Config::discover(a.config.as_deref())? {
         config.apply(&mut rules)?;
+        suppressions = config.suppressions(&rules)?;
     }
     let snapshot = match &a.snapshot {
         Some(path) => crate::snapshot::load(path)?,
@@ -74,7 +76,11 @@ pub fn run(a: ScanArgs) -> Result<u8> {
     };
     let model = Model::build(&snapshot);
     let evaluation = evaluate(&model, &rules)?;
-    let findings = evaluation.findings;
+    let mut findings = evaluation.findings;
+    let today = chrono::Utc::now().date_naive();
+    for warning in crate::engine::apply_suppressions(&mut findings, &suppressions, today) {
+        eprintln!("ha-audit: warning: {warning}");
+    }
     let report = Report {
         account_id: &snapshot.account_id,
         partition: &snapshot.partition,

@@ -7,6 +7,7 @@ mod finding;
 mod loader;
 mod message;
 mod rule;
+mod suppress;
 
 pub use celvalue::json_to_cel;
 pub use evaluate::{evaluate, judge, Evaluation, Judgement};
@@ -15,3 +16,4 @@ pub use finding::{Finding, Outcome, Summary};
 pub use loader::{compile, load_builtin, load_dir, CompiledRule, RuleSet};
 pub use message::render;
 pub use rule::{Category, Example, Rule, Severity};
+pub use suppress::{apply as apply_suppressions, Suppression};

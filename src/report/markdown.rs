@@ -86,6 +86,27 @@ pub fn render(r: &Report) -> String {
         }
         more(&mut out, unknown.len());
     }
+    let suppressed: Vec<&Finding> = r
+        .findings
+        .iter()
+        .filter(|f| f.outcome == Outcome::Suppressed)
+        .collect();
+    if !suppressed.is_empty() {
+        out.push_str(
+            "\n### Suppressed\n\n| Rule | Resource | Region | Reason |\n|---|---|---|---|\n",
+        );
+        for f in suppressed.iter().take(MAX_ROWS) {
+            let _ = writeln!(
+                out,
+                "| {} | {} | {} | {} |",
+                f.rule_id,
+                cell(&label(f)),
+                f.region,
+                cell(f.reason.as_deref().unwrap_or(""))
+            );
+        }
+        more(&mut out, suppressed.len());
+    }
     let gaps: Vec<_> = r.coverage.iter().filter(|c| !c.is_complete()).collect();
     if !gaps.is_empty() {
         out.push_str("\n### Coverage gaps\n\n");

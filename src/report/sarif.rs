@@ -163,6 +163,14 @@ fn result(f: &Finding, index: Option<usize>) -> Value {
     if let Some(i) = index {
         v["ruleIndex"] = json!(i);
     }
+    if f.outcome == Outcome::Suppressed {
+        // Code-scanning tools show these as dismissed, with the configured reason.
+        v["suppressions"] = json!([{
+            "kind": "external",
+            "status": "accepted",
+            "justification": f.reason.as_deref().unwrap_or(""),
+        }]);
+    }
     v
 }
 

@@ -73,6 +73,30 @@ pub fn render(r: &Report, opts: &RenderOptions) -> String {
         let _ = writeln!(out, "{t}\n");
     }
 
+    let suppressed: Vec<&Finding> = r
+        .findings
+        .iter()
+        .filter(|f| f.outcome == Outcome::Suppressed)
+        .collect();
+    if !suppressed.is_empty() {
+        let _ = writeln!(
+            out,
+            "Suppressed ({}): failing, but accepted in the configuration.",
+            suppressed.len()
+        );
+        let mut t = new_table(opts);
+        t.set_header(header(&["RULE", "RESOURCE", "REGION", "REASON"], opts));
+        for f in suppressed {
+            t.add_row(vec![
+                Cell::new(&f.rule_id),
+                Cell::new(resource_label(f)),
+                Cell::new(&f.region),
+                Cell::new(f.reason.as_deref().unwrap_or("")),
+            ]);
+        }
+        let _ = writeln!(out, "{t}\n");
+    }
+
     let incomplete: Vec<_> = r.coverage.iter().filter(|c| !c.is_complete()).collect();
     let _ = writeln!(
         out,
