@@ -503,3 +503,48 @@ fn iam_policy_is_read_only() {
         "README policy is stale"
     );
 }
+
+#[test]
+fn fail_on_incomplete_turns_coverage_gaps_into_exit_1() {
+    let code = |args: &[&str]| scan(args).status.code();
+    // access-denied fails only medium rules: with a high threshold it passes the gate...
+    assert_eq!(code(&["--snapshot", DENIED, "--fail-on", "high"]), Some(0));
+    // ...unless incomplete coverage must fail it.
+    let out = scan(&[
+        "--snapshot",
+        DENIED,
+        "--fail-on",
+        "high",
+        "--fail-on-incomplete",
+    ]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(stderr(&out).contains("incomplete"), "{}", stderr(&out));
+    // Fields missing from a snapshot are incomplete coverage too.
+    let older = "fixtures/scenarios/monitoring-and-zonal-shift.json";
+    assert_eq!(code(&["--snapshot", older, "--fail-on", "never"]), Some(0));
+    assert_eq!(
+        code(&[
+            "--snapshot",
+            older,
+            "--fail-on",
+            "never",
+            "--fail-on-incomplete"
+        ]),
+        Some(1)
+    );
+    // A snapshot read completely is not affected.
+    let dir = tempfile::tempdir().unwrap();
+    let empty = dir.path().join("empty.json");
+    fs::write(
+        &empty,
+        r#"{"schema_version": 1, "tool_version": "0.1.0", "account_id": "1", "taken_at": "t",
+            "regions": ["eu-west-1"],
+            "coverage": [{"service": "ec2", "region": "eu-west-1", "errors": []}]}"#,
+    )
+    .unwrap();
+    let empty = empty.to_str().unwrap();
+    assert_eq!(
+        code(&["--snapshot", empty, "--fail-on-incomplete"]),
+        Some(0)
+    );
+}

@@ -16,7 +16,8 @@ pub use aws_args::AwsArgs;
 const EXIT_CODES: &str = "\
 Exit codes:
   0  no failing finding at or above --fail-on
-  1  at least one failing finding at or above --fail-on
+  1  at least one failing finding at or above --fail-on (suppressed ones excepted),
+     or, with --fail-on-incomplete, anything that could not be read or evaluated
   2  usage, configuration, input or credential error
 
 Reports go to stdout (or --output FILE); logs and errors go to stderr.";

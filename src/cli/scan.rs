@@ -48,6 +48,9 @@ pub struct ScanArgs {
     /// Exit 1 when a failing finding has this severity or higher
     #[arg(long, value_enum, default_value_t = FailOn::Low)]
     pub fail_on: FailOn,
+    /// Also exit 1 when anything could not be read or evaluated (incomplete coverage)
+    #[arg(long)]
+    pub fail_on_incomplete: bool,
     /// Extra directory of rule files (*.toml); repeatable
     #[arg(long = "rules", value_name = "DIR")]
     pub rules: Vec<PathBuf>,
@@ -103,5 +106,10 @@ pub fn run(a: ScanArgs) -> Result<u8> {
             .iter()
             .any(|f| f.outcome == Outcome::Fail && f.severity >= t)
     });
-    Ok(u8::from(gate))
+    let incomplete = findings.iter().any(|f| f.outcome == Outcome::NotEvaluated)
+        || snapshot.coverage.iter().any(|c| !c.is_complete());
+    if a.fail_on_incomplete && incomplete {
+        eprintln!("ha-audit: coverage is incomplete (--fail-on-incomplete): see the not evaluated findings");
+    }
+    Ok(u8::from(gate || (a.fail_on_incomplete && incomplete)))
 }
