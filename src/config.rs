@@ -8,6 +8,9 @@
 //! [rules.HA-ELB-002]
 //! enabled = false
 //!
+//! [rules.HA-S3-003]
+//! severity = "medium"
+//!
 //! [[suppressions]]
 //! rule = "HA-RDS-001"
 //! resource = "arn:aws:rds:*:db:reporting-*"
@@ -44,6 +47,9 @@ pub struct RuleConfig {
     /// Set to false to turn the rule off.
     #[serde(default)]
     pub enabled: Option<bool>,
+    /// Severity override (critical, high, medium, low): changes reports and the gate.
+    #[serde(default)]
+    pub severity: Option<crate::engine::Severity>,
     /// Parameter overrides; each must exist in the rule and keep its type.
     #[serde(default)]
     pub params: BTreeMap<Spanned<String>, Spanned<toml::Value>>,
@@ -157,6 +163,9 @@ impl Config {
                 overrides.insert(name.get_ref().clone(), value.get_ref().clone());
             }
             rule.set_params(&overrides);
+            if let Some(severity) = rc.severity {
+                rule.rule.severity = severity;
+            }
             if rc.enabled == Some(false) {
                 disabled.push(rule.rule.id.clone());
             }

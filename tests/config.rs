@@ -72,7 +72,8 @@ fn config_mistakes_name_the_line() {
         ("[rules.HA-VPC-001]\nparams = { min_azs = 3 }\n\n[rules.HA-NOPE-001]\nenabled = false\n", "line 4", "unknown rule `HA-NOPE-001`"),
         ("[rules.HA-VPC-001]\nparams = { min_az = 3 }\n", "line 2", "unknown parameter `min_az`"),
         ("[rules.HA-VPC-001]\nparams = { min_azs = \"three\" }\n", "line 2", "must be integer"),
-        ("[rules.HA-ELB-002]\nenabled = false\nseverity = 3\n", "line 3", "unknown field `severity`"),
+        ("[rules.HA-ELB-002]\nenabled = false\nsevrity = \"low\"\n", "line 3", "unknown field `sevrity`"),
+        ("[rules.HA-ELB-002]\nseverity = \"urgent\"\n", "line 2", "unknown variant `urgent`"),
         ("[rule.HA-ELB-002]\nenabled = false\n", "line 1", "unknown field `rule`"),
         ("[rules.HA-ELB-002\n", "line 1", ""),
     ];
@@ -232,4 +233,43 @@ fn suppression_mistakes_name_the_line() {
             "{text}\nexpected {line} / {what}: {err}"
         );
     }
+}
+
+#[test]
+fn a_severity_override_changes_reports_and_the_gate() {
+    // HA-ELB-002 (low) fails on the demo; raised to critical it trips a critical gate.
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("ha-audit.toml");
+    let run_gate = |config: &str| {
+        fs::write(&path, config).unwrap();
+        run(ha_audit(None)
+            .args([
+                "scan",
+                "--format",
+                "json",
+                "--snapshot",
+                "fixtures/demo-account.json",
+            ])
+            .args(["--fail-on", "critical", "--config"])
+            .arg(&path))
+    };
+    let mut off = String::new();
+    let rules = run(ha_audit(None).args(["rules", "--format", "json"]));
+    for r in serde_json::from_str::<Vec<Value>>(&stdout(&rules)).unwrap() {
+        let id = r["id"].as_str().unwrap();
+        if id != "HA-ELB-002" {
+            off.push_str(&format!("[rules.{id}]\nenabled = false\n"));
+        }
+    }
+    assert_eq!(run_gate(&off).status.code(), Some(0));
+    let out = run_gate(&format!(
+        "{off}[rules.HA-ELB-002]\nseverity = \"critical\"\n"
+    ));
+    assert_eq!(out.status.code(), Some(1));
+    let report: Value = serde_json::from_str(&stdout(&out)).unwrap();
+    assert!(report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|f| f["severity"] == "critical"));
 }

@@ -11,10 +11,14 @@ use sha2::{Digest, Sha256};
 
 pub fn render(r: &Report) -> String {
     let rule_index = |id: &str| r.rules.iter().position(|x| x.id == id);
-    let results: Vec<Value> = r
+    let reported: Vec<&Finding> = r
         .findings
         .iter()
         .filter(|f| matches!(f.outcome, Outcome::Fail | Outcome::Suppressed))
+        .collect();
+    let (kept, left_out) = most_severe(reported, MAX_RESULTS);
+    let results: Vec<Value> = kept
+        .iter()
         .map(|f| result(f, rule_index(&f.rule_id)))
         .collect();
     // Resources that could not be judged are not results (they are not problems found), but
@@ -46,6 +50,19 @@ pub fn render(r: &Report) -> String {
             n
         })
         .collect();
+    let mut notifications = notifications;
+    if left_out > 0 {
+        notifications.insert(
+            0,
+            json!({
+                "level": "warning",
+                "message": { "text": format!(
+                    "{left_out} less severe results were left out: GitHub code scanning accepts at \
+                     most {MAX_RESULTS} results per run. The JSON report lists every finding."
+                )},
+            }),
+        );
+    }
     let regions = if r.regions.is_empty() {
         "none".to_string()
     } else {
@@ -78,6 +95,23 @@ pub fn render(r: &Report) -> String {
     let mut s = serde_json::to_string_pretty(&doc).expect("sarif serialises");
     s.push('\n');
     s
+}
+
+/// GitHub code scanning rejects a run with more results than this.
+const MAX_RESULTS: usize = 25_000;
+
+/// Keeps at most `max` findings, the most severe first (the order within a severity is kept),
+/// and says how many were left out.
+fn most_severe(mut findings: Vec<&Finding>, max: usize) -> (Vec<&Finding>, usize) {
+    if findings.len() <= max {
+        return (findings, 0);
+    }
+    findings.sort_by_key(|f| std::cmp::Reverse(f.severity));
+    let left_out = findings.len() - max;
+    findings.truncate(max);
+    // Back to the report's order, so output stays deterministic and grouped by rule.
+    findings.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+    (findings, left_out)
 }
 
 fn level(sev: Severity) -> &'static str {
@@ -220,5 +254,43 @@ fn truncate(s: &str, max: usize) -> String {
         let mut t: String = s.chars().take(max - 1).collect();
         t.push('…');
         t
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn finding(rule: &str, severity: Severity) -> Finding {
+        Finding {
+            rule_id: rule.into(),
+            rule_name: "r".into(),
+            severity,
+            outcome: Outcome::Fail,
+            resource_kind: "s3.bucket".into(),
+            resource_id: rule.to_lowercase(),
+            resource_name: None,
+            arn: None,
+            region: "eu-west-1".into(),
+            account_id: "1".into(),
+            message: "m".into(),
+            reason: None,
+        }
+    }
+
+    #[test]
+    fn over_the_limit_the_most_severe_results_are_kept() {
+        let all = [
+            finding("A-1", Severity::Low),
+            finding("B-1", Severity::Critical),
+            finding("C-1", Severity::Medium),
+            finding("D-1", Severity::High),
+        ];
+        let refs: Vec<&Finding> = all.iter().collect();
+        let (kept, left_out) = most_severe(refs.clone(), 2);
+        assert_eq!(left_out, 2);
+        let ids: Vec<&str> = kept.iter().map(|f| f.rule_id.as_str()).collect();
+        assert_eq!(ids, ["B-1", "D-1"]);
+        assert_eq!(most_severe(refs, 4).1, 0);
     }
 }
