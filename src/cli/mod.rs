@@ -3,6 +3,7 @@
 
 mod aws_args;
 mod collect;
+mod diff;
 mod explain;
 mod iam_policy;
 mod rules;
@@ -57,6 +58,8 @@ pub enum Command {
     Explain(explain::ExplainArgs),
     /// Print the read-only IAM policy ha-audit needs (exactly the actions it calls)
     IamPolicy(iam_policy::IamPolicyArgs),
+    /// Compare two JSON reports: new, resolved and unchanged failing findings
+    Diff(diff::DiffArgs),
 }
 
 /// Runs the parsed command; Ok carries the exit code.
@@ -67,6 +70,7 @@ pub fn run(cli: Cli) -> Result<u8> {
         Command::Rules(a) => rules::run(a),
         Command::Explain(a) => explain::run(a),
         Command::IamPolicy(a) => iam_policy::run(a),
+        Command::Diff(a) => diff::run(a),
     }
 }
 

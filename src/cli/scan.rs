@@ -51,6 +51,9 @@ pub struct ScanArgs {
     /// Also exit 1 when anything could not be read or evaluated (incomplete coverage)
     #[arg(long)]
     pub fail_on_incomplete: bool,
+    /// An earlier JSON report: failures already in it are marked and do not fail the gate
+    #[arg(long, value_name = "REPORT.json")]
+    pub baseline: Option<PathBuf>,
     /// Extra directory of rule files (*.toml); repeatable
     #[arg(long = "rules", value_name = "DIR")]
     pub rules: Vec<PathBuf>,
@@ -62,6 +65,10 @@ pub struct ScanArgs {
 pub fn run(a: ScanArgs) -> Result<u8> {
     // Rules first: a broken rule file should fail before minutes of API calls.
     let mut rules = load_rules(&a.rules)?;
+    let baseline = match &a.baseline {
+        Some(path) => Some(crate::engine::load_report(path)?),
+        None => None,
+    };
     let mut suppressions = Vec::new();
     if let Some(config) = crate::config::Config::discover(a.config.as_deref())? {
         config.apply(&mut rules)?;
@@ -84,6 +91,9 @@ pub fn run(a: ScanArgs) -> Result<u8> {
     for warning in crate::engine::apply_suppressions(&mut findings, &suppressions, today) {
         eprintln!("ha-audit: warning: {warning}");
     }
+    if let Some(b) = &baseline {
+        crate::engine::mark_baseline(&mut findings, &b.findings);
+    }
     let report = Report {
         account_id: &snapshot.account_id,
         partition: &snapshot.partition,
@@ -104,7 +114,7 @@ pub fn run(a: ScanArgs) -> Result<u8> {
     let gate = a.fail_on.threshold().is_some_and(|t| {
         findings
             .iter()
-            .any(|f| f.outcome == Outcome::Fail && f.severity >= t)
+            .any(|f| f.outcome == Outcome::Fail && !f.in_baseline && f.severity >= t)
     });
     let incomplete = findings.iter().any(|f| f.outcome == Outcome::NotEvaluated)
         || snapshot.coverage.iter().any(|c| !c.is_complete());

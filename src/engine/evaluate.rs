@@ -145,6 +145,7 @@ pub fn evaluate(model: &Model, rules: &RuleSet) -> Result<Evaluation> {
                 account_id: model.account_id.clone(),
                 message,
                 reason,
+                in_baseline: false,
             });
         }
         // A listing that failed hides resources we cannot judge: say so once per scope.
@@ -167,6 +168,7 @@ pub fn evaluate(model: &Model, rules: &RuleSet) -> Result<Evaluation> {
                 account_id: model.account_id.clone(),
                 message: format!("{}: not evaluated for {where_}", r.title),
                 reason: Some(scope.reason.clone()),
+                in_baseline: false,
             });
         }
     }

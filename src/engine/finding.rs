@@ -42,9 +42,23 @@ pub struct Finding {
     /// Why the resource could not be judged (not_evaluated) or was suppressed.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reason: Option<String>,
+    /// A failing finding already present in the `--baseline` report: shown, but not gated on.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub in_baseline: bool,
 }
 
 impl Finding {
+    /// What identifies a finding across runs: the rule and the resource, not the wording.
+    pub fn identity(&self) -> (&str, &str, &str, &str, &str) {
+        (
+            &self.rule_id,
+            &self.account_id,
+            &self.region,
+            &self.resource_kind,
+            &self.resource_id,
+        )
+    }
+
     /// Total order used by every report, so outputs are deterministic.
     pub fn sort_key(&self) -> (&str, &str, &str, &str) {
         (
@@ -62,6 +76,9 @@ pub struct Summary {
     pub fail: usize,
     pub suppressed: usize,
     pub not_evaluated: usize,
+    /// Failing findings already present in the baseline (counted in `fail` too).
+    #[serde(default)]
+    pub fail_in_baseline: usize,
     /// Failing findings per severity.
     pub fail_by_severity: std::collections::BTreeMap<String, usize>,
 }
@@ -77,6 +94,7 @@ impl Summary {
                 Outcome::Pass => s.pass += 1,
                 Outcome::Fail => {
                     s.fail += 1;
+                    s.fail_in_baseline += usize::from(f.in_baseline);
                     *s.fail_by_severity
                         .entry(f.severity.as_str().to_string())
                         .or_default() += 1;

@@ -1,5 +1,6 @@
 //! The rule engine: loads rule files, compiles their CEL once, and judges every resource.
 
+mod baseline;
 mod celvalue;
 mod evaluate;
 mod examples;
@@ -9,6 +10,7 @@ mod message;
 mod rule;
 mod suppress;
 
+pub use baseline::{diff, load_report, mark as mark_baseline, Diff, ReportFindings};
 pub use celvalue::json_to_cel;
 pub use evaluate::{evaluate, judge, Evaluation, Judgement};
 pub use examples::{run_example, ExampleRun};

@@ -275,6 +275,7 @@ mod tests {
             account_id: "1".into(),
             message: "m".into(),
             reason: None,
+            in_baseline: false,
         }
     }
 

@@ -37,9 +37,14 @@ pub fn render(r: &Report, opts: &RenderOptions) -> String {
         ));
         for sev in Severity::ALL {
             for f in failing.iter().filter(|f| f.severity == sev) {
+                let rule = if f.in_baseline {
+                    format!("{} (baseline)", f.rule_id)
+                } else {
+                    f.rule_id.clone()
+                };
                 t.add_row(vec![
                     severity_cell(sev, opts),
-                    Cell::new(&f.rule_id),
+                    Cell::new(rule),
                     Cell::new(resource_label(f)),
                     Cell::new(&f.region),
                     Cell::new(&f.message),
@@ -139,6 +144,14 @@ pub fn render(r: &Report, opts: &RenderOptions) -> String {
         s.suppressed,
         s.not_evaluated
     );
+    if s.fail_in_baseline > 0 {
+        let _ = writeln!(
+            out,
+            "{} of the failures are already in the baseline; {} are new.",
+            s.fail_in_baseline,
+            s.fail - s.fail_in_baseline
+        );
+    }
     out
 }
 
