@@ -35,6 +35,12 @@ pub struct Config {
     pub rules: BTreeMap<Spanned<String>, RuleConfig>,
     #[serde(default)]
     pub suppressions: Vec<Spanned<SuppressionConfig>>,
+    /// Which resources are judged.
+    #[serde(default)]
+    pub scope: Scope,
+    /// Services to judge (`route53 = false` turns off every rule of that service).
+    #[serde(default)]
+    pub services: BTreeMap<Spanned<String>, bool>,
     #[serde(skip)]
     path: PathBuf,
     #[serde(skip)]
@@ -53,6 +59,57 @@ pub struct RuleConfig {
     /// Parameter overrides; each must exist in the rule and keep its type.
     #[serde(default)]
     pub params: BTreeMap<Spanned<String>, Spanned<toml::Value>>,
+}
+
+/// Which resources are judged; everything else is left out of the report.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Scope {
+    /// Judge only these regions (`global` for Route 53).
+    #[serde(default)]
+    pub regions: Option<Vec<String>>,
+    /// Judge only these accounts.
+    #[serde(default)]
+    pub accounts: Option<Vec<String>>,
+    /// Judge only resources carrying all of these tags (resources without tags are left out).
+    #[serde(default)]
+    pub include_tags: BTreeMap<String, String>,
+    /// Skip resources carrying any of these tags, e.g. `{ "ha-audit:ignore" = "true" }`.
+    #[serde(default)]
+    pub exclude_tags: BTreeMap<String, String>,
+}
+
+impl Scope {
+    /// Whether a resource is judged.
+    pub fn includes(&self, r: &crate::model::Resource, account: &str) -> bool {
+        if self
+            .regions
+            .as_ref()
+            .is_some_and(|v| !v.contains(&r.region))
+        {
+            return false;
+        }
+        if self
+            .accounts
+            .as_ref()
+            .is_some_and(|v| !v.iter().any(|a| a == account))
+        {
+            return false;
+        }
+        let tag = |k: &str| {
+            r.fields
+                .get("tags")
+                .and_then(|t| t.get(k))
+                .and_then(|v| v.as_str())
+        };
+        self.include_tags
+            .iter()
+            .all(|(k, v)| tag(k) == Some(v.as_str()))
+            && !self
+                .exclude_tags
+                .iter()
+                .any(|(k, v)| tag(k) == Some(v.as_str()))
+    }
 }
 
 /// One accepted finding (or pattern of findings).
@@ -168,6 +225,28 @@ impl Config {
             }
             if rc.enabled == Some(false) {
                 disabled.push(rule.rule.id.clone());
+            }
+        }
+        for (service, on) in &self.services {
+            let known: std::collections::BTreeSet<&str> =
+                crate::model::KINDS.iter().map(|k| k.service).collect();
+            if !known.contains(service.get_ref().as_str()) {
+                return Err(self.error(
+                    service.span(),
+                    format!(
+                        "unknown service `{}`; expected one of: {}",
+                        service.get_ref(),
+                        known.into_iter().collect::<Vec<_>>().join(", ")
+                    ),
+                ));
+            }
+            if !on {
+                disabled.extend(
+                    set.rules
+                        .iter()
+                        .filter(|r| r.rule.service() == service.get_ref())
+                        .map(|r| r.rule.id.clone()),
+                );
             }
         }
         set.rules.retain(|r| !disabled.contains(&r.rule.id));

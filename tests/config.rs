@@ -273,3 +273,75 @@ fn a_severity_override_changes_reports_and_the_gate() {
         .iter()
         .all(|f| f["severity"] == "critical"));
 }
+
+fn findings(config: &str) -> Vec<Value> {
+    let (code, out, err) = scan_with(config);
+    assert!(code == Some(0) || code == Some(1), "{err}");
+    let v: Value = serde_json::from_str(&out).unwrap();
+    v["findings"].as_array().unwrap().clone()
+}
+
+#[test]
+fn scope_limits_what_is_judged() {
+    let all = findings("");
+    assert!(all.iter().any(|f| f["region"] == "us-east-1"));
+    assert!(all.iter().any(|f| f["region"] == "global"));
+
+    let west = findings("[scope]\nregions = [\"us-west-2\"]\n");
+    assert!(!west.is_empty() && west.iter().all(|f| f["region"] == "us-west-2"));
+
+    let tagged = findings("[scope]\ninclude_tags = { Name = \"vpc-one-az\" }\n");
+    assert!(!tagged.is_empty());
+    assert!(
+        tagged.iter().all(|f| f["resource_name"] == "vpc-one-az"),
+        "{tagged:?}"
+    );
+
+    let untagged = findings("[scope]\nexclude_tags = { Name = \"vpc-one-az\" }\n");
+    assert_eq!(untagged.len(), all.len() - tagged.len());
+    assert!(untagged.iter().all(|f| f["resource_name"] != "vpc-one-az"));
+
+    assert!(findings("[scope]\naccounts = [\"999999999999\"]\n").is_empty());
+    assert_eq!(
+        findings("[scope]\naccounts = [\"123456789012\"]\n").len(),
+        all.len()
+    );
+
+    let no_dns = findings("[services]\nroute53 = false\n");
+    assert!(
+        !no_dns.is_empty()
+            && no_dns
+                .iter()
+                .all(|f| !f["rule_id"].as_str().unwrap().starts_with("HA-R53"))
+    );
+}
+
+#[test]
+fn scope_and_service_mistakes_name_the_line() {
+    let cases = [
+        (
+            "[services]\nroute53 = false\ndynamo = false\n",
+            "line 3",
+            "unknown service `dynamo`",
+        ),
+        (
+            "[scope]\nregion = [\"us-east-1\"]\n",
+            "line 2",
+            "unknown field `region`",
+        ),
+        (
+            "[scope]\nregions = \"us-east-1\"\n",
+            "line 2",
+            "invalid type",
+        ),
+    ];
+    for (text, line, what) in cases {
+        let (code, out, err) = scan_with(text);
+        assert_eq!(code, Some(2), "{text}: {err}");
+        assert!(out.is_empty());
+        assert!(
+            err.contains(line) && err.contains(what),
+            "{text}\nexpected {line} / {what}: {err}"
+        );
+    }
+}

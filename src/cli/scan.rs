@@ -70,7 +70,8 @@ pub fn run(a: ScanArgs) -> Result<u8> {
         None => None,
     };
     let mut suppressions = Vec::new();
-    if let Some(config) = crate::config::Config::discover(a.config.as_deref())? {
+    let config = crate::config::Config::discover(a.config.as_deref())?;
+    if let Some(config) = &config {
         config.apply(&mut rules)?;
         suppressions = config.suppressions(&rules)?;
     }
@@ -84,7 +85,22 @@ pub fn run(a: ScanArgs) -> Result<u8> {
             s
         }
     };
-    let model = Model::build(&snapshot);
+    let mut model = Model::build(&snapshot);
+    if let Some(config) = &config {
+        let account = model.account_id.clone();
+        model
+            .resources
+            .retain(|r| config.scope.includes(r, &account));
+        // Scopes that could not be read are out of scope too when their region or account is.
+        if let Some(regions) = &config.scope.regions {
+            model.incomplete.retain(|s| regions.contains(&s.region));
+        }
+        if let Some(accounts) = &config.scope.accounts {
+            if !accounts.contains(&account) {
+                model.incomplete.clear();
+            }
+        }
+    }
     let evaluation = evaluate(&model, &rules)?;
     let mut findings = evaluation.findings;
     let today = chrono::Utc::now().date_naive();
