@@ -200,10 +200,8 @@ fn sarif_is_valid_and_shaped_for_code_scanning() {
         let uri = loc["physicalLocation"]["artifactLocation"]["uri"]
             .as_str()
             .unwrap();
-        assert!(
-            uri.starts_with("aws/123456789012/") && !uri.contains(':'),
-            "{uri}"
-        );
+        // The demo is a snapshot as ha-audit writes it: results point at the resource's line.
+        assert_eq!(uri, DEMO);
         let arn = loc["logicalLocations"][0]["fullyQualifiedName"]
             .as_str()
             .unwrap();
@@ -547,4 +545,49 @@ fn fail_on_incomplete_turns_coverage_gaps_into_exit_1() {
         code(&["--snapshot", empty, "--fail-on-incomplete"]),
         Some(0)
     );
+}
+
+#[test]
+fn sarif_points_at_each_resource_in_a_saved_snapshot() {
+    let doc: Value =
+        serde_json::from_str(&stdout(&scan(&["--snapshot", DEMO, "--format", "sarif"]))).unwrap();
+    let text = fs::read_to_string(repo().join(DEMO)).unwrap();
+    let lines: Vec<&str> = text.lines().collect();
+    for r in doc["runs"][0]["results"].as_array().unwrap() {
+        let loc = &r["locations"][0]["physicalLocation"];
+        let line = loc["region"]["startLine"].as_u64().unwrap() as usize;
+        assert_eq!(
+            lines[line - 1],
+            "      {",
+            "a resource object starts at line {line}"
+        );
+        // The object that starts there is the resource the result is about.
+        let end = (line..lines.len())
+            .find(|i| lines[*i] == "      }" || lines[*i] == "      },")
+            .unwrap();
+        let object = lines[line - 1..=end].join("\n");
+        let id = r["properties"]["resourceId"].as_str().unwrap();
+        let key = if r["properties"]["resourceType"] == "route53.record" {
+            id.split('/').nth(1).unwrap()
+        } else {
+            id
+        };
+        assert!(
+            object.contains(&format!("\"{key}\"")),
+            "{id} not at line {line}"
+        );
+    }
+    // A hand-written snapshot (not laid out as ha-audit writes it) gets stable synthetic paths.
+    let doc: Value =
+        serde_json::from_str(&stdout(&scan(&["--snapshot", DENIED, "--format", "sarif"]))).unwrap();
+    assert_valid_sarif(&doc);
+    for r in doc["runs"][0]["results"].as_array().unwrap() {
+        let loc = &r["locations"][0]["physicalLocation"];
+        let uri = loc["artifactLocation"]["uri"].as_str().unwrap();
+        assert!(
+            uri.starts_with("aws/210987654321/") && !uri.contains(':'),
+            "{uri}"
+        );
+        assert_eq!(loc["region"]["startLine"], 1);
+    }
 }

@@ -110,7 +110,13 @@ pub fn run(a: ScanArgs) -> Result<u8> {
     if let Some(b) = &baseline {
         crate::engine::mark_baseline(&mut findings, &b.findings);
     }
+    let snapshot_lines = snapshot_file(&a).and_then(|path| {
+        let text = std::fs::read_to_string(&path).ok()?;
+        let lines = crate::snapshot::resource_lines(&snapshot, &text)?;
+        Some((relative_uri(&path)?, lines))
+    });
     let report = Report {
+        snapshot_lines,
         account_id: &snapshot.account_id,
         partition: &snapshot.partition,
         regions: &snapshot.regions,
@@ -138,4 +144,35 @@ pub fn run(a: ScanArgs) -> Result<u8> {
         eprintln!("ha-audit: coverage is incomplete (--fail-on-incomplete): see the not evaluated findings");
     }
     Ok(u8::from(gate || (a.fail_on_incomplete && incomplete)))
+}
+
+/// The snapshot file this report is about: the one read, or the one saved.
+fn snapshot_file(a: &ScanArgs) -> Option<PathBuf> {
+    a.snapshot.clone().or_else(|| a.save_snapshot.clone())
+}
+
+/// A relative, forward-slash URI for SARIF (code scanning resolves it against the checkout);
+/// None for a path outside the working directory.
+fn relative_uri(path: &std::path::Path) -> Option<String> {
+    let rel = if path.is_absolute() {
+        path.strip_prefix(std::env::current_dir().ok()?)
+            .ok()?
+            .to_path_buf()
+    } else {
+        path.to_path_buf()
+    };
+    let parts: Vec<String> = rel
+        .components()
+        .map(|c| c.as_os_str().to_str().map(str::to_string))
+        .collect::<Option<_>>()?;
+    if parts.iter().any(|p| p == ".." || p.contains(':')) {
+        return None;
+    }
+    Some(
+        parts
+            .into_iter()
+            .filter(|p| p != ".")
+            .collect::<Vec<_>>()
+            .join("/"),
+    )
 }

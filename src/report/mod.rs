@@ -36,6 +36,9 @@ pub struct Report<'a> {
     pub findings: &'a [Finding],
     pub rules: Vec<&'a Rule>,
     pub summary: Summary,
+    /// The snapshot file (path as the user gave it) and where each resource starts in it,
+    /// when the report can point into a saved snapshot.
+    pub snapshot_lines: Option<(String, crate::snapshot::ResourceLines)>,
 }
 
 pub struct RenderOptions {

@@ -19,7 +19,7 @@ pub fn render(r: &Report) -> String {
     let (kept, left_out) = most_severe(reported, MAX_RESULTS);
     let results: Vec<Value> = kept
         .iter()
-        .map(|f| result(f, rule_index(&f.rule_id)))
+        .map(|f| result(f, rule_index(&f.rule_id), r.snapshot_lines.as_ref()))
         .collect();
     // Resources that could not be judged are not results (they are not problems found), but
     // they must not disappear: they are execution notifications of the run.
@@ -164,7 +164,22 @@ fn rule(x: &Rule) -> Value {
     v
 }
 
-fn result(f: &Finding, index: Option<usize>) -> Value {
+fn result(
+    f: &Finding,
+    index: Option<usize>,
+    snapshot: Option<&(String, crate::snapshot::ResourceLines)>,
+) -> Value {
+    // Point at the resource's line in the saved snapshot when there is one; otherwise at a
+    // stable synthetic path (GitHub shows "preview unavailable" but tracks the alert).
+    let line = snapshot.and_then(|(path, lines)| {
+        let key = (
+            f.resource_kind.clone(),
+            f.region.clone(),
+            f.resource_id.clone(),
+        );
+        lines.get(&key).map(|l| (path.clone(), *l))
+    });
+    let (uri, start) = line.unwrap_or_else(|| (location_uri(f), 1));
     let arn = f.arn.clone().unwrap_or_default();
     let mut message = f.message.clone();
     if !arn.is_empty() {
@@ -176,8 +191,8 @@ fn result(f: &Finding, index: Option<usize>) -> Value {
         "message": { "text": message },
         "locations": [{
             "physicalLocation": {
-                "artifactLocation": { "uri": location_uri(f) },
-                "region": { "startLine": 1, "startColumn": 1, "endLine": 1, "endColumn": 1 },
+                "artifactLocation": { "uri": uri },
+                "region": { "startLine": start, "startColumn": 1, "endLine": start, "endColumn": 1 },
             },
             "logicalLocations": [{
                 "name": f.resource_id,
