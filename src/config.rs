@@ -35,6 +35,9 @@ pub struct Config {
     pub rules: BTreeMap<Spanned<String>, RuleConfig>,
     #[serde(default)]
     pub suppressions: Vec<Spanned<SuppressionConfig>>,
+    /// Gate threshold when `--fail-on` is not given: critical, high, medium, low or never.
+    #[serde(default)]
+    pub fail_on: Option<crate::cli::scan::FailOn>,
     /// Which resources are judged.
     #[serde(default)]
     pub scope: Scope,

@@ -345,3 +345,33 @@ fn scope_and_service_mistakes_name_the_line() {
         );
     }
 }
+
+#[test]
+fn fail_on_from_the_config_is_the_default_threshold() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("ha-audit.toml");
+    let code = |config: &str, flag: Option<&str>| {
+        fs::write(&path, config).unwrap();
+        let mut c = ha_audit(None);
+        c.args([
+            "scan",
+            "--snapshot",
+            "fixtures/scenarios/access-denied.json",
+            "--config",
+        ])
+        .arg(&path);
+        if let Some(level) = flag {
+            c.args(["--fail-on", level]);
+        }
+        run(&mut c).status.code()
+    };
+    // The access-denied account fails only medium and low rules.
+    assert_eq!(code("", None), Some(1));
+    assert_eq!(code("fail_on = \"high\"\n", None), Some(0));
+    assert_eq!(code("fail_on = \"never\"\n", None), Some(0));
+    // The flag wins over the file.
+    assert_eq!(code("fail_on = \"high\"\n", Some("low")), Some(1));
+    let (c, _, err) = scan_with("fail_on = \"severe\"\n");
+    assert_eq!(c, Some(2));
+    assert!(err.contains("line 1") && err.contains("severe"), "{err}");
+}

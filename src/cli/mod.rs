@@ -7,7 +7,7 @@ mod diff;
 mod explain;
 mod iam_policy;
 mod rules;
-mod scan;
+pub(crate) mod scan;
 
 use crate::error::Result;
 use clap::{Parser, Subcommand};

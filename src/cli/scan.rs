@@ -7,7 +7,8 @@ use clap::{Args, ValueEnum};
 use std::io::IsTerminal;
 use std::path::PathBuf;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
 pub enum FailOn {
     Critical,
     High,
@@ -45,9 +46,10 @@ pub struct ScanArgs {
     /// Write the report to FILE (atomically) instead of stdout
     #[arg(long, short = 'o', value_name = "FILE")]
     pub output: Option<PathBuf>,
-    /// Exit 1 when a failing finding has this severity or higher
-    #[arg(long, value_enum, default_value_t = FailOn::Low)]
-    pub fail_on: FailOn,
+    /// Exit 1 when a failing finding has this severity or higher [default: low, or `fail_on`
+    /// in ha-audit.toml]
+    #[arg(long, value_enum)]
+    pub fail_on: Option<FailOn>,
     /// Also exit 1 when anything could not be read or evaluated (incomplete coverage)
     #[arg(long)]
     pub fail_on_incomplete: bool,
@@ -133,7 +135,12 @@ pub fn run(a: ScanArgs) -> Result<u8> {
     };
     emit(&render(&report, a.format, &opts), a.output.as_deref())?;
 
-    let gate = a.fail_on.threshold().is_some_and(|t| {
+    // The flag wins over the configuration, which wins over the default.
+    let fail_on = a
+        .fail_on
+        .or(config.as_ref().and_then(|c| c.fail_on))
+        .unwrap_or(FailOn::Low);
+    let gate = fail_on.threshold().is_some_and(|t| {
         findings
             .iter()
             .any(|f| f.outcome == Outcome::Fail && !f.in_baseline && f.severity >= t)
