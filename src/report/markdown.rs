@@ -67,46 +67,13 @@ pub fn render(r: &Report) -> String {
         }
         more(&mut out, failing.len());
     }
-    let unknown: Vec<&Finding> = r
-        .findings
-        .iter()
-        .filter(|f| f.outcome == Outcome::NotEvaluated)
-        .collect();
-    if !unknown.is_empty() {
-        out.push_str("\n### Not evaluated\n\nThese were not judged: neither passes nor fails.\n\n| Rule | Resource | Region | Reason |\n|---|---|---|---|\n");
-        for f in unknown.iter().take(MAX_ROWS) {
-            let _ = writeln!(
-                out,
-                "| {} | {} | {} | {} |",
-                f.rule_id,
-                cell(&label(f)),
-                f.region,
-                cell(f.reason.as_deref().unwrap_or(""))
-            );
-        }
-        more(&mut out, unknown.len());
-    }
-    let suppressed: Vec<&Finding> = r
-        .findings
-        .iter()
-        .filter(|f| f.outcome == Outcome::Suppressed)
-        .collect();
-    if !suppressed.is_empty() {
-        out.push_str(
-            "\n### Suppressed\n\n| Rule | Resource | Region | Reason |\n|---|---|---|---|\n",
-        );
-        for f in suppressed.iter().take(MAX_ROWS) {
-            let _ = writeln!(
-                out,
-                "| {} | {} | {} | {} |",
-                f.rule_id,
-                cell(&label(f)),
-                f.region,
-                cell(f.reason.as_deref().unwrap_or(""))
-            );
-        }
-        more(&mut out, suppressed.len());
-    }
+    reason_section(
+        &mut out,
+        r,
+        Outcome::NotEvaluated,
+        "\n### Not evaluated\n\nThese were not judged: neither passes nor fails.\n\n",
+    );
+    reason_section(&mut out, r, Outcome::Suppressed, "\n### Suppressed\n\n");
     let gaps: Vec<_> = r.coverage.iter().filter(|c| !c.is_complete()).collect();
     if !gaps.is_empty() {
         out.push_str("\n### Coverage gaps\n\n");
@@ -125,6 +92,27 @@ pub fn render(r: &Report) -> String {
         }
     }
     out
+}
+
+/// A heading and a table of the findings with `outcome` and their reasons; nothing when none.
+fn reason_section(out: &mut String, r: &Report, outcome: Outcome, heading: &str) {
+    let findings: Vec<&Finding> = r.findings.iter().filter(|f| f.outcome == outcome).collect();
+    if findings.is_empty() {
+        return;
+    }
+    out.push_str(heading);
+    out.push_str("| Rule | Resource | Region | Reason |\n|---|---|---|---|\n");
+    for f in findings.iter().take(MAX_ROWS) {
+        let _ = writeln!(
+            out,
+            "| {} | {} | {} | {} |",
+            f.rule_id,
+            cell(&label(f)),
+            f.region,
+            cell(f.reason.as_deref().unwrap_or(""))
+        );
+    }
+    more(out, findings.len());
 }
 
 fn label(f: &Finding) -> String {

@@ -54,53 +54,20 @@ pub fn render(r: &Report, opts: &RenderOptions) -> String {
         let _ = writeln!(out, "{t}\n");
     }
 
-    let not_evaluated: Vec<&Finding> = r
-        .findings
-        .iter()
-        .filter(|f| f.outcome == Outcome::NotEvaluated)
-        .collect();
-    if !not_evaluated.is_empty() {
-        let _ = writeln!(
-            out,
-            "Not evaluated ({}): these were not judged, so they are neither passes nor fails.",
-            not_evaluated.len()
-        );
-        let mut t = new_table(opts);
-        t.set_header(header(&["RULE", "RESOURCE", "REGION", "REASON"], opts));
-        for f in not_evaluated {
-            t.add_row(vec![
-                Cell::new(&f.rule_id),
-                Cell::new(resource_label(f)),
-                Cell::new(&f.region),
-                Cell::new(f.reason.as_deref().unwrap_or("")),
-            ]);
-        }
-        let _ = writeln!(out, "{t}\n");
-    }
-
-    let suppressed: Vec<&Finding> = r
-        .findings
-        .iter()
-        .filter(|f| f.outcome == Outcome::Suppressed)
-        .collect();
-    if !suppressed.is_empty() {
-        let _ = writeln!(
-            out,
-            "Suppressed ({}): failing, but accepted in the configuration.",
-            suppressed.len()
-        );
-        let mut t = new_table(opts);
-        t.set_header(header(&["RULE", "RESOURCE", "REGION", "REASON"], opts));
-        for f in suppressed {
-            t.add_row(vec![
-                Cell::new(&f.rule_id),
-                Cell::new(resource_label(f)),
-                Cell::new(&f.region),
-                Cell::new(f.reason.as_deref().unwrap_or("")),
-            ]);
-        }
-        let _ = writeln!(out, "{t}\n");
-    }
+    reason_section(
+        &mut out,
+        r,
+        Outcome::NotEvaluated,
+        "Not evaluated ({}): these were not judged, so they are neither passes nor fails.",
+        opts,
+    );
+    reason_section(
+        &mut out,
+        r,
+        Outcome::Suppressed,
+        "Suppressed ({}): failing, but accepted in the configuration.",
+        opts,
+    );
 
     let incomplete: Vec<_> = r.coverage.iter().filter(|c| !c.is_complete()).collect();
     let _ = writeln!(
@@ -153,6 +120,37 @@ pub fn render(r: &Report, opts: &RenderOptions) -> String {
         );
     }
     out
+}
+
+/// A titled table of the findings with `outcome`, each with its reason; nothing when none.
+/// `title` holds one `{}` for the count.
+fn reason_section(
+    out: &mut String,
+    r: &Report,
+    outcome: Outcome,
+    title: &str,
+    opts: &RenderOptions,
+) {
+    let findings: Vec<&Finding> = r.findings.iter().filter(|f| f.outcome == outcome).collect();
+    if findings.is_empty() {
+        return;
+    }
+    let _ = writeln!(
+        out,
+        "{}",
+        title.replacen("{}", &findings.len().to_string(), 1)
+    );
+    let mut t = new_table(opts);
+    t.set_header(header(&["RULE", "RESOURCE", "REGION", "REASON"], opts));
+    for f in findings {
+        t.add_row(vec![
+            Cell::new(&f.rule_id),
+            Cell::new(resource_label(f)),
+            Cell::new(&f.region),
+            Cell::new(f.reason.as_deref().unwrap_or("")),
+        ]);
+    }
+    let _ = writeln!(out, "{t}\n");
 }
 
 fn new_table(opts: &RenderOptions) -> Table {
