@@ -4,8 +4,40 @@
 use crate::error::{Error, Result};
 use std::io::Write;
 use std::path::Path;
+use std::sync::Mutex;
+
+/// Held for the whole of each write (temporary file, sync, rename). The interrupt handler
+/// takes it before exiting, so Ctrl-C lands either before a write (nothing written) or after
+/// it (a whole file), never in between, and never leaves a temporary file behind.
+static WRITING: Mutex<()> = Mutex::new(());
+
+/// The exit code of a run stopped by SIGINT (128 + 2, as shells report it).
+pub const INTERRUPTED: u8 = 130;
+
+/// Makes Ctrl-C (SIGINT) end the process cleanly: wait for a write in progress to finish,
+/// say so on stderr, exit with [`INTERRUPTED`]. Without it the default action would kill the
+/// process mid-write and leave a stray temporary file next to the output.
+pub fn exit_cleanly_on_interrupt() {
+    let listener = std::thread::Builder::new().name("sigint".into()).spawn(|| {
+        let Ok(rt) = tokio::runtime::Builder::new_current_thread()
+            .enable_io()
+            .build()
+        else {
+            return;
+        };
+        if rt.block_on(tokio::signal::ctrl_c()).is_ok() {
+            let _writing = WRITING.lock().unwrap_or_else(|e| e.into_inner());
+            eprintln!("ha-audit: interrupted; no output file was left half-written");
+            std::process::exit(i32::from(INTERRUPTED));
+        }
+    });
+    // Without a listener Ctrl-C keeps its default action, which is still safe for readers
+    // of the output (the rename is atomic).
+    drop(listener);
+}
 
 pub fn write_atomically(path: &Path, bytes: &[u8]) -> Result<()> {
+    let _writing = WRITING.lock().unwrap_or_else(|e| e.into_inner());
     let err = |detail: String| Error::Output {
         path: path.to_path_buf(),
         detail,

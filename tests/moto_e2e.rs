@@ -183,3 +183,34 @@ fn a_call_the_endpoint_cannot_answer_is_not_evaluated_in_every_format() {
         8
     );
 }
+
+#[test]
+fn a_region_the_partition_does_not_have_is_exit_2_before_any_read() {
+    let moto = Moto::start();
+    let proxy = Proxy::start(&moto.addr());
+    let out = run(ha_audit(Some(&proxy.endpoint)).args([
+        "scan",
+        "--region",
+        "us-east-1",
+        "--region",
+        "eu-moon-1",
+    ]));
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    let err = stderr(&out);
+    assert!(
+        err.contains("--region eu-moon-1") && err.contains("no such region"),
+        "{err}"
+    );
+    assert!(
+        err.contains("us-west-2"),
+        "the known regions are listed: {err}"
+    );
+    assert!(stdout(&out).is_empty());
+    // Identity and the region list only: no resource was read.
+    let ops: Vec<String> = proxy
+        .requests()
+        .iter()
+        .filter_map(|r| r.operation.clone())
+        .collect();
+    assert_eq!(ops, ["GetCallerIdentity", "DescribeRegions"]);
+}

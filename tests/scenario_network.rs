@@ -46,19 +46,9 @@ fn report(snapshot: &str) -> Value {
 
 /// (rule, resource id) -> finding, for the rules above.
 fn findings(report: &Value) -> BTreeMap<(String, String), Value> {
-    report["findings"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .filter(|f| RULES.contains(&f["rule_id"].as_str().unwrap()))
-        .map(|f| {
-            let key = (
-                f["rule_id"].as_str().unwrap().to_string(),
-                f["resource_id"].as_str().unwrap().to_string(),
-            );
-            (key, f.clone())
-        })
-        .collect()
+    support::expected::by_rule_and_resource(report, |f| {
+        RULES.contains(&f["rule_id"].as_str().unwrap())
+    })
 }
 
 /// Every finding of the rules above, and nothing else, has the stated outcome.

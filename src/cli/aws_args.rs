@@ -1,7 +1,8 @@
-use crate::collect::CollectOptions;
+use crate::collect::{CollectOptions, RetryMode, RetryOptions};
 use crate::error::Result;
 use crate::snapshot::Snapshot;
 use clap::Args;
+use std::time::Duration;
 
 /// Where and how to read the account.
 #[derive(Debug, Clone, Args)]
@@ -18,9 +19,26 @@ pub struct AwsArgs {
     /// Maximum concurrent API requests
     #[arg(long, default_value_t = 16, value_parser = clap::value_parser!(u16).range(1..=256))]
     pub concurrency: u16,
-    /// Attempts per API call, including retries with backoff on throttling and 5xx
-    #[arg(long, default_value_t = 5, value_parser = clap::value_parser!(u32).range(1..=20))]
-    pub max_attempts: u32,
+    /// Retries per API call after the first attempt, on throttling, 5xx, timeouts and broken
+    /// connections
+    #[arg(long, default_value_t = 8, value_parser = clap::value_parser!(u32).range(0..=30))]
+    pub max_retries: u32,
+    /// Longest wait between two attempts, in seconds (exponential backoff with full jitter)
+    #[arg(long, value_name = "SECONDS", default_value_t = 20.0, value_parser = parse_backoff)]
+    pub max_backoff: f64,
+    /// standard: backoff with jitter; adaptive: also rate-limit each service and region on
+    /// the client once AWS throttles it (for accounts whose API limits other tools share)
+    #[arg(long, value_enum, default_value_t = RetryMode::Standard)]
+    pub retry_mode: RetryMode,
+}
+
+fn parse_backoff(s: &str) -> std::result::Result<f64, String> {
+    match s.parse::<f64>() {
+        Ok(v) if v.is_finite() && (0.01..=300.0).contains(&v) => Ok(v),
+        _ => Err(format!(
+            "expected a number of seconds from 0.01 to 300, got {s:?}"
+        )),
+    }
 }
 
 impl AwsArgs {
@@ -30,7 +48,11 @@ impl AwsArgs {
             all_regions: self.all_regions,
             profile: self.profile.clone(),
             concurrency: usize::from(self.concurrency),
-            max_attempts: self.max_attempts,
+            retry: RetryOptions {
+                max_retries: self.max_retries,
+                max_backoff: Duration::from_secs_f64(self.max_backoff),
+                mode: self.retry_mode,
+            },
         };
         let rt = tokio::runtime::Builder::new_multi_thread()
             .enable_all()

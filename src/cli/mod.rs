@@ -20,6 +20,7 @@ Exit codes:
   1  at least one failing finding at or above --fail-on (suppressed ones excepted),
      or, with --fail-on-incomplete, anything that could not be read or evaluated
   2  usage, configuration, input or credential error
+  130  interrupted (Ctrl-C); no output file is left half-written
 
 Reports go to stdout (or --output FILE); logs and errors go to stderr.";
 

@@ -32,31 +32,86 @@ pub const ACTIONS: &[&str] = &[
     DESCRIBE_VPC_ENDPOINTS.action,
 ];
 
-/// Regions enabled for the account (opted in, or not needing opt-in), for `--all-regions`.
-pub(super) async fn enabled_regions(config: &SdkConfig, home: &str) -> Result<Vec<String>> {
+/// Every region of the partition (`AllRegions`), with whether the account can use it.
+pub(super) struct KnownRegion {
+    pub name: String,
+    pub enabled: bool,
+}
+
+/// The partition's regions as the account sees them: used for `--all-regions` and to refuse a
+/// `--region` that does not exist or is not enabled (which would otherwise fail every call).
+pub(super) async fn known_regions(
+    config: &SdkConfig,
+    home: &str,
+) -> std::result::Result<Vec<KnownRegion>, String> {
     let config = config
         .to_builder()
         .region(Region::new(home.to_string()))
         .build();
     let out = Client::new(&config)
         .describe_regions()
+        .all_regions(true)
         .send()
         .await
-        .map_err(|e| {
-            Error::Usage(format!(
-                "--all-regions: cannot list the account's regions ({}): {}; pass --region instead",
-                DESCRIBE_REGIONS.action,
-                chain(&e)
-            ))
-        })?;
-    let mut regions: Vec<String> = out
+        .map_err(|e| format!("{} failed: {}", DESCRIBE_REGIONS.action, chain(&e)))?;
+    let mut regions: Vec<KnownRegion> = out
         .regions()
         .iter()
-        .filter(|r| r.opt_in_status() != Some("not-opted-in"))
-        .filter_map(|r| r.region_name().map(str::to_string))
+        .filter_map(|r| {
+            Some(KnownRegion {
+                name: r.region_name()?.to_string(),
+                enabled: r.opt_in_status() != Some("not-opted-in"),
+            })
+        })
         .collect();
-    regions.sort();
+    regions.sort_by(|a, b| a.name.cmp(&b.name));
     Ok(regions)
+}
+
+/// Regions enabled for the account (opted in, or not needing opt-in), for `--all-regions`.
+pub(super) async fn enabled_regions(config: &SdkConfig, home: &str) -> Result<Vec<String>> {
+    let known = known_regions(config, home).await.map_err(|e| {
+        Error::Usage(format!(
+            "--all-regions: cannot list the account's regions ({e}); pass --region instead"
+        ))
+    })?;
+    Ok(known
+        .into_iter()
+        .filter(|r| r.enabled)
+        .map(|r| r.name)
+        .collect())
+}
+
+/// Refuses a `--region` the partition does not have or the account has not enabled. When the
+/// list itself cannot be read the regions are used as given: their calls then fail one by one
+/// and show up as coverage errors.
+pub(super) async fn check_regions(config: &SdkConfig, home: &str, asked: &[String]) -> Result<()> {
+    let known = match known_regions(config, home).await {
+        Ok(known) => known,
+        Err(e) => {
+            eprintln!("ha-audit: warning: cannot check the --region names: {e}");
+            return Ok(());
+        }
+    };
+    for name in asked {
+        match known.iter().find(|r| &r.name == name) {
+            Some(r) if r.enabled => {}
+            Some(_) => {
+                return Err(Error::Usage(format!(
+                    "--region {name}: the region is not enabled for this account (opt in to it, \
+                     or leave it out)"
+                )))
+            }
+            None => {
+                let names: Vec<&str> = known.iter().map(|r| r.name.as_str()).collect();
+                return Err(Error::Usage(format!(
+                    "--region {name}: no such region in this partition (known: {})",
+                    names.join(", ")
+                )));
+            }
+        }
+    }
+    Ok(())
 }
 
 pub(super) async fn collect(scope: Scope) -> Collected<Ec2> {

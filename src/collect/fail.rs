@@ -69,7 +69,7 @@ impl Op {
 
 /// Marks `fields` of a resource unreadable because of `err`.
 pub(crate) fn mark_unreadable(unreadable: &mut Unreadable, fields: &[&str], err: &CollectError) {
-    let reason = format!("{} failed: {}: {}", err.operation, err.code, err.message);
+    let reason = err.reason();
     for f in fields {
         unreadable.insert(f.to_string(), reason.clone());
     }

@@ -34,8 +34,45 @@ pub struct CollectOptions {
     pub profile: Option<String>,
     /// Most concurrent requests per fan-out level.
     pub concurrency: usize,
-    /// Attempts per call, including the first (the SDK's standard retry with backoff).
-    pub max_attempts: u32,
+    /// How failed calls are retried.
+    pub retry: RetryOptions,
+}
+
+/// Retry policy for every call. Throttling, 5xx answers, timeouts and broken connections are
+/// retried with exponential backoff and full jitter; what still fails after the last retry is
+/// a coverage error, never a silent gap.
+#[derive(Debug, Clone)]
+pub struct RetryOptions {
+    /// Retries after the first attempt.
+    pub max_retries: u32,
+    /// Cap on one backoff wait.
+    pub max_backoff: Duration,
+    pub mode: RetryMode,
+}
+
+impl Default for RetryOptions {
+    fn default() -> Self {
+        RetryOptions {
+            // A scan's value is completeness: a throttled read retried for up to ~2 minutes
+            // (8 backoffs, capped at 20 s, bounded by the operation timeout) beats a hole.
+            max_retries: 8,
+            max_backoff: Duration::from_secs(20),
+            mode: RetryMode::Standard,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum RetryMode {
+    /// Backoff with full jitter; the pressure on each API is bounded by `--concurrency`.
+    Standard,
+    /// Backoff, plus the SDK's client-side rate limiter, one per service and region (the
+    /// SDK's default retry partition is `<service>-<region>`): it stays open until AWS first
+    /// throttles that partition, then paces requests to the rate AWS accepted. It is not the
+    /// default because it slows down hard after sporadic throttling (measured: 30% random
+    /// throttling made a 1.3 s scan take 17 s, against 1.7 s with `standard`); it suits
+    /// accounts where other tools share the same API limits.
+    Adaptive,
 }
 
 impl Default for CollectOptions {
@@ -45,7 +82,7 @@ impl Default for CollectOptions {
             all_regions: false,
             profile: None,
             concurrency: 16,
-            max_attempts: 5,
+            retry: RetryOptions::default(),
         }
     }
 }
@@ -89,6 +126,7 @@ pub async fn collect(opts: &CollectOptions) -> Result<Snapshot> {
 
     let who = identity::caller(&config, &home).await?;
     let regions = if !opts.regions.is_empty() {
+        ec2::check_regions(&config, &home, &opts.regions).await?;
         opts.regions.clone()
     } else if opts.all_regions {
         ec2::enabled_regions(&config, &home).await?
@@ -312,7 +350,12 @@ fn service_kinds(service: &str) -> Vec<String> {
 }
 
 async fn load_config(opts: &CollectOptions) -> SdkConfig {
-    let retry = RetryConfig::standard().with_max_attempts(opts.max_attempts.max(1));
+    let retry = match opts.retry.mode {
+        RetryMode::Standard => RetryConfig::standard(),
+        RetryMode::Adaptive => RetryConfig::adaptive(),
+    }
+    .with_max_attempts(opts.retry.max_retries.saturating_add(1))
+    .with_max_backoff(opts.retry.max_backoff);
     // Bounded so that an unreachable or stalled endpoint ends the scan with coverage errors
     // instead of hanging it.
     let timeouts = TimeoutConfig::builder()

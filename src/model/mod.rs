@@ -155,7 +155,7 @@ fn incomplete_scopes(coverage: &[Coverage]) -> Vec<IncompleteScope> {
                     kind: kind.clone(),
                     region: c.region.clone(),
                     within: e.resource.clone(),
-                    reason: format!("{} failed: {}: {}", e.operation, e.code, e.message),
+                    reason: e.reason(),
                 });
             }
         }

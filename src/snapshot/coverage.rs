@@ -33,6 +33,35 @@ pub struct CollectError {
     pub message: String,
 }
 
+impl CollectError {
+    /// Why what this call would have read is unknown, as shown in `not_evaluated` findings.
+    /// A denied call also names the permission to grant, which is what the reader needs.
+    pub fn reason(&self) -> String {
+        let mut reason = format!("{} failed: {}: {}", self.operation, self.code, self.message);
+        if self.is_access_denied() && !self.iam_action.is_empty() {
+            reason.push_str(&format!(
+                " (grant {} to the scanning role; `ha-audit iam-policy` prints the whole policy)",
+                self.iam_action
+            ));
+        }
+        reason
+    }
+
+    /// The call was refused for lack of permission (as opposed to failing or being throttled).
+    pub fn is_access_denied(&self) -> bool {
+        matches!(
+            self.code.as_str(),
+            "AccessDenied"
+                | "AccessDeniedException"
+                | "UnauthorizedOperation"
+                | "UnauthorizedAccess"
+                | "AuthorizationError"
+                | "Forbidden"
+                | "http-403"
+        )
+    }
+}
+
 impl Coverage {
     pub fn is_complete(&self) -> bool {
         self.errors.is_empty()

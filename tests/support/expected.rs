@@ -66,3 +66,23 @@ pub fn compare(
     }
     Comparison { covered, problems }
 }
+
+/// A report's findings by (rule id, resource id), for those `keep` accepts.
+pub fn by_rule_and_resource(
+    report: &Value,
+    keep: impl Fn(&Value) -> bool,
+) -> BTreeMap<(String, String), Value> {
+    report["findings"]
+        .as_array()
+        .expect("findings")
+        .iter()
+        .filter(|f| keep(f))
+        .map(|f| {
+            let key = (
+                f["rule_id"].as_str().unwrap().to_string(),
+                f["resource_id"].as_str().unwrap().to_string(),
+            );
+            (key, f.clone())
+        })
+        .collect()
+}

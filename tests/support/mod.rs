@@ -6,6 +6,7 @@
 
 pub mod cli;
 pub mod expected;
+pub mod faults;
 pub mod http;
 pub mod moto;
 pub mod proxy;

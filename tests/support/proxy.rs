@@ -10,12 +10,17 @@
 //!    ("invalid XML root"), boto3 does not notice. Product code must not bend to an emulator
 //!    bug, so the proxy renames that root (open and close tag) and fixes `Content-Length`.
 //!
+//! 3. **Faults and latency** ([`Faults`], set with [`Proxy::set_faults`]): throttling, 5xx,
+//!    access denied, connection resets and truncated bodies, per service or action, each
+//!    answered the way the real service answers; recorded with the request.
+//!
 //! Design: std threads only; one thread per client connection, which is kept alive as long as
 //! the client wants; one upstream connection per request (`Connection: close`). Request bodies
 //! may be `Content-Length` or chunked; `Expect: 100-continue` is answered by the proxy. I/O
 //! errors end the connection quietly (never a panic). `Drop` stops the listener, shuts down all
 //! open sockets and joins every thread.
 
+use super::faults::{error_answer, Fault, Faults};
 use super::http::{self, Head};
 use std::collections::HashMap;
 use std::io::{self, BufReader, Write};
@@ -50,6 +55,8 @@ pub struct RecordedRequest {
     pub status: u16,
     /// Whether the GetBucketVersioning root-element fix was applied to the response.
     pub rewritten: bool,
+    /// The fault injected instead of (or, for a truncation, on top of) moto's answer.
+    pub fault: Option<Fault>,
 }
 
 #[derive(Default)]
@@ -60,6 +67,7 @@ struct Shared {
     /// Open sockets (client and upstream) by id, so `Drop` can shut them down.
     sockets: Mutex<HashMap<u64, TcpStream>>,
     workers: Mutex<Vec<JoinHandle<()>>>,
+    faults: Mutex<Arc<Faults>>,
 }
 
 fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
@@ -128,6 +136,11 @@ impl Proxy {
     /// Forgets the recorded requests (e.g. after seeding through the proxy).
     pub fn clear(&self) {
         lock(&self.shared.requests).clear();
+    }
+
+    /// Replaces the faults and latency applied to the requests that follow.
+    pub fn set_faults(&self, faults: Faults) {
+        *lock(&self.shared.faults) = Arc::new(faults);
     }
 }
 
@@ -208,40 +221,78 @@ fn serve_connection(client: TcpStream, upstream: SocketAddr, shared: &Shared) ->
         let (service, region) = credential_scope(&head, &target);
         let (action, operation) = action_of(&head, &method, &target, &body, service.as_deref());
 
-        let (resp, rewritten) = match forward(upstream, &method, &target, &head, &body, shared) {
-            Ok(mut resp) => {
-                let rewritten = method == "GET"
-                    && is_bucket_versioning_get(&target)
-                    && rename_versioning_root(&mut resp.body);
-                (resp, rewritten)
-            }
-            Err(e) => {
-                let msg = format!("ha-audit test proxy: upstream error: {e}\n");
+        let faults = lock(&shared.faults).clone();
+        if !faults.delay().is_zero() {
+            thread::sleep(faults.delay());
+        }
+        let fault = faults.pick(service.as_deref(), operation.as_deref());
+        let record = |status: u16, rewritten: bool| {
+            // Recorded before the client sees the response, so a test that reads
+            // `requests()` right after its call finds it there.
+            lock(&shared.requests).push(RecordedRequest {
+                service: service.clone(),
+                region: region.clone(),
+                action: action.clone(),
+                operation: operation.clone(),
+                method: method.clone(),
+                target: target.clone(),
+                status,
+                rewritten,
+                fault,
+            });
+        };
+        if fault == Some(Fault::Reset) {
+            record(0, false);
+            let _ = writer.shutdown(Shutdown::Both);
+            return Ok(());
+        }
+        let (resp, rewritten) = match fault {
+            Some(f @ (Fault::Throttle | Fault::ServerError(_) | Fault::AccessDenied)) => {
+                let json = head.header("x-amz-target").is_some();
+                let (status, content_type, body) =
+                    error_answer(f, service.as_deref(), operation.as_deref(), json);
                 let r = http::Response {
-                    status: 502,
+                    status,
                     head: Head {
-                        start_line: "HTTP/1.1 502 Bad Gateway".into(),
-                        headers: vec![("Content-Type".into(), "text/plain".into())],
+                        start_line: format!("HTTP/1.1 {status} Error"),
+                        headers: vec![
+                            ("Content-Type".into(), content_type.into()),
+                            ("x-amzn-RequestId".into(), "hatestproxy".into()),
+                        ],
                     },
-                    body: msg.into_bytes(),
+                    body: body.into_bytes(),
                 };
                 (r, false)
             }
+            _ => match forward(upstream, &method, &target, &head, &body, shared) {
+                Ok(mut resp) => {
+                    let rewritten = method == "GET"
+                        && is_bucket_versioning_get(&target)
+                        && rename_versioning_root(&mut resp.body);
+                    (resp, rewritten)
+                }
+                Err(e) => {
+                    let msg = format!("ha-audit test proxy: upstream error: {e}\n");
+                    let r = http::Response {
+                        status: 502,
+                        head: Head {
+                            start_line: "HTTP/1.1 502 Bad Gateway".into(),
+                            headers: vec![("Content-Type".into(), "text/plain".into())],
+                        },
+                        body: msg.into_bytes(),
+                    };
+                    (r, false)
+                }
+            },
         };
         let status = resp.status;
+        record(status, rewritten);
+        if fault == Some(Fault::Truncate) {
+            send_truncated(&mut writer, &resp, &method)?;
+            let _ = writer.shutdown(Shutdown::Both);
+            return Ok(());
+        }
         let keep_alive = keep_alive && status != 502;
-        // Recorded before the client sees the response, so a test that reads `requests()`
-        // right after its call finds it there.
-        lock(&shared.requests).push(RecordedRequest {
-            service,
-            region,
-            action,
-            operation,
-            method: method.clone(),
-            target,
-            status,
-            rewritten,
-        });
         send_response(&mut writer, &resp, &method, keep_alive)?;
         if !keep_alive {
             let _ = writer.shutdown(Shutdown::Both);
@@ -350,6 +401,23 @@ fn send_response(
     w.write_all(msg.as_bytes())?;
     if method != "HEAD" {
         w.write_all(&resp.body)?;
+    }
+    w.flush()
+}
+
+/// The head of `resp` with its full `Content-Length`, then only the first half of its body.
+fn send_truncated(w: &mut TcpStream, resp: &http::Response, method: &str) -> io::Result<()> {
+    let mut msg = format!("HTTP/1.1 {} Truncated\r\n", resp.status);
+    for (k, v) in resp.head.headers.iter().filter(|(k, _)| !is_hop_header(k)) {
+        msg.push_str(&format!("{k}: {v}\r\n"));
+    }
+    msg.push_str(&format!(
+        "Content-Length: {}\r\nConnection: close\r\n\r\n",
+        resp.body.len()
+    ));
+    w.write_all(msg.as_bytes())?;
+    if method != "HEAD" {
+        w.write_all(&resp.body[..resp.body.len() / 2])?;
     }
     w.flush()
 }

@@ -1,0 +1,387 @@
+//! The fault matrix: the seeded mixed account scanned through the proxy while it throttles,
+//! resets, fails a whole service, denies one action or truncates answers. Each run is compared
+//! with a clean scan of the same account: retried faults must change nothing, unrecoverable
+//! ones must turn exactly the affected findings into `not_evaluated` with the reason, and
+//! nothing may ever become a false pass.
+//!
+//! Needs `scripts/setup-moto`; fails (does not skip) when moto cannot start.
+
+mod support;
+
+use serde_json::Value;
+use std::collections::BTreeMap;
+use std::process::Output;
+use std::time::{Duration, Instant};
+use support::cli::{ha_audit, run, stderr, stdout};
+use support::faults::{Fault, Faults};
+use support::moto::Moto;
+use support::proxy::{Proxy, RecordedRequest};
+
+const REGIONS: [&str; 4] = ["--region", "us-east-1", "--region", "us-west-2"];
+
+/// Short backoffs keep the suite fast; the retry logic exercised is the product's own.
+const FAST_BACKOFF: [&str; 2] = ["--max-backoff", "0.1"];
+
+struct Scan {
+    out: Output,
+    report: Value,
+    requests: Vec<RecordedRequest>,
+    seconds: f64,
+}
+
+fn scan(proxy: &Proxy, extra: &[&str]) -> Scan {
+    proxy.clear();
+    let started = Instant::now();
+    let out = run(ha_audit(Some(&proxy.endpoint))
+        .args(["scan", "--format", "json"])
+        .args(REGIONS)
+        .args(FAST_BACKOFF)
+        .args(extra));
+    let seconds = started.elapsed().as_secs_f64();
+    let report = serde_json::from_str(&stdout(&out))
+        .unwrap_or_else(|e| panic!("JSON report ({e}); stderr: {}", stderr(&out)));
+    Scan {
+        out,
+        report,
+        requests: proxy.requests(),
+        seconds,
+    }
+}
+
+/// `(rule, resource) -> finding`.
+fn findings(report: &Value) -> BTreeMap<(String, String), Value> {
+    support::expected::by_rule_and_resource(report, |_| true)
+}
+
+fn outcome_counts(report: &Value) -> String {
+    let s = &report["summary"];
+    format!(
+        "fail {} pass {} not_evaluated {} suppressed {}",
+        s["fail"], s["pass"], s["not_evaluated"], s["suppressed"]
+    )
+}
+
+/// Prints the figures of one run: requests, injected faults by kind, retries, outcomes.
+fn figures(name: &str, s: &Scan) {
+    let mut by_fault: BTreeMap<String, usize> = BTreeMap::new();
+    for r in &s.requests {
+        if let Some(f) = r.fault {
+            *by_fault.entry(f.to_string()).or_default() += 1;
+        }
+    }
+    let faulted: usize = by_fault.values().sum();
+    eprintln!(
+        "{name}: {:.2} s, {} requests ({} answered by moto), faults {:?}, exit {:?}, {}",
+        s.seconds,
+        s.requests.len(),
+        s.requests.len() - faulted,
+        by_fault,
+        s.out.status.code(),
+        outcome_counts(&s.report)
+    );
+}
+
+/// Compares a faulty run with the clean one: findings about resources of `kind` (a prefix)
+/// become one scope-level `not_evaluated` per rule (`*`: the listing failed, so the resources
+/// are unknown); every other finding is either the clean one or `not_evaluated` with a reason
+/// containing `because` (a cross-resource rule that needed the unread kind). Returns how many
+/// clean findings the fault cost.
+fn assert_unread_only_because(
+    expected: &BTreeMap<(String, String), Value>,
+    report: &Value,
+    kind: &str,
+    because: &str,
+) -> usize {
+    let got = findings(report);
+    let of_kind = |f: &Value| f["resource_kind"].as_str().unwrap().starts_with(kind);
+    for (key, f) in &got {
+        if key.1 == "*" {
+            assert!(of_kind(f), "only {kind} scopes are unread: {key:?}");
+            assert_eq!(f["outcome"], "not_evaluated", "{key:?}");
+            assert!(f["reason"].as_str().unwrap().contains(because), "{f}");
+        } else {
+            assert!(expected.contains_key(key), "unexpected finding {key:?}");
+        }
+    }
+    let mut unread = 0;
+    for (key, want) in expected {
+        if of_kind(want) {
+            assert!(!got.contains_key(key), "{key:?} cannot be known");
+            let scope = (key.0.clone(), "*".to_string());
+            assert!(got.contains_key(&scope), "{key:?}");
+            unread += 1;
+            continue;
+        }
+        let f = got.get(key).unwrap_or_else(|| panic!("{key:?} is missing"));
+        if f != want {
+            assert_eq!(f["outcome"], "not_evaluated", "{key:?}: {f}");
+            let reason = f["reason"].as_str().unwrap();
+            assert!(reason.contains(because), "{key:?}: {reason}");
+            unread += 1;
+        }
+    }
+    assert!(unread > 0, "the fault changed nothing");
+    unread
+}
+
+fn faults_of(s: &Scan, fault: Fault) -> Vec<&RecordedRequest> {
+    s.requests
+        .iter()
+        .filter(|r| r.fault == Some(fault))
+        .collect()
+}
+
+#[test]
+fn fault_matrix() {
+    let moto = Moto::start();
+    moto.seed("seed_mixed.py");
+    let proxy = Proxy::start(&moto.addr());
+
+    let clean = scan(&proxy, &[]);
+    figures("clean", &clean);
+    assert_eq!(clean.out.status.code(), Some(1), "{}", stderr(&clean.out));
+    let unread = support::cli::not_evaluated_beyond_emulator_gaps(&clean.report);
+    assert!(
+        unread.is_empty(),
+        "the clean run reads everything: {unread:?}"
+    );
+    let expected = findings(&clean.report);
+
+    throttling_and_resets_change_nothing(&proxy, &clean, &expected, "standard");
+    throttling_and_resets_change_nothing(&proxy, &clean, &expected, "adaptive");
+    a_failing_service_is_not_evaluated_and_the_rest_is_exact(&proxy, &expected);
+    access_denied_names_the_missing_action(&proxy, &expected);
+    truncated_answers_never_pass_falsely(&proxy, &expected);
+}
+
+fn throttling_and_resets_change_nothing(
+    proxy: &Proxy,
+    clean: &Scan,
+    expected: &BTreeMap<(String, String), Value>,
+    retry_mode: &str,
+) {
+    const SERVICES: [&str; 6] = [
+        "ec2",
+        "rds",
+        "elasticloadbalancing",
+        "autoscaling",
+        "s3",
+        "route53",
+    ];
+    let mut faults = Faults::new(0x5eed)
+        .share(0.30, Fault::Throttle)
+        .share(0.05, Fault::Reset);
+    // Each service's first call is throttled whatever the draw, so every protocol's
+    // throttling answer is met and retried in every run.
+    for service in SERVICES {
+        faults = faults.first(service, 1, Fault::Throttle);
+    }
+    proxy.set_faults(faults);
+    // 35% of attempts fail: 12 retries leave a call failing for good once in ~10^6.
+    let s = scan(proxy, &["--max-retries", "12", "--retry-mode", retry_mode]);
+    proxy.set_faults(Faults::new(0));
+    figures(
+        &format!("30% throttling + 5% resets, {retry_mode} retries"),
+        &s,
+    );
+    let throttled = faults_of(&s, Fault::Throttle);
+    let resets = faults_of(&s, Fault::Reset);
+    eprintln!(
+        "  retries: {} ({} throttled, {} reset), {:.2} attempts per call",
+        throttled.len() + resets.len(),
+        throttled.len(),
+        resets.len(),
+        s.requests.len() as f64 / clean.requests.len() as f64
+    );
+    assert!(
+        throttled.len() >= 10 && !resets.is_empty(),
+        "faults were injected"
+    );
+    // Every protocol's throttling answer was met and retried.
+    for service in SERVICES {
+        assert!(
+            throttled
+                .iter()
+                .any(|r| r.service.as_deref() == Some(service)),
+            "no {service} request was throttled"
+        );
+    }
+    assert_eq!(
+        s.out.status.code(),
+        clean.out.status.code(),
+        "{}",
+        stderr(&s.out)
+    );
+    let got = findings(&s.report);
+    assert_eq!(got.len(), expected.len());
+    for (key, want) in expected {
+        assert_eq!(&got[key], want, "{key:?} differs from the clean run");
+    }
+    assert_eq!(s.report["summary"], clean.report["summary"]);
+    let incomplete: Vec<&Value> = s.report["coverage"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|c| c["complete"] == false)
+        .collect();
+    assert!(
+        incomplete.is_empty(),
+        "every call succeeded in the end: {incomplete:?}"
+    );
+}
+
+fn a_failing_service_is_not_evaluated_and_the_rest_is_exact(
+    proxy: &Proxy,
+    expected: &BTreeMap<(String, String), Value>,
+) {
+    proxy.set_faults(Faults::new(1).on("elasticloadbalancing", None, 1.0, Fault::ServerError(503)));
+    let s = scan(proxy, &["--max-retries", "2"]);
+    figures("ELBv2 answering 503 to every call", &s);
+    // Each ELBv2 call was tried three times (the first attempt and two retries).
+    let elb: Vec<_> = s
+        .requests
+        .iter()
+        .filter(|r| r.service.as_deref() == Some("elasticloadbalancing"))
+        .collect();
+    assert!(!elb.is_empty() && elb.iter().all(|r| r.fault.is_some()));
+    assert_eq!(elb.len() % 3, 0, "three attempts per call: {}", elb.len());
+
+    let unread = assert_unread_only_because(expected, &s.report, "elbv2.", "ServiceUnavailable");
+    eprintln!("  {unread} findings not evaluated because ELBv2 was unreadable");
+    let coverage = s.report["coverage"].as_array().unwrap();
+    for c in coverage {
+        let complete = c["complete"] == true;
+        assert_eq!(complete, c["service"] != "elbv2", "{c}");
+    }
+
+    // The exit-code contract: not_evaluated alone does not fail the gate ...
+    assert_eq!(s.out.status.code(), Some(1), "there are real failures");
+    let gate = |extra: &[&str]| scan(proxy, &[&["--max-retries", "0"], extra].concat());
+    let never = gate(&["--fail-on", "never"]);
+    assert_eq!(never.out.status.code(), Some(0), "{}", stderr(&never.out));
+    // ... unless --fail-on-incomplete is given.
+    let strict = gate(&["--fail-on", "never", "--fail-on-incomplete"]);
+    assert_eq!(strict.out.status.code(), Some(1), "{}", stderr(&strict.out));
+    assert!(
+        stderr(&strict.out).contains("incomplete"),
+        "{}",
+        stderr(&strict.out)
+    );
+    proxy.set_faults(Faults::new(0));
+}
+
+fn access_denied_names_the_missing_action(
+    proxy: &Proxy,
+    expected: &BTreeMap<(String, String), Value>,
+) {
+    proxy.set_faults(Faults::new(2).on(
+        "rds",
+        Some("DescribeDBClusters"),
+        1.0,
+        Fault::AccessDenied,
+    ));
+    let s = scan(proxy, &[]);
+    figures("AccessDenied on rds:DescribeDBClusters", &s);
+    // Access denied is final: never retried.
+    let denied = faults_of(&s, Fault::AccessDenied);
+    assert_eq!(
+        denied.len(),
+        2,
+        "one DescribeDBClusters per region, no retry"
+    );
+
+    let unread = assert_unread_only_because(expected, &s.report, "rds.db_cluster", "AccessDenied");
+    eprintln!("  {unread} findings not evaluated for lack of rds:DescribeDBClusters");
+    // The reason names the permission to grant.
+    let (_, scope) = findings(&s.report)
+        .into_iter()
+        .find(|(k, _)| k.0 == "HA-RDS-002" && k.1 == "*")
+        .expect("HA-RDS-002 is not evaluated for the whole scope");
+    let reason = scope["reason"].as_str().unwrap();
+    assert!(reason.contains("grant rds:DescribeDBClusters"), "{reason}");
+
+    // The table tells the user which permission to add.
+    let table = run(ha_audit(Some(&proxy.endpoint))
+        .args(["scan", "--fail-on", "never"])
+        .args(REGIONS));
+    proxy.set_faults(Faults::new(0));
+    let text = stdout(&table);
+    assert!(text.contains("rds:DescribeDBClusters"), "{text}");
+}
+
+fn truncated_answers_never_pass_falsely(
+    proxy: &Proxy,
+    expected: &BTreeMap<(String, String), Value>,
+) {
+    proxy.set_faults(Faults::new(3).share(0.15, Fault::Truncate));
+    let s = scan(proxy, &["--max-retries", "1"]);
+    proxy.set_faults(Faults::new(0));
+    figures("15% truncated answers, 1 retry", &s);
+    assert!(!faults_of(&s, Fault::Truncate).is_empty());
+    let got = findings(&s.report);
+    for (key, f) in &got {
+        match expected.get(key) {
+            Some(want) if f == want => {}
+            // A truncated body that could not be retried is an unread call, never a verdict.
+            _ => assert_eq!(f["outcome"], "not_evaluated", "{key:?}: {f}"),
+        }
+    }
+}
+
+#[test]
+fn an_interrupted_scan_leaves_no_half_written_output() {
+    let moto = Moto::start();
+    moto.seed("seed_mixed.py");
+    let proxy = Proxy::start(&moto.addr());
+    // Slow enough that SIGINT arrives while the account is being read.
+    proxy.set_faults(Faults::new(0).latency(Duration::from_millis(400)));
+    let dir = tempfile::tempdir().unwrap();
+    let report = dir.path().join("report.json");
+    let snapshot = dir.path().join("snapshot.json");
+    std::fs::write(&report, "the previous report\n").unwrap();
+
+    let child = ha_audit(Some(&proxy.endpoint))
+        .args(["scan", "--format", "json", "--output"])
+        .arg(&report)
+        .arg("--save-snapshot")
+        .arg(&snapshot)
+        .args(REGIONS)
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    // Wait until the scan is under way (some requests seen), then interrupt it.
+    let started = Instant::now();
+    while proxy.requests().len() < 5 {
+        assert!(
+            started.elapsed() < Duration::from_secs(30),
+            "the scan never started"
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    let sent = std::process::Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(sent.success());
+    let out = child.wait_with_output().unwrap();
+    eprintln!(
+        "interrupted after {} requests: exit {:?}",
+        proxy.requests().len(),
+        out.status.code()
+    );
+    assert_eq!(out.status.code(), Some(130), "{}", stderr(&out));
+    assert!(stderr(&out).contains("interrupted"), "{}", stderr(&out));
+    assert!(stdout(&out).is_empty());
+    assert_eq!(
+        std::fs::read_to_string(&report).unwrap(),
+        "the previous report\n",
+        "the earlier report is untouched"
+    );
+    let mut left: Vec<String> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    left.sort();
+    assert_eq!(left, ["report.json"], "no snapshot, no temporary file");
+}
