@@ -62,6 +62,10 @@ pub struct ScanArgs {
     /// Configuration file (default: ha-audit.toml in the working directory, if present)
     #[arg(long, value_name = "FILE")]
     pub config: Option<PathBuf>,
+    /// Print how long each phase took, and how many rule evaluations ran, to stderr (one
+    /// JSON line after `ha-audit: timings `)
+    #[arg(long)]
+    pub timings: bool,
 }
 
 pub fn run(a: ScanArgs) -> Result<u8> {
@@ -77,6 +81,7 @@ pub fn run(a: ScanArgs) -> Result<u8> {
         config.apply(&mut rules)?;
         suppressions = config.suppressions(&rules)?;
     }
+    let mut clock = Timings::start();
     let snapshot = match &a.snapshot {
         Some(path) => crate::snapshot::load(path)?,
         None => {
@@ -87,6 +92,7 @@ pub fn run(a: ScanArgs) -> Result<u8> {
             s
         }
     };
+    clock.lap("read");
     let mut model = Model::build(&snapshot);
     if let Some(config) = &config {
         let account = model.account_id.clone();
@@ -103,7 +109,9 @@ pub fn run(a: ScanArgs) -> Result<u8> {
             }
         }
     }
+    clock.lap("model");
     let evaluation = evaluate(&model, &rules)?;
+    clock.lap("evaluate");
     let mut findings = evaluation.findings;
     let today = chrono::Utc::now().date_naive();
     for warning in crate::engine::apply_suppressions(&mut findings, &suppressions, today) {
@@ -134,6 +142,19 @@ pub fn run(a: ScanArgs) -> Result<u8> {
         terminal: to_terminal,
     };
     emit(&render(&report, a.format, &opts), a.output.as_deref())?;
+    clock.lap("report");
+    if a.timings {
+        eprintln!(
+            "ha-audit: timings {}",
+            serde_json::json!({
+                "phases_s": clock.phases,
+                "resources": model.resources.len(),
+                "rule_evaluations": evaluation.evaluations,
+                "findings": findings.len(),
+                "threads": evaluation.threads,
+            })
+        );
+    }
 
     // The flag wins over the configuration, which wins over the default.
     let fail_on = a
@@ -151,6 +172,31 @@ pub fn run(a: ScanArgs) -> Result<u8> {
         eprintln!("ha-audit: coverage is incomplete (--fail-on-incomplete): see the not evaluated findings");
     }
     Ok(u8::from(gate || (a.fail_on_incomplete && incomplete)))
+}
+
+/// Wall time per phase of a scan, for `--timings`.
+struct Timings {
+    last: std::time::Instant,
+    phases: serde_json::Map<String, serde_json::Value>,
+}
+
+impl Timings {
+    fn start() -> Timings {
+        Timings {
+            last: std::time::Instant::now(),
+            phases: serde_json::Map::new(),
+        }
+    }
+
+    fn lap(&mut self, phase: &str) {
+        let now = std::time::Instant::now();
+        let seconds = (now - self.last).as_secs_f64();
+        self.phases.insert(
+            phase.to_string(),
+            serde_json::json!((seconds * 1000.0).round() / 1000.0),
+        );
+        self.last = now;
+    }
 }
 
 /// The snapshot file this report is about: the one read, or the one saved.

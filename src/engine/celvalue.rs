@@ -16,12 +16,16 @@ pub fn json_to_cel(v: &serde_json::Value) -> Value {
         },
         serde_json::Value::String(s) => Value::String(Arc::new(s.clone())),
         serde_json::Value::Array(a) => Value::List(Arc::new(a.iter().map(json_to_cel).collect())),
-        serde_json::Value::Object(o) => {
-            let map: HashMap<Key, Value> = o
-                .iter()
-                .map(|(k, v)| (Key::String(Arc::new(k.clone())), json_to_cel(v)))
-                .collect();
-            Value::Map(Map { map: Arc::new(map) })
-        }
+        serde_json::Value::Object(o) => object_to_cel(o.iter()),
     }
+}
+
+/// A CEL map of the given JSON members.
+pub fn object_to_cel<'a>(
+    members: impl Iterator<Item = (&'a String, &'a serde_json::Value)>,
+) -> Value {
+    let map: HashMap<Key, Value> = members
+        .map(|(k, v)| (Key::String(Arc::new(k.clone())), json_to_cel(v)))
+        .collect();
+    Value::Map(Map { map: Arc::new(map) })
 }

@@ -22,21 +22,34 @@ pub enum Judgement {
 
 pub struct Evaluation {
     pub findings: Vec<Finding>,
+    /// (rule, resource) pairs judged, `applies` exclusions included.
+    pub evaluations: usize,
+    /// Worker threads that shared the judging.
+    pub threads: usize,
 }
 
-/// Judges one resource. `unknown` lists the fields that could not be read; `resource` must
-/// not contain them, so that an expression that needs one fails with `NoSuchKey` and is
-/// reported as not evaluated, while one that does not need it (`a || b` with `a` true) is
-/// still judged.
+/// A scope with `resource` bound, to judge one resource with every rule of its kind.
+///
+/// Binding a variable converts the whole value into the interpreter's own representation,
+/// so it is done once per resource, not once per (rule, resource): that conversion used to
+/// be most of the evaluation time.
+pub fn resource_scope<'a>(root: &'a Context<'_, 'static>, resource: Value) -> Context<'a, 'static> {
+    let mut scope = root.new_inner_scope();
+    scope.add_variable_from_value("resource", resource);
+    scope
+}
+
+/// Judges one resource, bound in `resource` (see [`resource_scope`]). `unknown` lists the
+/// fields that could not be read; the bound value must not contain them, so that an
+/// expression that needs one fails with `NoSuchKey` and is reported as not evaluated, while
+/// one that does not need it (`a || b` with `a` true) is still judged.
 pub fn judge(
     rule: &CompiledRule,
-    root: &Context,
-    resource: &Value,
+    resource: &Context<'_, 'static>,
     unknown: &BTreeMap<String, String>,
     params: &Value,
 ) -> Result<Judgement> {
-    let mut scope = root.new_inner_scope();
-    scope.add_variable_from_value("resource", resource.clone());
+    let mut scope = resource.new_inner_scope();
     scope.add_variable_from_value("params", params.clone());
     if let Some(applies) = &rule.applies {
         match run(rule, "applies", applies, &scope, unknown)? {
@@ -97,57 +110,79 @@ pub fn known_value(
     fields: &serde_json::Map<String, serde_json::Value>,
     unknown: &BTreeMap<String, String>,
 ) -> Value {
-    let mut known = fields.clone();
-    known.retain(|k, _| !unknown.contains_key(k));
-    super::json_to_cel(&serde_json::Value::Object(known))
+    super::celvalue::object_to_cel(fields.iter().filter(|(k, _)| !unknown.contains_key(*k)))
 }
 
-/// Evaluates every rule against the model.
-pub fn evaluate(model: &Model, rules: &RuleSet) -> Result<Evaluation> {
-    let root = Context::default();
-    // Each resource becomes a CEL value once and is shared by every rule of its kind.
-    let mut by_kind: BTreeMap<&str, Vec<(usize, Value, serde_json::Value)>> = BTreeMap::new();
-    for (i, r) in model.resources.iter().enumerate() {
-        let json = serde_json::Value::Object(r.fields.clone());
-        by_kind
-            .entry(r.kind)
-            .or_default()
-            .push((i, known_value(&r.fields, &r.unknown), json));
-    }
+/// Resources judged per unit of work handed to a thread: big enough that taking a unit is
+/// free, small enough that the threads finish together.
+const CHUNK: usize = 2048;
 
+/// Evaluates every rule against the model, in parallel across cores.
+///
+/// Each resource becomes a CEL value once, is judged by every rule of its kind, and is
+/// dropped, so memory holds one value per thread rather than one per resource. The findings
+/// are sorted at the end, so the result does not depend on the number of threads.
+pub fn evaluate(model: &Model, rules: &RuleSet) -> Result<Evaluation> {
+    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+    evaluate_in(model, rules, cores, CHUNK)
+}
+
+/// [`evaluate`] with at most `threads` threads taking `chunk` resources at a time.
+fn evaluate_in(model: &Model, rules: &RuleSet, threads: usize, chunk: usize) -> Result<Evaluation> {
+    let mut rules_of: BTreeMap<&str, Vec<&CompiledRule>> = BTreeMap::new();
+    for rule in &rules.rules {
+        rules_of
+            .entry(rule.rule.resource.as_str())
+            .or_default()
+            .push(rule);
+    }
+    let judged: Vec<usize> = (0..model.resources.len())
+        .filter(|&i| rules_of.contains_key(model.resources[i].kind))
+        .collect();
+    let chunks: Vec<&[usize]> = judged.chunks(chunk.max(1)).collect();
+    let threads = threads.clamp(1, chunks.len().max(1));
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    let work = || -> Result<(Vec<Finding>, usize)> {
+        // A CEL context is cheap and not shared across threads.
+        let root = Context::default();
+        let mut findings = Vec::new();
+        let mut evaluations = 0;
+        loop {
+            let c = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            let Some(chunk) = chunks.get(c) else { break };
+            for &i in *chunk {
+                let res = &model.resources[i];
+                let scope = resource_scope(&root, known_value(&res.fields, &res.unknown));
+                for rule in &rules_of[res.kind] {
+                    evaluations += 1;
+                    if let Some(f) = finding(model, rule, &scope, res)? {
+                        findings.push(f);
+                    }
+                }
+            }
+        }
+        Ok((findings, evaluations))
+    };
+    let parts: Vec<Result<(Vec<Finding>, usize)>> = if threads == 1 {
+        vec![work()]
+    } else {
+        std::thread::scope(|s| {
+            let handles: Vec<_> = (0..threads).map(|_| s.spawn(work)).collect();
+            handles
+                .into_iter()
+                .map(|h| h.join().unwrap_or_else(|p| std::panic::resume_unwind(p)))
+                .collect()
+        })
+    };
     let mut findings = Vec::new();
+    let mut evaluations = 0;
+    for part in parts {
+        let (f, n) = part?;
+        findings.extend(f);
+        evaluations += n;
+    }
     for rule in &rules.rules {
         let r = &rule.rule;
-        let params_json = &rule.params_json;
-        for (i, cel_value, json) in by_kind.get(r.resource.as_str()).into_iter().flatten() {
-            let res = &model.resources[*i];
-            let judgement = judge(rule, &root, cel_value, &res.unknown, &rule.params)?;
-            let (outcome, message, reason) = match judgement {
-                Judgement::NotApplicable => continue,
-                Judgement::Pass => (Outcome::Pass, format!("{}: compliant", r.title), None),
-                Judgement::Fail => (Outcome::Fail, render(&r.message, json, params_json), None),
-                Judgement::NotEvaluated(why) => (
-                    Outcome::NotEvaluated,
-                    format!("{}: not evaluated", r.title),
-                    Some(why),
-                ),
-            };
-            findings.push(Finding {
-                rule_id: r.id.clone(),
-                rule_name: r.name.clone(),
-                severity: r.severity,
-                outcome,
-                resource_kind: res.kind.to_string(),
-                resource_id: res.id.clone(),
-                resource_name: res.name.clone(),
-                arn: Some(res.arn.clone()),
-                region: res.region.clone(),
-                account_id: model.account_id.clone(),
-                message,
-                reason,
-                in_baseline: false,
-            });
-        }
         // A listing that failed hides resources we cannot judge: say so once per scope.
         for scope in model.incomplete.iter().filter(|s| s.kind == r.resource) {
             let label = kind_info(&scope.kind).map_or(scope.kind.as_str(), |k| k.label);
@@ -173,5 +208,72 @@ pub fn evaluate(model: &Model, rules: &RuleSet) -> Result<Evaluation> {
         }
     }
     findings.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
-    Ok(Evaluation { findings })
+    Ok(Evaluation {
+        findings,
+        evaluations,
+        threads,
+    })
+}
+
+/// One rule's finding about one resource; `None` when the rule does not apply to it.
+fn finding(
+    model: &Model,
+    rule: &CompiledRule,
+    scope: &Context<'_, 'static>,
+    res: &crate::model::Resource,
+) -> Result<Option<Finding>> {
+    let r = &rule.rule;
+    let (outcome, message, reason) = match judge(rule, scope, &res.unknown, &rule.params)? {
+        Judgement::NotApplicable => return Ok(None),
+        Judgement::Pass => (Outcome::Pass, format!("{}: compliant", r.title), None),
+        Judgement::Fail => {
+            let json = serde_json::Value::Object(res.fields.clone());
+            (
+                Outcome::Fail,
+                render(&r.message, &json, &rule.params_json),
+                None,
+            )
+        }
+        Judgement::NotEvaluated(why) => (
+            Outcome::NotEvaluated,
+            format!("{}: not evaluated", r.title),
+            Some(why),
+        ),
+    };
+    Ok(Some(Finding {
+        rule_id: r.id.clone(),
+        rule_name: r.name.clone(),
+        severity: r.severity,
+        outcome,
+        resource_kind: res.kind.to_string(),
+        resource_id: res.id.clone(),
+        resource_name: res.name.clone(),
+        arn: Some(res.arn.clone()),
+        region: res.region.clone(),
+        account_id: model.account_id.clone(),
+        message,
+        reason,
+        in_baseline: false,
+    }))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_findings_do_not_depend_on_how_the_work_is_split() {
+        let text = include_str!("../../fixtures/demo-account.json");
+        let snapshot = crate::snapshot::parse(text).unwrap();
+        let model = Model::build(&snapshot);
+        let rules = crate::engine::load_builtin().unwrap();
+        let one = evaluate_in(&model, &rules, 1, CHUNK).unwrap();
+        let many = evaluate_in(&model, &rules, 3, 7).unwrap();
+        assert_eq!(one.threads, 1);
+        assert_eq!(many.threads, 3);
+        assert_eq!(one.evaluations, many.evaluations);
+        assert!(one.findings.len() > 100);
+        let json = |e: &Evaluation| serde_json::to_string(&e.findings).unwrap();
+        assert_eq!(json(&one), json(&many));
+    }
 }

@@ -1,7 +1,7 @@
 //! Running a rule's `[[examples]]`: each gives a resource (fields the rule reads) and the
 //! outcome it must produce. The test suite runs every example of every rule.
 
-use super::evaluate::{judge, known_value, Judgement};
+use super::evaluate::{judge, known_value, resource_scope, Judgement};
 use super::loader::{params_value, CompiledRule};
 use super::message::render;
 use super::rule::Example;
@@ -49,7 +49,8 @@ pub fn run_example(rule: &CompiledRule, ex: &Example) -> Result<ExampleRun, Stri
     let cel_value = known_value(&fields, &unknown);
     let json = serde_json::Value::Object(fields);
     let root = cel::Context::default();
-    let judgement = judge(rule, &root, &cel_value, &unknown, &params).map_err(|e| e.to_string())?;
+    let scope = resource_scope(&root, cel_value);
+    let judgement = judge(rule, &scope, &unknown, &params).map_err(|e| e.to_string())?;
     Ok(match judgement {
         Judgement::NotApplicable => ExampleRun {
             outcome: "not_applicable",

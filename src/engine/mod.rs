@@ -12,7 +12,7 @@ mod suppress;
 
 pub use baseline::{diff, load_report, mark as mark_baseline, Diff, ReportFindings};
 pub use celvalue::json_to_cel;
-pub use evaluate::{evaluate, judge, Evaluation, Judgement};
+pub use evaluate::{evaluate, judge, resource_scope, Evaluation, Judgement};
 pub use examples::{run_example, ExampleRun};
 pub use finding::{Finding, Outcome, Summary};
 pub use loader::{compile, load_builtin, load_dir, CompiledRule, RuleSet};

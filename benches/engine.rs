@@ -1,0 +1,445 @@
+//! Engine benchmark: synthetic snapshots of 10^4 to 10^6 resources evaluated with the full
+//! catalogue by the release binary.
+//!
+//! ```text
+//! cargo build --release && cargo bench --bench engine -- --sizes 10000,100000,1000000
+//! cargo bench --bench engine -- --sizes 100000 --out /tmp/100k.json   # the snapshot only
+//! ```
+//!
+//! A synthetic account is made of copies of the bundled demo account and the network
+//! scenario (`fixtures/demo-account.json`, `fixtures/scenarios/network-topology.json`), each
+//! copy with its own identifiers, so every cross-resource link (subnet to VPC, target to
+//! instance, alias to load balancer, replica to source) stays inside its copy. The file is
+//! written as a stream, then `ha-audit scan --snapshot FILE --format json --timings` runs
+//! under `/usr/bin/time`, which gives wall time and peak memory of the whole run; the
+//! `--timings` line splits it into phases. Every copy must give the same outcomes as the
+//! base account, so the figures are checked for exactness too.
+
+use aho_corasick::{AhoCorasick, MatchKind};
+use serde_json::{Map, Value};
+use std::collections::BTreeSet;
+use std::io::{BufWriter, Write};
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::time::Instant;
+
+const BASES: [&str; 2] = [
+    "fixtures/demo-account.json",
+    "fixtures/scenarios/network-topology.json",
+];
+
+/// Lists that describe the region rather than the account's resources: written once.
+const SHARED_LISTS: [&str; 1] = ["availability_zones"];
+
+fn main() {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let sizes: Vec<usize> = value_of(&args, "--sizes")
+        .unwrap_or("10000,100000,1000000")
+        .split(',')
+        .map(|s| {
+            s.trim()
+                .parse()
+                .expect("--sizes: comma-separated resource counts")
+        })
+        .collect();
+    let repo = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    let dir = tempfile::tempdir().expect("temp dir");
+
+    let base = Base::load(&repo);
+    // `--out FILE`: only write the snapshot of the first size, for profiling by hand.
+    if let Some(out) = value_of(&args, "--out") {
+        let copies = sizes[0].div_ceil(base.resources_per_copy).max(1);
+        let file = base.write(dir.path(), copies);
+        std::fs::copy(&file, out).expect("--out");
+        println!("wrote {copies} copies ({} resources) to {out}", sizes[0]);
+        return;
+    }
+    let bin = release_binary(&repo);
+    println!(
+        "engine benchmark: {} resources per copy of the base account; {} cores; binary {}",
+        base.resources_per_copy,
+        std::thread::available_parallelism().map_or(1, |n| n.get()),
+        bin.display()
+    );
+    // Outcomes grow linearly with the copies: a fixed part (region-level findings such as AZ
+    // balance, judged once per region) plus a part per copy. Two small runs give both.
+    let one = run_scan(&bin, &base.write(dir.path(), 1));
+    let two = run_scan(&bin, &base.write(dir.path(), 2));
+    println!(
+        "| resources | copies | file MB | wall s | peak RSS MB | read s | model s | evaluate s | \
+         report s | rule evaluations | evaluations/s | threads |"
+    );
+    println!("|---|---|---|---|---|---|---|---|---|---|---|---|");
+    for size in sizes {
+        let copies = size.div_ceil(base.resources_per_copy).max(1);
+        let started = Instant::now();
+        let file = base.write(dir.path(), copies);
+        let generated = started.elapsed().as_secs_f64();
+        let mb = std::fs::metadata(&file).map_or(0, |m| m.len()) / 1_000_000;
+        let run = run_scan(&bin, &file);
+        // Exactness: each copy adds exactly what the second copy added.
+        for outcome in ["fail", "pass", "not_evaluated"] {
+            let count = |r: &Run| r.summary[outcome].as_u64().unwrap();
+            let per_copy = count(&two) - count(&one);
+            let fixed = count(&one) - per_copy;
+            assert_eq!(
+                count(&run),
+                fixed + per_copy * copies as u64,
+                "{outcome} count of {copies} copies"
+            );
+        }
+        let phase = |p: &str| run.timings["phases_s"][p].as_f64().unwrap_or(f64::NAN);
+        let evaluations = run.timings["rule_evaluations"].as_u64().unwrap_or(0);
+        println!(
+            "| {} | {copies} | {mb} | {:.2} | {} | {:.2} | {:.2} | {:.2} | {:.2} | {} | {:.0} | {} |",
+            run.timings["resources"],
+            run.wall,
+            run.max_rss_kb / 1024,
+            phase("read"),
+            phase("model"),
+            phase("evaluate"),
+            phase("report"),
+            evaluations,
+            evaluations as f64 / phase("evaluate"),
+            run.timings["threads"],
+        );
+        eprintln!("  (generated in {generated:.1} s; outcomes exactly {copies} copies' worth)");
+        let _ = std::fs::remove_file(&file);
+    }
+}
+
+fn value_of<'a>(args: &'a [String], flag: &str) -> Option<&'a str> {
+    args.iter()
+        .position(|a| a == flag)
+        .and_then(|i| args.get(i + 1))
+        .map(String::as_str)
+}
+
+/// `HA_AUDIT_BIN`, else `release/ha-audit` in the target directory.
+fn release_binary(repo: &Path) -> PathBuf {
+    if let Some(bin) = std::env::var_os("HA_AUDIT_BIN") {
+        return PathBuf::from(bin);
+    }
+    let target = std::env::var_os("CARGO_TARGET_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| repo.join("target"));
+    let bin = target.join("release/ha-audit");
+    assert!(
+        bin.exists(),
+        "{} not found: run `cargo build --release` first (or set HA_AUDIT_BIN)",
+        bin.display()
+    );
+    bin
+}
+
+struct Run {
+    wall: f64,
+    max_rss_kb: u64,
+    timings: Value,
+    summary: Value,
+}
+
+/// One scan of `file`, the report to a file (its summary is read back), under /usr/bin/time.
+fn run_scan(bin: &Path, file: &Path) -> Run {
+    let report = file.with_extension("report.json");
+    let out = Command::new("/usr/bin/time")
+        .args(["-f", "time %e %M"])
+        .arg(bin)
+        .args([
+            "scan",
+            "--format",
+            "json",
+            "--fail-on",
+            "never",
+            "--timings",
+        ])
+        .arg("--snapshot")
+        .arg(file)
+        .arg("--output")
+        .arg(&report)
+        .output()
+        .expect("/usr/bin/time runs ha-audit");
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "scan failed: {err}");
+    let timings: Value = err
+        .lines()
+        .find_map(|l| l.strip_prefix("ha-audit: timings "))
+        .and_then(|j| serde_json::from_str(j).ok())
+        .unwrap_or_else(|| panic!("no timings line in: {err}"));
+    let (wall, max_rss_kb) = err
+        .lines()
+        .find_map(|l| {
+            let mut it = l.strip_prefix("time ")?.split_whitespace();
+            Some((it.next()?.parse().ok()?, it.next()?.parse().ok()?))
+        })
+        .unwrap_or_else(|| panic!("no /usr/bin/time line in: {err}"));
+    let summary = summary_of(&report);
+    let _ = std::fs::remove_file(&report);
+    Run {
+        wall,
+        max_rss_kb,
+        timings,
+        summary,
+    }
+}
+
+/// The `summary` object of a JSON report, read without loading the whole report.
+fn summary_of(report: &Path) -> Value {
+    use std::io::Read;
+    let f = std::fs::File::open(report).expect("report written");
+    // The summary comes before the findings.
+    let mut text = String::new();
+    f.take(64 * 1024).read_to_string(&mut text).unwrap();
+    let start = text.find("\"summary\"").expect("summary in the report");
+    let open = start + text[start..].find('{').unwrap();
+    let mut depth = 0;
+    for (i, c) in text[open..].char_indices() {
+        match c {
+            '{' => depth += 1,
+            '}' => {
+                depth -= 1;
+                if depth == 0 {
+                    return serde_json::from_str(&text[open..=open + i]).unwrap();
+                }
+            }
+            _ => {}
+        }
+    }
+    panic!("unterminated summary")
+}
+
+/// The base account, each list item turned into a template whose identifiers are holes.
+struct Base {
+    head: Map<String, Value>,
+    /// (service, list, items once, item templates)
+    lists: Vec<(String, String, Vec<Template>)>,
+    shared: Vec<(String, String, Vec<String>)>,
+    resources_per_copy: usize,
+}
+
+/// Literal text and identifier holes, alternating: `lits.len() == holes.len() + 1`.
+struct Template {
+    lits: Vec<String>,
+    holes: Vec<String>,
+}
+
+impl Template {
+    fn render(&self, copy: usize, out: &mut String) {
+        for (i, lit) in self.lits.iter().enumerate() {
+            out.push_str(lit);
+            if let Some(id) = self.holes.get(i) {
+                if copy == 0 {
+                    out.push_str(id);
+                } else {
+                    out.push_str(&format!("{id}-c{copy}"));
+                }
+            }
+        }
+    }
+}
+
+impl Base {
+    fn load(repo: &Path) -> Base {
+        let mut account: Option<String> = None;
+        let docs: Vec<Value> = BASES
+            .iter()
+            .map(|f| {
+                let mut text = std::fs::read_to_string(repo.join(f)).expect(f);
+                let doc: Value = serde_json::from_str(&text).expect(f);
+                let own = doc["account_id"].as_str().unwrap().to_string();
+                // One account: the first file's id replaces the others' (in ARNs too).
+                let first = account.get_or_insert_with(|| own.clone());
+                if own != *first {
+                    text = text.replace(&own, first);
+                }
+                serde_json::from_str(&text).expect(f)
+            })
+            .collect();
+        // Identifiers: strings under id- and name-like keys, long enough to be unique, that
+        // are not a region, zone or the account id. ARNs, DNS names and record names are not
+        // identifiers themselves: the names and ids inside them are, so they follow.
+        let mut ids = BTreeSet::new();
+        for d in &docs {
+            collect_ids(d, None, &mut ids);
+        }
+        ids.remove(account.as_deref().unwrap_or_default());
+        let ids: Vec<String> = ids.into_iter().collect();
+        let matcher = AhoCorasick::builder()
+            .match_kind(MatchKind::LeftmostLongest)
+            .build(&ids)
+            .expect("identifier matcher");
+
+        let mut head = docs[0].as_object().unwrap().clone();
+        let mut lists: Vec<(String, String, Vec<Template>)> = Vec::new();
+        let mut shared: Vec<(String, String, Vec<String>)> = Vec::new();
+        let mut resources_per_copy = 0;
+        for d in &docs {
+            assert_eq!(d["account_id"], docs[0]["account_id"], "one account");
+            for (service, v) in d.as_object().unwrap() {
+                let Some(obj) = v.as_object() else { continue };
+                head.remove(service);
+                for (list, items) in obj {
+                    let items = items.as_array().expect("service lists");
+                    let texts = items.iter().map(|i| serde_json::to_string(i).unwrap());
+                    if SHARED_LISTS.contains(&list.as_str()) {
+                        let entry = find_or_push(&mut shared, service, list);
+                        for t in texts {
+                            if !entry.contains(&t) {
+                                entry.push(t);
+                            }
+                        }
+                        continue;
+                    }
+                    resources_per_copy += items.len();
+                    let entry = find_or_push(&mut lists, service, list);
+                    entry.extend(texts.map(|t| template(&matcher, &ids, &t)));
+                }
+            }
+        }
+        head.insert("coverage".into(), Value::Array(Vec::new()));
+        let regions: BTreeSet<&str> = docs
+            .iter()
+            .flat_map(|d| d["regions"].as_array().unwrap())
+            .filter_map(Value::as_str)
+            .collect();
+        head.insert("regions".into(), serde_json::json!(regions));
+        Base {
+            head,
+            lists,
+            shared,
+            resources_per_copy,
+        }
+    }
+
+    /// Streams a snapshot of `copies` copies to a file and returns its path.
+    fn write(&self, dir: &Path, copies: usize) -> PathBuf {
+        let path = dir.join(format!("synthetic-{copies}.json"));
+        let mut w = BufWriter::new(std::fs::File::create(&path).unwrap());
+        let head = serde_json::to_string(&self.head).unwrap();
+        w.write_all(&head.as_bytes()[..head.len() - 1]).unwrap();
+        let services: BTreeSet<&str> = self
+            .lists
+            .iter()
+            .map(|l| l.0.as_str())
+            .chain(self.shared.iter().map(|l| l.0.as_str()))
+            .collect();
+        let mut buf = String::new();
+        for service in services {
+            write!(w, ",\"{service}\":{{").unwrap();
+            let mut first_list = true;
+            let mut sep = |w: &mut BufWriter<std::fs::File>| {
+                if !std::mem::take(&mut first_list) {
+                    w.write_all(b",").unwrap();
+                }
+            };
+            for (_, list, items) in self.shared.iter().filter(|l| l.0 == service) {
+                sep(&mut w);
+                write!(w, "\"{list}\":[{}]", items.join(",")).unwrap();
+            }
+            for (_, list, items) in self.lists.iter().filter(|l| l.0 == service) {
+                sep(&mut w);
+                write!(w, "\"{list}\":[").unwrap();
+                let mut first = true;
+                for copy in 0..copies {
+                    for item in items {
+                        buf.clear();
+                        if !std::mem::take(&mut first) {
+                            buf.push(',');
+                        }
+                        item.render(copy, &mut buf);
+                        w.write_all(buf.as_bytes()).unwrap();
+                    }
+                }
+                w.write_all(b"]").unwrap();
+            }
+            w.write_all(b"}").unwrap();
+        }
+        w.write_all(b"}\n").unwrap();
+        w.flush().unwrap();
+        path
+    }
+}
+
+fn find_or_push<'a, T>(
+    v: &'a mut Vec<(String, String, Vec<T>)>,
+    service: &str,
+    list: &str,
+) -> &'a mut Vec<T> {
+    let i = match v.iter().position(|e| e.0 == service && e.1 == list) {
+        Some(i) => i,
+        None => {
+            v.push((service.to_string(), list.to_string(), Vec::new()));
+            v.len() - 1
+        }
+    };
+    &mut v[i].2
+}
+
+fn template(matcher: &AhoCorasick, ids: &[String], text: &str) -> Template {
+    let mut t = Template {
+        lits: Vec::new(),
+        holes: Vec::new(),
+    };
+    let mut at = 0;
+    for m in matcher.find_iter(text) {
+        t.lits.push(text[at..m.start()].to_string());
+        t.holes.push(ids[m.pattern().as_usize()].clone());
+        at = m.end();
+    }
+    t.lits.push(text[at..].to_string());
+    t
+}
+
+fn is_id_key(key: &str) -> bool {
+    const NOT_IDS: [&str; 7] = [
+        "account_id",
+        "zone_id",
+        "zone_name",
+        "availability_zone",
+        "availability_zone_id",
+        "region",
+        "owner_id",
+    ];
+    !NOT_IDS.contains(&key)
+        && (["id", "name", "identifier", "Name"].contains(&key)
+            || [
+                "_id",
+                "_ids",
+                "_name",
+                "_names",
+                "_identifier",
+                "_identifiers",
+            ]
+            .iter()
+            .any(|s| key.ends_with(s)))
+}
+
+fn collect_ids(v: &Value, key: Option<&str>, out: &mut BTreeSet<String>) {
+    match v {
+        Value::Object(o) => {
+            for (k, v) in o {
+                collect_ids(v, Some(k), out);
+            }
+        }
+        Value::Array(a) => {
+            for v in a {
+                collect_ids(v, key, out);
+            }
+        }
+        Value::String(s) if key.is_some_and(is_id_key) && is_identifier(s) => {
+            out.insert(s.clone());
+        }
+        _ => {}
+    }
+}
+
+/// Long enough not to occur by chance, and shaped like an id or a name, not like a region,
+/// a zone, a path or a DNS name.
+fn is_identifier(s: &str) -> bool {
+    let region_like =
+        s.starts_with("us-") || s.starts_with("eu-") || s.starts_with("ap-") || s.contains("-az");
+    s.len() >= 5
+        && !region_like
+        && !s.contains([':', '/', '.', ' '])
+        && s.bytes().any(|b| b == b'-' || b.is_ascii_digit())
+}
