@@ -11,7 +11,12 @@ pub fn load(path: &Path) -> Result<Snapshot> {
         path: path.to_path_buf(),
         detail: format!("cannot read snapshot: {e}"),
     })?;
-    parse(&text).map_err(|detail| Error::Input {
+    parse_named(path, &text)
+}
+
+/// Parses snapshot text that was read from `path`; every error names the path.
+pub fn parse_named(path: &Path, text: &str) -> Result<Snapshot> {
+    parse(text).map_err(|detail| Error::Input {
         path: path.to_path_buf(),
         detail,
     })
