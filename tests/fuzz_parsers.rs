@@ -47,7 +47,7 @@ where
     let started = Instant::now();
     let mut done = 0;
     while done < total && budget.is_none_or(|b| started.elapsed() < b) {
-        let chunk = (total - done).min(500);
+        let chunk = (total - done).min(64);
         let mut runner = TestRunner::new(RunnerConfig {
             cases: chunk,
             ..config.clone()
