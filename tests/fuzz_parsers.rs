@@ -818,7 +818,7 @@ fn rule_compiler_survives_mutated_cel() {
 }
 
 #[test]
-fn files_of_arbitrary_bytes_are_errors_naming_the_file() {
+fn files_of_arbitrary_bytes_are_errors_naming_the_file_and_line() {
     let dir = tempfile::tempdir().unwrap();
     let rules_dir = dir.path().join("rules");
     std::fs::create_dir(&rules_dir).unwrap();
@@ -846,8 +846,13 @@ fn files_of_arbitrary_bytes_are_errors_naming_the_file() {
                 .map(|e| (e.to_string(), &config)),
             load_dir(&rules_dir).err().map(|e| (e.to_string(), &rule)),
         ];
+        let utf8 = std::str::from_utf8(&bytes).is_ok();
         for (msg, path) in errors.into_iter().flatten() {
             prop_assert!(msg.contains(&path.display().to_string()), "{msg}");
+            prop_assert!(
+                utf8 || (msg.contains("not valid UTF-8") && msg.contains("line ")),
+                "bad UTF-8 without a line: {msg}"
+            );
         }
         Ok(())
     });

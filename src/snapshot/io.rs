@@ -7,10 +7,7 @@ use std::path::Path;
 
 /// Reads a snapshot, refusing files from another schema version with a clear message.
 pub fn load(path: &Path) -> Result<Snapshot> {
-    let text = std::fs::read_to_string(path).map_err(|e| Error::Input {
-        path: path.to_path_buf(),
-        detail: format!("cannot read snapshot: {e}"),
-    })?;
+    let text = crate::error::read_text(path, "snapshot")?;
     parse_named(path, &text)
 }
 
