@@ -143,10 +143,7 @@ impl Config {
                 p
             }
         };
-        let text = std::fs::read_to_string(&path).map_err(|e| Error::Input {
-            path: path.clone(),
-            detail: format!("cannot read config: {e}"),
-        })?;
+        let text = crate::error::read_text(&path, "config")?;
         Config::parse(&path, &text).map(Some)
     }
 

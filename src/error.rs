@@ -27,3 +27,20 @@ pub enum Error {
 }
 
 pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+/// Reads a file the user gave as text. A file that cannot be read, or is not UTF-8, is an
+/// input error naming the file and, for bad UTF-8, the line and column of the first bad byte.
+pub fn read_text(path: &std::path::Path, what: &str) -> Result<String> {
+    let fail = |detail: String| Error::Input {
+        path: path.to_path_buf(),
+        detail: format!("cannot read {what}: {detail}"),
+    };
+    let bytes = std::fs::read(path).map_err(|e| fail(e.to_string()))?;
+    String::from_utf8(bytes).map_err(|e| {
+        let good = &e.as_bytes()[..e.utf8_error().valid_up_to()];
+        let line_start = good.iter().rposition(|&b| b == b'\n').map_or(0, |i| i + 1);
+        let line = good.iter().filter(|&&b| b == b'\n').count() + 1;
+        let column = String::from_utf8_lossy(&good[line_start..]).chars().count() + 1;
+        fail(format!("line {line}, column {column}: not valid UTF-8"))
+    })
+}

@@ -324,6 +324,58 @@ fn bad_snapshots_are_exit_2_with_file_line_and_field() {
     assert!(stderr(&out).contains("no-such-file.json"));
 }
 
+#[test]
+fn a_snapshot_cut_in_the_middle_is_exit_2_naming_the_file_and_last_line() {
+    let demo = fs::read_to_string(repo().join(DEMO)).unwrap();
+    let mut half = demo.len() / 2;
+    while !demo.is_char_boundary(half) {
+        half -= 1;
+    }
+    let cut = &demo[..half];
+    let (code, err) = bad_snapshot(cut);
+    assert_eq!(code, Some(2), "{err}");
+    // The document ends early: the error is at the end of the last (partial) line.
+    let last_line = cut.matches('\n').count() + 1;
+    assert!(
+        err.contains("snap.json")
+            && err.contains(&format!("line {last_line},"))
+            && err.contains("not valid JSON"),
+        "{err}"
+    );
+}
+
+#[test]
+fn an_old_or_malformed_schema_version_is_exit_2_naming_the_field() {
+    let demo = fs::read_to_string(repo().join(DEMO)).unwrap();
+    let with_version = |v: &str| {
+        let text = demo.replacen(
+            "\"schema_version\": 1",
+            &format!("\"schema_version\": {v}"),
+            1,
+        );
+        assert_ne!(text, demo);
+        bad_snapshot(&text)
+    };
+    let (code, err) = with_version("0");
+    assert_eq!(code, Some(2), "{err}");
+    assert!(
+        err.contains("snap.json")
+            && err.contains("field `schema_version`")
+            && err.contains("schema version 0")
+            && err.contains("collect it again"),
+        "{err}"
+    );
+    for v in ["\"1\"", "1.5", "-1", "true", "null", "[1]"] {
+        let (code, err) = with_version(v);
+        assert_eq!(code, Some(2), "{v}: {err}");
+        assert!(
+            err.contains("snap.json")
+                && err.contains("field `schema_version`: missing or not a number"),
+            "{v}: {err}"
+        );
+    }
+}
+
 fn with_rule(file: &str, text: &str) -> (Option<i32>, String, String) {
     let dir = tempfile::tempdir().unwrap();
     fs::write(dir.path().join(file), text).unwrap();
@@ -397,6 +449,13 @@ fn broken_rules_are_exit_2_naming_the_file_and_rule() {
         (
             CUSTOM.replace("resource.deletion_protection\"", "resource.engine\""),
             "expected a bool",
+        ),
+        (
+            CUSTOM.replace(
+                "\"!resource.is_cluster_member\"",
+                "\"!resource.is_cluster_member ||\"",
+            ),
+            "field `applies`: CEL does not compile",
         ),
         (
             CUSTOM.replace("ACME-RDS-001", "HA-RDS-001"),

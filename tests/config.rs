@@ -88,6 +88,39 @@ fn config_mistakes_name_the_line() {
 }
 
 #[test]
+fn a_config_file_that_cannot_be_read_is_exit_2_naming_it_and_the_line_of_bad_utf8() {
+    let dir = tempfile::tempdir().unwrap();
+    let not_utf8 = dir.path().join("latin1.toml");
+    fs::write(
+        &not_utf8,
+        b"[rules.HA-VPC-001]\nenabled = false # d\xe9sactiv\xe9\n",
+    )
+    .unwrap();
+    for (path, what) in [
+        (dir.path().join("missing.toml"), "No such file"),
+        (not_utf8, "line 2, column 20: not valid UTF-8"),
+    ] {
+        let out = run(ha_audit(None)
+            .args([
+                "scan",
+                "--snapshot",
+                "fixtures/demo-account.json",
+                "--config",
+            ])
+            .arg(&path));
+        assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+        assert!(stdout(&out).is_empty());
+        let err = stderr(&out);
+        assert!(
+            err.contains(&path.display().to_string())
+                && err.contains("cannot read config")
+                && err.contains(what),
+            "{err}"
+        );
+    }
+}
+
+#[test]
 fn ha_audit_toml_in_the_working_directory_is_found() {
     let dir = tempfile::tempdir().unwrap();
     fs::write(

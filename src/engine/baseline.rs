@@ -22,8 +22,7 @@ pub fn load_report(path: &Path) -> Result<ReportFindings> {
         path: path.to_path_buf(),
         detail,
     };
-    let text =
-        std::fs::read_to_string(path).map_err(|e| err(format!("cannot read report: {e}")))?;
+    let text = crate::error::read_text(path, "report")?;
     let report: ReportFindings = serde_json::from_str(&text).map_err(|e| {
         err(format!(
             "line {}, column {}: not an ha-audit JSON report (scan --format json): {e}",

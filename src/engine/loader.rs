@@ -126,10 +126,7 @@ fn walk(dir: &Path, out: &mut Vec<(String, String)>) -> Result<()> {
         if p.is_dir() {
             walk(&p, out)?;
         } else if p.extension().is_some_and(|x| x == "toml") {
-            let text = std::fs::read_to_string(&p).map_err(|e| Error::Input {
-                path: p.clone(),
-                detail: format!("cannot read rule file: {e}"),
-            })?;
+            let text = crate::error::read_text(&p, "rule file")?;
             out.push((p.display().to_string(), text));
         }
     }

@@ -7,11 +7,13 @@ use std::path::Path;
 
 /// Reads a snapshot, refusing files from another schema version with a clear message.
 pub fn load(path: &Path) -> Result<Snapshot> {
-    let text = std::fs::read_to_string(path).map_err(|e| Error::Input {
-        path: path.to_path_buf(),
-        detail: format!("cannot read snapshot: {e}"),
-    })?;
-    parse(&text).map_err(|detail| Error::Input {
+    let text = crate::error::read_text(path, "snapshot")?;
+    parse_named(path, &text)
+}
+
+/// Parses snapshot text that was read from `path`; every error names the path.
+pub fn parse_named(path: &Path, text: &str) -> Result<Snapshot> {
+    parse(text).map_err(|detail| Error::Input {
         path: path.to_path_buf(),
         detail,
     })
