@@ -94,6 +94,12 @@ pub fn run(a: ScanArgs) -> Result<u8> {
     };
     clock.lap("read");
     let mut model = Model::build(&snapshot);
+    // The model holds every resource now; SARIF still needs the lists to find their lines.
+    let snapshot = if a.format == Format::Sarif {
+        snapshot
+    } else {
+        snapshot.header_only()
+    };
     if let Some(config) = &config {
         let account = model.account_id.clone();
         model
@@ -120,11 +126,15 @@ pub fn run(a: ScanArgs) -> Result<u8> {
     if let Some(b) = &baseline {
         crate::engine::mark_baseline(&mut findings, &b.findings);
     }
-    let snapshot_lines = snapshot_file(&a).and_then(|path| {
-        let text = std::fs::read_to_string(&path).ok()?;
-        let lines = crate::snapshot::resource_lines(&snapshot, &text)?;
-        Some((relative_uri(&path)?, lines))
-    });
+    // Only SARIF points at lines; reading the file again is not free for a large account.
+    let snapshot_lines = (a.format == Format::Sarif)
+        .then(|| snapshot_file(&a))
+        .flatten()
+        .and_then(|path| {
+            let text = std::fs::read_to_string(&path).ok()?;
+            let lines = crate::snapshot::resource_lines(&snapshot, &text)?;
+            Some((relative_uri(&path)?, lines))
+        });
     let report = Report {
         snapshot_lines,
         account_id: &snapshot.account_id,
@@ -148,6 +158,7 @@ pub fn run(a: ScanArgs) -> Result<u8> {
             "ha-audit: timings {}",
             serde_json::json!({
                 "phases_s": clock.phases,
+                "rss_mb": clock.rss_mb,
                 "resources": model.resources.len(),
                 "rule_evaluations": evaluation.evaluations,
                 "findings": findings.len(),
@@ -178,6 +189,8 @@ pub fn run(a: ScanArgs) -> Result<u8> {
 struct Timings {
     last: std::time::Instant,
     phases: serde_json::Map<String, serde_json::Value>,
+    /// Resident memory at the end of each phase, in MB (Linux only).
+    rss_mb: serde_json::Map<String, serde_json::Value>,
 }
 
 impl Timings {
@@ -185,6 +198,7 @@ impl Timings {
         Timings {
             last: std::time::Instant::now(),
             phases: serde_json::Map::new(),
+            rss_mb: serde_json::Map::new(),
         }
     }
 
@@ -196,7 +210,18 @@ impl Timings {
             serde_json::json!((seconds * 1000.0).round() / 1000.0),
         );
         self.last = now;
+        if let Some(kb) = resident_kb() {
+            self.rss_mb
+                .insert(phase.to_string(), serde_json::json!(kb / 1024));
+        }
     }
+}
+
+/// `VmRSS` of this process, from `/proc/self/status`.
+fn resident_kb() -> Option<u64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = status.lines().find(|l| l.starts_with("VmRSS:"))?;
+    line.split_whitespace().nth(1)?.parse().ok()
 }
 
 /// The snapshot file this report is about: the one read, or the one saved.

@@ -2,34 +2,63 @@
 //! existing consumer could misread bumps `REPORT_SCHEMA_VERSION`.
 
 use super::Report;
-use serde_json::json;
+use serde::Serialize;
 
 pub const REPORT_SCHEMA_VERSION: u32 = 1;
 
+/// The report as serialised: borrowed, so that the findings are written straight to text
+/// rather than first copied into a JSON tree (which doubled the memory of a large report).
+#[derive(Serialize)]
+struct Doc<'a> {
+    schema_version: u32,
+    tool: Tool,
+    account_id: &'a str,
+    partition: &'a str,
+    regions: &'a [String],
+    taken_at: &'a str,
+    summary: &'a crate::engine::Summary,
+    coverage: Vec<Coverage<'a>>,
+    findings: &'a [crate::engine::Finding],
+}
+
+#[derive(Serialize)]
+struct Tool {
+    name: &'static str,
+    version: &'static str,
+}
+
+#[derive(Serialize)]
+struct Coverage<'a> {
+    service: &'a str,
+    region: &'a str,
+    complete: bool,
+    errors: &'a [crate::snapshot::CollectError],
+}
+
 pub fn render(r: &Report) -> String {
-    let coverage: Vec<_> = r
-        .coverage
-        .iter()
-        .map(|c| {
-            json!({
-                "service": c.service,
-                "region": c.region,
-                "complete": c.is_complete(),
-                "errors": c.errors,
+    let doc = Doc {
+        schema_version: REPORT_SCHEMA_VERSION,
+        tool: Tool {
+            name: "ha-audit",
+            version: env!("CARGO_PKG_VERSION"),
+        },
+        account_id: r.account_id,
+        partition: r.partition,
+        regions: r.regions,
+        taken_at: r.taken_at,
+        summary: &r.summary,
+        coverage: r
+            .coverage
+            .iter()
+            .map(|c| Coverage {
+                service: &c.service,
+                region: &c.region,
+                complete: c.is_complete(),
+                errors: &c.errors,
             })
-        })
-        .collect();
-    let doc = json!({
-        "schema_version": REPORT_SCHEMA_VERSION,
-        "tool": { "name": "ha-audit", "version": env!("CARGO_PKG_VERSION") },
-        "account_id": r.account_id,
-        "partition": r.partition,
-        "regions": r.regions,
-        "taken_at": r.taken_at,
-        "summary": r.summary,
-        "coverage": coverage,
-        "findings": r.findings,
-    });
+            .collect(),
+        findings: r.findings,
+    };
     let mut s = serde_json::to_string_pretty(&doc).expect("report serialises");
     s.push('\n');
     s

@@ -23,14 +23,32 @@ pub fn parse_named(path: &Path, text: &str) -> Result<Snapshot> {
 pub fn parse(text: &str) -> std::result::Result<Snapshot, String> {
     // Check the version first so that a snapshot from a newer ha-audit gets a version
     // message rather than a confusing "unknown field" one.
-    let probe: serde_json::Value = serde_json::from_str(text).map_err(|e| {
+    // Only the version is kept: the rest is skipped without being built, so a large file is
+    // not held twice in memory.
+    #[derive(serde::Deserialize)]
+    struct Probe {
+        schema_version: Option<serde_json::Value>,
+    }
+    let not_json = |e: serde_json::Error| {
         format!(
             "line {}, column {}: not valid JSON: {e}",
             e.line(),
             e.column()
         )
-    })?;
-    match probe.get("schema_version").and_then(|v| v.as_u64()) {
+    };
+    let probe: Probe = match serde_json::from_str(text) {
+        Ok(probe) => probe,
+        // Not an object: a syntax error further on still comes first, else it is reported as
+        // a missing version below.
+        Err(e) if e.is_data() => {
+            serde_json::from_str::<serde::de::IgnoredAny>(text).map_err(not_json)?;
+            Probe {
+                schema_version: None,
+            }
+        }
+        Err(e) => return Err(not_json(e)),
+    };
+    match probe.schema_version.as_ref().and_then(|v| v.as_u64()) {
         None => {
             return Err(
                 "field `schema_version`: missing or not a number; expected an ha-audit snapshot"

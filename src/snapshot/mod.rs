@@ -87,6 +87,20 @@ impl Snapshot {
         }
     }
 
+    /// The account, regions, time and coverage without the resources: what a report needs
+    /// once the model has been built.
+    pub fn header_only(self) -> Snapshot {
+        Snapshot {
+            ec2: Ec2::default(),
+            rds: Rds::default(),
+            elbv2: Elbv2::default(),
+            s3: S3::default(),
+            route53: Route53::default(),
+            autoscaling: AutoScaling::default(),
+            ..self
+        }
+    }
+
     /// Puts every list in a canonical order so that two collections of the same account
     /// serialise identically whatever order the concurrent calls finished in.
     pub fn normalize(&mut self) {
