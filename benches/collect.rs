@@ -21,6 +21,9 @@
 //! durations / wall) and the most requests in flight; the bound requests x latency /
 //! concurrency and wall / bound.
 
+// The support code's unit tests are not run from here (no test harness), so their imports
+// look unused.
+#[allow(unused_imports)]
 #[path = "../tests/support/mod.rs"]
 mod support;
 
