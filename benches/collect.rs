@@ -7,7 +7,8 @@
 //! cargo bench --locked --bench collect -- --scales 0.1,0.25 [--concurrency 16] [--latencies 0,50]
 //! ```
 //!
-//! `HA_AUDIT_BIN` names another binary to measure. Needs moto (`scripts/setup-moto`) and
+//! `HA_AUDIT_BIN` names another binary to measure; `--bin PATH`, repeated, compares several on
+//! the same seeded account. Needs moto (`scripts/setup-moto`) and
 //! `/usr/bin/time` (peak memory). Not part of the test suite: run it by hand or from a script.
 //!
 //! `fixtures/moto/seed_large.py` defines scale 1.0 (per region 2,000 instances, 300 RDS
@@ -19,7 +20,9 @@
 //! minimum the collectors need (pages at the page sizes they use, plus one call per detail);
 //! retries (requests with an SDK attempt number above 1); achieved concurrency (sum of request
 //! durations / wall) and the most requests in flight; the bound requests x latency /
-//! concurrency and wall / bound.
+//! concurrency and wall / bound; and busy / concurrency, the same bound counting moto's own
+//! answer time (sum of request durations / concurrency), which is what limits the scan when
+//! moto is slower than the added latency.
 
 // The support code's unit tests are not run from here (no test harness), so their imports
 // look unused.
@@ -29,6 +32,7 @@ mod support;
 
 use serde_json::Value;
 use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 use support::faults::Faults;
@@ -50,6 +54,8 @@ mod page {
 }
 
 struct Args {
+    /// Binaries to compare on the same seeded account; empty: `support::cli::bin()`.
+    bins: Vec<PathBuf>,
     scales: Vec<f64>,
     latencies: Vec<u64>,
     concurrency: u16,
@@ -57,6 +63,7 @@ struct Args {
 
 fn parse_args() -> Args {
     let mut args = Args {
+        bins: Vec::new(),
         scales: vec![0.1],
         latencies: vec![0, 50],
         concurrency: 16,
@@ -67,6 +74,7 @@ fn parse_args() -> Args {
         match a.as_str() {
             // Passed by `cargo bench`.
             "--bench" => {}
+            "--bin" => args.bins.push(PathBuf::from(value("--bin"))),
             "--scales" => {
                 args.scales = list(&value("--scales"));
             }
@@ -79,7 +87,7 @@ fn parse_args() -> Args {
                     .expect("--concurrency takes a number");
             }
             other => panic!(
-                "unknown argument {other:?} (expected --scales A,B --latencies MS,MS --concurrency N)"
+                "unknown argument {other:?} (expected --scales A,B --latencies MS,MS --concurrency N --bin PATH...)"
             ),
         }
     }
@@ -98,6 +106,8 @@ fn list<T: std::str::FromStr>(s: &str) -> Vec<T> {
 
 /// What one scan measured.
 struct Run {
+    /// The binary's file name.
+    bin: String,
     scale: f64,
     latency_ms: u64,
     wall: Duration,
@@ -106,12 +116,19 @@ struct Run {
     minimum: u64,
     retries: usize,
     achieved: f64,
+    /// Sum of the request durations, in seconds.
+    busy: f64,
     max_in_flight: usize,
     coverage_errors: usize,
     concurrency: u16,
 }
 
 impl Run {
+    /// The bound counting moto's own time too: sum of request durations / concurrency.
+    fn busy_bound(&self) -> f64 {
+        self.busy / f64::from(self.concurrency)
+    }
+
     /// requests x latency / concurrency, in seconds, and wall / bound; "-" without latency.
     fn bound(&self) -> (String, String) {
         if self.latency_ms == 0 {
@@ -128,13 +145,18 @@ impl Run {
 
 fn main() {
     let args = parse_args();
-    let bin = support::cli::bin();
-    assert!(
-        bin.exists(),
-        "no binary at {} (cargo build --release, or set HA_AUDIT_BIN)",
-        bin.display()
-    );
-    eprintln!("binary: {}", bin.display());
+    let bins = if args.bins.is_empty() {
+        vec![support::cli::bin()]
+    } else {
+        args.bins.clone()
+    };
+    for bin in &bins {
+        assert!(
+            bin.exists(),
+            "no binary at {} (cargo build --release, or set HA_AUDIT_BIN or --bin)",
+            bin.display()
+        );
+    }
     let moto = Moto::start();
     let proxy = Proxy::start(&moto.addr());
     println!("{HEADER}");
@@ -149,13 +171,16 @@ fn main() {
             serde_json::to_string(&seeded).unwrap()
         );
         let minimum = minimum(&seeded);
-        for &latency_ms in &args.latencies {
-            let (run, requests) = scan(&proxy, scale, latency_ms, args.concurrency, &minimum);
-            println!("{}", row(&run));
-            if latency_ms == args.latencies[0] {
-                print_excess(&requests, &minimum);
+        for bin in &bins {
+            for &latency_ms in &args.latencies {
+                let (run, requests) =
+                    scan(bin, &proxy, scale, latency_ms, args.concurrency, &minimum);
+                println!("{}", row(&run));
+                if latency_ms == args.latencies[0] {
+                    print_operations(&requests, &minimum);
+                }
+                runs.push(run);
             }
-            runs.push(run);
         }
     }
     print_table(&runs);
@@ -230,6 +255,7 @@ fn minimum(seeded: &Value) -> BTreeMap<String, u64> {
 }
 
 fn scan(
+    bin: &Path,
     proxy: &Proxy,
     scale: f64,
     latency_ms: u64,
@@ -253,7 +279,7 @@ fn scan(
     for r in REGIONS {
         audit.args(["--region", r]);
     }
-    let mut timed = under_time(&audit, &rss);
+    let mut timed = under_time(bin, &audit, &rss);
     let started = Instant::now();
     let out = timed.output().expect("/usr/bin/time runs ha-audit");
     let wall = started.elapsed();
@@ -276,6 +302,10 @@ fn scan(
         .unwrap_or(0);
     let busy: f64 = requests.iter().map(|r| r.duration().as_secs_f64()).sum();
     let run = Run {
+        bin: bin
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default(),
         scale,
         latency_ms,
         wall,
@@ -290,6 +320,7 @@ fn scan(
             .filter(|r| r.attempt.is_some_and(|a| a > 1))
             .count(),
         achieved: busy / wall.as_secs_f64(),
+        busy,
         max_in_flight: max_in_flight(&requests),
         coverage_errors,
         concurrency,
@@ -297,13 +328,14 @@ fn scan(
     (run, requests)
 }
 
-/// The same command run under `/usr/bin/time -f %M -o <rss>` (peak RSS in KiB).
-fn under_time(cmd: &Command, rss: &std::path::Path) -> Command {
+/// The same command with `bin` as its program, run under `/usr/bin/time -f %M -o <rss>` (peak
+/// RSS in KiB).
+fn under_time(bin: &Path, cmd: &Command, rss: &Path) -> Command {
     let mut timed = Command::new("/usr/bin/time");
     timed
         .args(["-f", "%M", "-o"])
         .arg(rss)
-        .arg(cmd.get_program())
+        .arg(bin)
         .args(cmd.get_args())
         .stdin(Stdio::null());
     if let Some(dir) = cmd.get_current_dir() {
@@ -333,36 +365,44 @@ fn max_in_flight(requests: &[RecordedRequest]) -> usize {
     max as usize
 }
 
-/// Operations whose request count differs from the minimum.
-fn print_excess(requests: &[RecordedRequest], minimum: &BTreeMap<String, u64>) {
-    let mut made: BTreeMap<String, u64> = BTreeMap::new();
+/// Per operation: requests made against the minimum (`!` where they differ), and the mean
+/// time moto (plus the added latency) took to answer.
+fn print_operations(requests: &[RecordedRequest], minimum: &BTreeMap<String, u64>) {
+    let mut made: BTreeMap<String, (u64, f64)> = BTreeMap::new();
     for r in requests {
         let op = r.operation.clone().unwrap_or_else(|| r.action.clone());
-        *made.entry(op).or_default() += 1;
+        let e = made.entry(op).or_default();
+        e.0 += 1;
+        e.1 += r.duration().as_secs_f64();
     }
     let mut ops: Vec<&String> = made.keys().chain(minimum.keys()).collect();
     ops.sort();
     ops.dedup();
     for op in ops {
-        let (got, want) = (
-            made.get(op).copied().unwrap_or(0),
-            minimum.get(op).copied().unwrap_or(0),
-        );
-        if got != want {
-            println!("    {op}: {got} requests, minimum {want}");
-        }
+        let (got, busy) = made.get(op).copied().unwrap_or_default();
+        let want = minimum.get(op).copied().unwrap_or(0);
+        let mark = if got == want { ' ' } else { '!' };
+        let mean_ms = if got > 0 {
+            busy * 1000.0 / got as f64
+        } else {
+            0.0
+        };
+        println!("  {mark} {op}: {got} requests (minimum {want}), {mean_ms:.1} ms each");
     }
 }
 
-const HEADER: &str = "| scale | latency | concurrency | wall (s) | max RSS (MiB) | requests / \
+const HEADER: &str =
+    "| binary | scale | latency | concurrency | wall (s) | max RSS (MiB) | requests / \
                       minimum | retries | achieved concurrency | max in flight | bound (s) | \
-                      wall / bound | coverage errors |\n|---|---|---|---|---|---|---|---|---|---|---|---|";
+                      wall / bound | busy / concurrency (s) | coverage errors |\n\
+                      |---|---|---|---|---|---|---|---|---|---|---|---|---|---|";
 
 /// One run as a row of the Markdown table.
 fn row(r: &Run) -> String {
     let (bound, ratio) = r.bound();
     format!(
-        "| {} | {} ms | {} | {:.2} | {:.1} | {} / {} | {} | {:.1} | {} | {bound} | {ratio} | {} |",
+        "| {} | {} | {} ms | {} | {:.2} | {:.1} | {} / {} | {} | {:.1} | {} | {bound} | {ratio} | {:.2} | {} |",
+        r.bin,
         r.scale,
         r.latency_ms,
         r.concurrency,
@@ -373,6 +413,7 @@ fn row(r: &Run) -> String {
         r.retries,
         r.achieved,
         r.max_in_flight,
+        r.busy_bound(),
         r.coverage_errors
     )
 }
