@@ -13,14 +13,19 @@ const DESCRIBE_GROUPS: Op = Op::new(
 
 pub const ACTIONS: &[&str] = &[DESCRIBE_GROUPS.action];
 
+/// Groups per DescribeAutoScalingGroups page: the API's maximum.
+const MAX_RECORDS: i32 = 100;
+
 pub(super) async fn collect(scope: Scope) -> Collected<AutoScaling> {
     let client = Client::new(&scope.sdk_config());
     let mut pages = client
         .describe_auto_scaling_groups()
+        // The largest page the API allows (the default is 50).
+        .max_records(MAX_RECORDS)
         .into_paginator()
         .items()
         .send();
-    let (items, err) = drain(|cx| pages.poll_next(cx)).await;
+    let (items, err) = scope.call(drain(|cx| pages.poll_next(cx))).await;
     let groups = items.iter().map(|g| group(&scope.region, g)).collect();
     let errors = err
         .map(|e| DESCRIBE_GROUPS.listing_failed(&["autoscaling.group"], &e))

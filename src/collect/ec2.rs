@@ -116,16 +116,16 @@ pub(super) async fn check_regions(config: &SdkConfig, home: &str, asked: &[Strin
 
 pub(super) async fn collect(scope: Scope) -> Collected<Ec2> {
     let client = Client::new(&scope.sdk_config());
-    let region = scope.region.as_str();
+    let s = &scope;
     // The listings are independent: run them together.
     let (azs, vpcs, subnets, route_tables, nat_gateways, instances, vpc_endpoints) = tokio::join!(
-        availability_zones(&client, region),
-        vpcs(&client, region),
-        subnets(&client, region),
-        route_tables(&client, region),
-        nat_gateways(&client, region),
-        instances(&client, region),
-        vpc_endpoints(&client, region),
+        availability_zones(&client, s),
+        vpcs(&client, s),
+        subnets(&client, s),
+        route_tables(&client, s),
+        nat_gateways(&client, s),
+        instances(&client, s),
+        vpc_endpoints(&client, s),
     );
     let mut errors = Vec::new();
     let ec2 = Ec2 {
@@ -148,15 +148,18 @@ fn owned(s: Option<&str>) -> Option<String> {
     s.map(str::to_string)
 }
 
-async fn availability_zones(client: &Client, region: &str) -> Listing<AvailabilityZone> {
+async fn availability_zones(client: &Client, scope: &Scope) -> Listing<AvailabilityZone> {
     // Not paginated by the API.
-    match client.describe_availability_zones().send().await {
+    match scope
+        .call(client.describe_availability_zones().send())
+        .await
+    {
         Ok(out) => {
             let zones = out
                 .availability_zones()
                 .iter()
                 .map(|z| AvailabilityZone {
-                    region: region.to_string(),
+                    region: scope.region.clone(),
                     zone_name: z.zone_name().unwrap_or_default().to_string(),
                     zone_id: z.zone_id().unwrap_or_default().to_string(),
                     state: z
@@ -176,13 +179,13 @@ async fn availability_zones(client: &Client, region: &str) -> Listing<Availabili
     }
 }
 
-async fn vpcs(client: &Client, region: &str) -> Listing<Vpc> {
+async fn vpcs(client: &Client, scope: &Scope) -> Listing<Vpc> {
     let mut pages = client.describe_vpcs().into_paginator().items().send();
-    let (items, err) = drain(|cx| pages.poll_next(cx)).await;
+    let (items, err) = scope.call(drain(|cx| pages.poll_next(cx))).await;
     let vpcs = items
         .iter()
         .map(|v| Vpc {
-            region: region.to_string(),
+            region: scope.region.clone(),
             vpc_id: v.vpc_id().unwrap_or_default().to_string(),
             cidr_block: owned(v.cidr_block()),
             is_default: v.is_default().unwrap_or(false),
@@ -194,13 +197,13 @@ async fn vpcs(client: &Client, region: &str) -> Listing<Vpc> {
     (vpcs, err)
 }
 
-async fn subnets(client: &Client, region: &str) -> Listing<Subnet> {
+async fn subnets(client: &Client, scope: &Scope) -> Listing<Subnet> {
     let mut pages = client.describe_subnets().into_paginator().items().send();
-    let (items, err) = drain(|cx| pages.poll_next(cx)).await;
+    let (items, err) = scope.call(drain(|cx| pages.poll_next(cx))).await;
     let subnets = items
         .iter()
         .map(|s| Subnet {
-            region: region.to_string(),
+            region: scope.region.clone(),
             subnet_id: s.subnet_id().unwrap_or_default().to_string(),
             vpc_id: s.vpc_id().unwrap_or_default().to_string(),
             availability_zone: s.availability_zone().unwrap_or_default().to_string(),
@@ -216,17 +219,17 @@ async fn subnets(client: &Client, region: &str) -> Listing<Subnet> {
     (subnets, err)
 }
 
-async fn route_tables(client: &Client, region: &str) -> Listing<RouteTable> {
+async fn route_tables(client: &Client, scope: &Scope) -> Listing<RouteTable> {
     let mut pages = client
         .describe_route_tables()
         .into_paginator()
         .items()
         .send();
-    let (items, err) = drain(|cx| pages.poll_next(cx)).await;
+    let (items, err) = scope.call(drain(|cx| pages.poll_next(cx))).await;
     let tables = items
         .iter()
         .map(|t| RouteTable {
-            region: region.to_string(),
+            region: scope.region.clone(),
             route_table_id: t.route_table_id().unwrap_or_default().to_string(),
             vpc_id: t.vpc_id().unwrap_or_default().to_string(),
             associations: t
@@ -257,17 +260,17 @@ async fn route_tables(client: &Client, region: &str) -> Listing<RouteTable> {
     (tables, err)
 }
 
-async fn nat_gateways(client: &Client, region: &str) -> Listing<NatGateway> {
+async fn nat_gateways(client: &Client, scope: &Scope) -> Listing<NatGateway> {
     let mut pages = client
         .describe_nat_gateways()
         .into_paginator()
         .items()
         .send();
-    let (items, err) = drain(|cx| pages.poll_next(cx)).await;
+    let (items, err) = scope.call(drain(|cx| pages.poll_next(cx))).await;
     let nats = items
         .iter()
         .map(|n| NatGateway {
-            region: region.to_string(),
+            region: scope.region.clone(),
             nat_gateway_id: n.nat_gateway_id().unwrap_or_default().to_string(),
             vpc_id: owned(n.vpc_id()),
             subnet_id: owned(n.subnet_id()),
@@ -285,14 +288,14 @@ async fn nat_gateways(client: &Client, region: &str) -> Listing<NatGateway> {
     (nats, err)
 }
 
-async fn instances(client: &Client, region: &str) -> Listing<Instance> {
+async fn instances(client: &Client, scope: &Scope) -> Listing<Instance> {
     let mut pages = client.describe_instances().into_paginator().items().send();
-    let (reservations, err) = drain(|cx| pages.poll_next(cx)).await;
+    let (reservations, err) = scope.call(drain(|cx| pages.poll_next(cx))).await;
     let instances = reservations
         .iter()
         .flat_map(|r| r.instances())
         .map(|i| Instance {
-            region: region.to_string(),
+            region: scope.region.clone(),
             instance_id: i.instance_id().unwrap_or_default().to_string(),
             instance_type: i.instance_type().map(|t| t.as_str().to_string()),
             availability_zone: i
@@ -321,17 +324,17 @@ async fn instances(client: &Client, region: &str) -> Listing<Instance> {
     (instances, err)
 }
 
-async fn vpc_endpoints(client: &Client, region: &str) -> Listing<VpcEndpoint> {
+async fn vpc_endpoints(client: &Client, scope: &Scope) -> Listing<VpcEndpoint> {
     let mut pages = client
         .describe_vpc_endpoints()
         .into_paginator()
         .items()
         .send();
-    let (items, err) = drain(|cx| pages.poll_next(cx)).await;
+    let (items, err) = scope.call(drain(|cx| pages.poll_next(cx))).await;
     let endpoints = items
         .iter()
         .map(|e| VpcEndpoint {
-            region: region.to_string(),
+            region: scope.region.clone(),
             vpc_endpoint_id: e.vpc_endpoint_id().unwrap_or_default().to_string(),
             vpc_endpoint_type: e.vpc_endpoint_type().map(|t| t.as_str().to_string()),
             vpc_id: owned(e.vpc_id()),

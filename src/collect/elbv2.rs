@@ -5,6 +5,11 @@
 use super::fail::{mark_unreadable, Op};
 use super::{drain, keep, tags, Collected, Listing, Scope};
 use crate::snapshot::{CollectError, Elbv2, LbZone, LoadBalancer, Target, TargetGroup};
+use aws_sdk_elasticloadbalancingv2::config::http::HttpResponse;
+use aws_sdk_elasticloadbalancingv2::error::SdkError;
+use aws_sdk_elasticloadbalancingv2::operation::describe_tags::{
+    DescribeTagsError, DescribeTagsOutput,
+};
 use aws_sdk_elasticloadbalancingv2::Client;
 use futures::StreamExt;
 use std::collections::BTreeMap;
@@ -47,29 +52,29 @@ pub const ACTIONS: &[&str] = &[
 
 /// DescribeTags takes at most 20 resource ARNs per call.
 const TAGS_BATCH: usize = 20;
+/// Load balancers or target groups per listing page: the API's maximum.
+const PAGE_SIZE: i32 = 400;
 
 pub(super) async fn collect(scope: Scope) -> Collected<Elbv2> {
     let client = Client::new(&scope.sdk_config());
-    let region = scope.region.as_str();
-    let (lbs, tgs) = tokio::join!(
-        load_balancers(&client, region),
-        target_groups(&client, region)
-    );
+    let s = &scope;
+    let (lbs, tgs) = tokio::join!(load_balancers(&client, s), target_groups(&client, s));
     let mut errors = Vec::new();
     let lbs = keep(&mut errors, lbs);
     let tgs = keep(&mut errors, tgs);
 
-    // Load balancers, then target groups: each detail sends two calls at once, so running
-    // both streams together would double the pressure on the ELB API's rate limit.
+    // Load balancer details, target group details and tags are independent: all three run
+    // together, within the scan's cap on calls in flight.
     let n = scope.concurrency;
-    let lb_details = futures::stream::iter(lbs.into_iter().map(|lb| lb_detail(&client, lb)))
+    let arns: Vec<String> = lbs.iter().map(|lb| lb.arn.clone()).collect();
+    let lb_details = futures::stream::iter(lbs.into_iter().map(|lb| lb_detail(&client, s, lb)))
         .buffer_unordered(n)
-        .collect::<Vec<_>>()
-        .await;
-    let tg_details = futures::stream::iter(tgs.into_iter().map(|tg| tg_detail(&client, tg)))
+        .collect::<Vec<_>>();
+    let tg_details = futures::stream::iter(tgs.into_iter().map(|tg| tg_detail(&client, s, tg)))
         .buffer_unordered(n)
-        .collect::<Vec<_>>()
-        .await;
+        .collect::<Vec<_>>();
+    let (lb_details, tg_details, tags) =
+        tokio::join!(lb_details, tg_details, lb_tags(&client, s, arns));
 
     let mut elbv2 = Elbv2::default();
     for (lb, errs) in lb_details {
@@ -80,7 +85,7 @@ pub(super) async fn collect(scope: Scope) -> Collected<Elbv2> {
         elbv2.target_groups.push(tg);
         errors.extend(errs);
     }
-    errors.extend(lb_tags(&client, &mut elbv2.load_balancers, n).await);
+    errors.extend(apply_tags(&mut elbv2.load_balancers, tags));
     (elbv2, errors)
 }
 
@@ -92,17 +97,18 @@ fn attribute_map<'a>(
         .collect()
 }
 
-async fn load_balancers(client: &Client, region: &str) -> Listing<LoadBalancer> {
+async fn load_balancers(client: &Client, scope: &Scope) -> Listing<LoadBalancer> {
     let mut pages = client
         .describe_load_balancers()
+        .page_size(PAGE_SIZE)
         .into_paginator()
         .items()
         .send();
-    let (items, err) = drain(|cx| pages.poll_next(cx)).await;
+    let (items, err) = scope.call(drain(|cx| pages.poll_next(cx))).await;
     let lbs = items
         .iter()
         .map(|lb| LoadBalancer {
-            region: region.to_string(),
+            region: scope.region.clone(),
             arn: lb.load_balancer_arn().unwrap_or_default().to_string(),
             name: lb.load_balancer_name().unwrap_or_default().to_string(),
             lb_type: lb
@@ -132,17 +138,18 @@ async fn load_balancers(client: &Client, region: &str) -> Listing<LoadBalancer> 
     (lbs, err)
 }
 
-async fn target_groups(client: &Client, region: &str) -> Listing<TargetGroup> {
+async fn target_groups(client: &Client, scope: &Scope) -> Listing<TargetGroup> {
     let mut pages = client
         .describe_target_groups()
+        .page_size(PAGE_SIZE)
         .into_paginator()
         .items()
         .send();
-    let (items, err) = drain(|cx| pages.poll_next(cx)).await;
+    let (items, err) = scope.call(drain(|cx| pages.poll_next(cx))).await;
     let tgs = items
         .iter()
         .map(|tg| TargetGroup {
-            region: region.to_string(),
+            region: scope.region.clone(),
             arn: tg.target_group_arn().unwrap_or_default().to_string(),
             name: tg.target_group_name().unwrap_or_default().to_string(),
             target_type: tg.target_type().map(|t| t.as_str().to_string()),
@@ -159,18 +166,24 @@ async fn target_groups(client: &Client, region: &str) -> Listing<TargetGroup> {
 }
 
 /// Attributes and listener count of one load balancer.
-async fn lb_detail(client: &Client, mut lb: LoadBalancer) -> (LoadBalancer, Vec<CollectError>) {
-    let attributes = client
-        .describe_load_balancer_attributes()
-        .load_balancer_arn(&lb.arn)
-        .send();
+async fn lb_detail(
+    client: &Client,
+    scope: &Scope,
+    mut lb: LoadBalancer,
+) -> (LoadBalancer, Vec<CollectError>) {
+    let attributes = scope.call(
+        client
+            .describe_load_balancer_attributes()
+            .load_balancer_arn(&lb.arn)
+            .send(),
+    );
     let mut pages = client
         .describe_listeners()
         .load_balancer_arn(&lb.arn)
         .into_paginator()
         .items()
         .send();
-    let listeners = drain(|cx| pages.poll_next(cx));
+    let listeners = scope.call(drain(|cx| pages.poll_next(cx)));
     let (attributes, (listeners, listeners_err)) = tokio::join!(attributes, listeners);
 
     let mut errors = Vec::new();
@@ -196,16 +209,24 @@ async fn lb_detail(client: &Client, mut lb: LoadBalancer) -> (LoadBalancer, Vec<
 }
 
 /// Attributes and registered targets (with health) of one target group.
-async fn tg_detail(client: &Client, mut tg: TargetGroup) -> (TargetGroup, Vec<CollectError>) {
-    let attributes = client
-        .describe_target_group_attributes()
-        .target_group_arn(&tg.arn)
-        .send();
+async fn tg_detail(
+    client: &Client,
+    scope: &Scope,
+    mut tg: TargetGroup,
+) -> (TargetGroup, Vec<CollectError>) {
+    let attributes = scope.call(
+        client
+            .describe_target_group_attributes()
+            .target_group_arn(&tg.arn)
+            .send(),
+    );
     // Not paginated by the API.
-    let health = client
-        .describe_target_health()
-        .target_group_arn(&tg.arn)
-        .send();
+    let health = scope.call(
+        client
+            .describe_target_health()
+            .target_group_arn(&tg.arn)
+            .send(),
+    );
     let (attributes, health) = tokio::join!(attributes, health);
 
     let mut errors = Vec::new();
@@ -254,27 +275,37 @@ async fn tg_detail(client: &Client, mut tg: TargetGroup) -> (TargetGroup, Vec<Co
     (tg, errors)
 }
 
+/// What one DescribeTags call answered, for the ARNs it asked about.
+type TagsAnswer = (
+    Vec<String>,
+    Result<DescribeTagsOutput, SdkError<DescribeTagsError, HttpResponse>>,
+);
+
 /// Tags of every load balancer, 20 per call.
-async fn lb_tags(client: &Client, lbs: &mut [LoadBalancer], n: usize) -> Vec<CollectError> {
+async fn lb_tags(client: &Client, scope: &Scope, arns: Vec<String>) -> Vec<TagsAnswer> {
     // Owned batches: a future borrowing from its argument is not `Send` across the stream.
-    let batches: Vec<Vec<String>> = lbs
-        .chunks(TAGS_BATCH)
-        .map(|c| c.iter().map(|lb| lb.arn.clone()).collect())
-        .collect();
-    let results = futures::stream::iter(batches.into_iter().map(|chunk| async move {
-        let out = client
-            .describe_tags()
-            .set_resource_arns(Some(chunk.clone()))
-            .send()
+    let batches: Vec<Vec<String>> = arns.chunks(TAGS_BATCH).map(<[String]>::to_vec).collect();
+    futures::stream::iter(batches.into_iter().map(|chunk| async move {
+        let out = scope
+            .call(
+                client
+                    .describe_tags()
+                    .set_resource_arns(Some(chunk.clone()))
+                    .send(),
+            )
             .await;
         (chunk, out)
     }))
-    .buffer_unordered(n)
+    .buffer_unordered(scope.concurrency)
     .collect::<Vec<_>>()
-    .await;
+    .await
+}
 
+/// Puts the tags on their load balancers; a failed call marks the tags of each load balancer
+/// it asked about unreadable.
+fn apply_tags(lbs: &mut [LoadBalancer], answers: Vec<TagsAnswer>) -> Vec<CollectError> {
     let mut errors = Vec::new();
-    for (chunk, out) in results {
+    for (chunk, out) in answers {
         match out {
             Ok(out) => {
                 for d in out.tag_descriptions() {

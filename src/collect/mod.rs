@@ -20,8 +20,11 @@ use aws_config::timeout::TimeoutConfig;
 use aws_config::{BehaviorVersion, Region, SdkConfig};
 use futures::future::BoxFuture;
 use futures::{FutureExt, StreamExt};
+use std::future::Future;
+use std::sync::Arc;
 use std::task::{Context, Poll};
 use std::time::Duration;
+use tokio::sync::Semaphore;
 
 /// How to collect: which regions, which credentials, how hard to push.
 #[derive(Debug, Clone)]
@@ -32,7 +35,7 @@ pub struct CollectOptions {
     pub all_regions: bool,
     /// Named profile from the shared config files.
     pub profile: Option<String>,
-    /// Most concurrent requests per fan-out level.
+    /// Most API calls in flight at once, over the whole scan.
     pub concurrency: usize,
     /// How failed calls are retried.
     pub retry: RetryOptions,
@@ -136,11 +139,13 @@ pub async fn collect(opts: &CollectOptions) -> Result<Snapshot> {
 
     let mut snapshot = Snapshot::new(who.account_id, regions.clone(), taken_at);
     snapshot.partition = who.partition.clone();
+    let concurrency = opts.concurrency.max(1);
     let scope = Scope {
         config,
         region: home,
         partition: who.partition,
-        concurrency: opts.concurrency.max(1),
+        concurrency,
+        in_flight: Arc::new(Semaphore::new(concurrency)),
     };
 
     let mut jobs: Vec<Job> = Vec::new();
@@ -180,8 +185,11 @@ pub async fn collect(opts: &CollectOptions) -> Result<Snapshot> {
         route53::collect(g).map(Part::Route53),
     ));
 
+    // Every job starts at once: the scope's semaphore, not the number of jobs, bounds the
+    // calls in flight, so that a job waiting on a slow listing leaves its share to the others.
+    let all = jobs.len();
     let done: Vec<(Coverage, Option<Part>)> = futures::stream::iter(jobs.into_iter().map(Job::run))
-        .buffer_unordered(scope.concurrency)
+        .buffer_unordered(all.max(1))
         .collect()
         .await;
     for (coverage, part) in done {
@@ -195,13 +203,18 @@ pub async fn collect(opts: &CollectOptions) -> Result<Snapshot> {
 }
 
 /// What a collector needs: the shared config (one HTTP client and credential cache for all),
-/// the region to call, and the partition for building ARNs.
+/// the region to call, the partition for building ARNs, and the scan-wide cap on calls in
+/// flight.
 #[derive(Clone)]
 pub(crate) struct Scope {
     pub config: SdkConfig,
     pub region: String,
     pub partition: String,
+    /// How many per-resource detail futures a collector keeps going at once; the calls they
+    /// make still wait for [`Scope::call`].
     pub concurrency: usize,
+    /// `concurrency` permits shared by every collector of the scan.
+    in_flight: Arc<Semaphore>,
 }
 
 impl Scope {
@@ -210,6 +223,15 @@ impl Scope {
             region: region.to_string(),
             ..self.clone()
         }
+    }
+
+    /// Runs one API call, or one paginated listing (its pages follow each other, so it has one
+    /// request in flight at a time), once fewer than `concurrency` are in flight scan-wide.
+    /// Retries and their backoff happen inside the call and keep its permit.
+    pub(crate) async fn call<F: Future>(&self, call: F) -> F::Output {
+        // The semaphore is never closed.
+        let _permit = self.in_flight.acquire().await.ok();
+        call.await
     }
 
     /// The shared config pointed at this scope's region, for building service clients.

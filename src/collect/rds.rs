@@ -13,9 +13,8 @@ pub const ACTIONS: &[&str] = &[DESCRIBE_DB_INSTANCES.action, DESCRIBE_DB_CLUSTER
 
 pub(super) async fn collect(scope: Scope) -> Collected<Rds> {
     let client = Client::new(&scope.sdk_config());
-    let region = scope.region.as_str();
     let (instances, clusters) =
-        tokio::join!(db_instances(&client, region), db_clusters(&client, region));
+        tokio::join!(db_instances(&client, &scope), db_clusters(&client, &scope));
     let mut errors = Vec::new();
     let rds = Rds {
         db_instances: keep(&mut errors, instances),
@@ -32,13 +31,13 @@ fn owned(s: Option<&str>) -> Option<String> {
     s.map(str::to_string)
 }
 
-async fn db_instances(client: &Client, region: &str) -> Listing<DbInstance> {
+async fn db_instances(client: &Client, scope: &Scope) -> Listing<DbInstance> {
     let mut pages = client
         .describe_db_instances()
         .into_paginator()
         .items()
         .send();
-    let (items, err) = drain(|cx| pages.poll_next(cx)).await;
+    let (items, err) = scope.call(drain(|cx| pages.poll_next(cx))).await;
     let instances = items
         .iter()
         .map(|d| {
@@ -53,7 +52,7 @@ async fn db_instances(client: &Client, region: &str) -> Listing<DbInstance> {
             subnet_group_azs.sort();
             subnet_group_azs.dedup();
             DbInstance {
-                region: region.to_string(),
+                region: scope.region.clone(),
                 db_instance_identifier: d.db_instance_identifier().unwrap_or_default().to_string(),
                 arn: d.db_instance_arn().unwrap_or_default().to_string(),
                 engine: d.engine().unwrap_or_default().to_string(),
@@ -90,17 +89,17 @@ async fn db_instances(client: &Client, region: &str) -> Listing<DbInstance> {
     (instances, err)
 }
 
-async fn db_clusters(client: &Client, region: &str) -> Listing<DbCluster> {
+async fn db_clusters(client: &Client, scope: &Scope) -> Listing<DbCluster> {
     let mut pages = client
         .describe_db_clusters()
         .into_paginator()
         .items()
         .send();
-    let (items, err) = drain(|cx| pages.poll_next(cx)).await;
+    let (items, err) = scope.call(drain(|cx| pages.poll_next(cx))).await;
     let clusters = items
         .iter()
         .map(|c| DbCluster {
-            region: region.to_string(),
+            region: scope.region.clone(),
             db_cluster_identifier: c.db_cluster_identifier().unwrap_or_default().to_string(),
             arn: c.db_cluster_arn().unwrap_or_default().to_string(),
             engine: c.engine().unwrap_or_default().to_string(),

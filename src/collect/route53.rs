@@ -19,7 +19,10 @@ pub const ACTIONS: &[&str] = &[
 
 pub(super) async fn collect(scope: Scope) -> Collected<Route53> {
     let client = Client::new(&scope.sdk_config());
-    let (zones, checks) = tokio::join!(hosted_zones(&client), health_checks(&client));
+    let (zones, checks) = tokio::join!(
+        hosted_zones(&client, &scope),
+        health_checks(&client, &scope)
+    );
     let mut errors: Vec<CollectError> = Vec::new();
     let mut r53 = Route53 {
         hosted_zones: super::keep(&mut errors, zones),
@@ -28,10 +31,10 @@ pub(super) async fn collect(scope: Scope) -> Collected<Route53> {
     };
     // Owned ids: a future borrowing from its argument is not `Send` across the stream.
     let ids: Vec<String> = r53.hosted_zones.iter().map(|z| z.id.clone()).collect();
-    let client = &client;
+    let (client, s) = (&client, &scope);
     let records = futures::stream::iter(
         ids.into_iter()
-            .map(|id| async move { records(client, &id).await }),
+            .map(|id| async move { records(client, s, &id).await }),
     )
     .buffer_unordered(scope.concurrency)
     .collect::<Vec<_>>()
@@ -48,9 +51,9 @@ fn zone_id(id: &str) -> String {
     id.trim_start_matches("/hostedzone/").to_string()
 }
 
-async fn hosted_zones(client: &Client) -> super::Listing<HostedZone> {
+async fn hosted_zones(client: &Client, scope: &Scope) -> super::Listing<HostedZone> {
     let mut pages = client.list_hosted_zones().into_paginator().items().send();
-    let (items, err) = drain(|cx| pages.poll_next(cx)).await;
+    let (items, err) = scope.call(drain(|cx| pages.poll_next(cx))).await;
     let zones = items
         .iter()
         .map(|z| HostedZone {
@@ -68,9 +71,9 @@ async fn hosted_zones(client: &Client) -> super::Listing<HostedZone> {
     (zones, err)
 }
 
-async fn health_checks(client: &Client) -> super::Listing<HealthCheck> {
+async fn health_checks(client: &Client, scope: &Scope) -> super::Listing<HealthCheck> {
     let mut pages = client.list_health_checks().into_paginator().items().send();
-    let (items, err) = drain(|cx| pages.poll_next(cx)).await;
+    let (items, err) = scope.call(drain(|cx| pages.poll_next(cx))).await;
     let checks = items
         .iter()
         .map(|h| {
@@ -103,7 +106,7 @@ async fn health_checks(client: &Client) -> super::Listing<HealthCheck> {
 
 /// Every record set of one zone. The SDK has no paginator for this call (it continues on a
 /// name/type/identifier triple), so pages are followed by hand.
-async fn records(client: &Client, zone: &str) -> super::Listing<RecordSet> {
+async fn records(client: &Client, scope: &Scope, zone: &str) -> super::Listing<RecordSet> {
     let mut sets = Vec::new();
     let mut next: Option<(
         String,
@@ -118,7 +121,7 @@ async fn records(client: &Client, zone: &str) -> super::Listing<RecordSet> {
                 .set_start_record_type(rtype)
                 .set_start_record_identifier(identifier);
         }
-        let out = match req.send().await {
+        let out = match scope.call(req.send()).await {
             Ok(out) => out,
             Err(e) => {
                 let err = LIST_RECORDS.detail_failed(zone, &e);

@@ -13,6 +13,7 @@ use aws_sdk_s3::primitives::DateTimeFormat;
 use aws_sdk_s3::Client;
 use futures::StreamExt;
 use std::collections::HashMap;
+use std::sync::Mutex;
 
 const LIST_BUCKETS: Op = Op::new("ListBuckets", "s3:ListAllMyBuckets");
 const GET_LOCATION: Op = Op::new("GetBucketLocation", "s3:GetBucketLocation");
@@ -40,7 +41,7 @@ pub(super) async fn collect(scope: Scope) -> Collected<S3> {
     let mut errors = Vec::new();
     let global = client(&scope.sdk_config());
     let mut pages = global.list_buckets().into_paginator().items().send();
-    let (listed, err) = drain(|cx| pages.poll_next(cx)).await;
+    let (listed, err) = scope.call(drain(|cx| pages.poll_next(cx))).await;
     errors.extend(err.map(|e| LIST_BUCKETS.listing_failed(&["s3.bucket"], &e)));
 
     let buckets: Vec<Bucket> = listed
@@ -60,28 +61,19 @@ pub(super) async fn collect(scope: Scope) -> Collected<S3> {
         })
         .collect();
 
-    let n = scope.concurrency;
-    let located: Vec<(Bucket, Option<CollectError>)> =
-        futures::stream::iter(buckets.into_iter().map(|b| locate(&global, b)))
-            .buffer_unordered(n)
-            .collect()
-            .await;
-
-    // One client per bucket region, built once.
-    let mut clients: HashMap<String, Client> = HashMap::new();
-    for (b, _) in &located {
-        if !b.region.is_empty() && !clients.contains_key(&b.region) {
-            let config = scope.in_region(&b.region).sdk_config();
-            clients.insert(b.region.clone(), client(&config));
-        }
-    }
-    let details = futures::stream::iter(located.into_iter().map(|(b, err)| {
-        // A bucket whose region is unknown is still tried from the global region, so its
-        // detail errors say why.
-        let c = clients.get(&b.region).unwrap_or(&global);
-        detail(c, b, err)
+    // Each bucket is located, then read from its region, without waiting for the others.
+    let clients = Clients {
+        scope: &scope,
+        global: &global,
+        by_region: Mutex::new(HashMap::new()),
+    };
+    let (clients, s, global) = (&clients, &scope, &global);
+    let details = futures::stream::iter(buckets.into_iter().map(|b| async move {
+        let (b, err) = locate(s, global, b).await;
+        let c = clients.get(&b.region);
+        detail(s, &c, b, err).await
     }))
-    .buffer_unordered(n)
+    .buffer_unordered(scope.concurrency)
     .collect::<Vec<_>>()
     .await;
 
@@ -91,6 +83,28 @@ pub(super) async fn collect(scope: Scope) -> Collected<S3> {
         errors.extend(errs);
     }
     (s3, errors)
+}
+
+/// One client per bucket region, built on first use.
+struct Clients<'a> {
+    scope: &'a Scope,
+    global: &'a Client,
+    by_region: Mutex<HashMap<String, Client>>,
+}
+
+impl Clients<'_> {
+    fn get(&self, region: &str) -> Client {
+        // A bucket whose region is unknown is still tried from the global region, so its
+        // detail errors say why.
+        if region.is_empty() {
+            return self.global.clone();
+        }
+        let mut by_region = self.by_region.lock().unwrap_or_else(|e| e.into_inner());
+        by_region
+            .entry(region.to_string())
+            .or_insert_with(|| client(&self.scope.in_region(region).sdk_config()))
+            .clone()
+    }
 }
 
 /// An S3 client. Path-style addressing only behind an endpoint override (an emulator or a
@@ -104,14 +118,16 @@ fn client(config: &SdkConfig) -> Client {
 }
 
 /// Fills the bucket's region from GetBucketLocation when the listing did not give it.
-async fn locate(client: &Client, mut bucket: Bucket) -> (Bucket, Option<CollectError>) {
+async fn locate(
+    scope: &Scope,
+    client: &Client,
+    mut bucket: Bucket,
+) -> (Bucket, Option<CollectError>) {
     if !bucket.region.is_empty() {
         return (bucket, None);
     }
-    match client
-        .get_bucket_location()
-        .bucket(&bucket.name)
-        .send()
+    match scope
+        .call(client.get_bucket_location().bucket(&bucket.name).send())
         .await
     {
         Ok(out) => {
@@ -137,18 +153,17 @@ fn region_of(constraint: Option<&str>) -> String {
 }
 
 async fn detail(
+    scope: &Scope,
     client: &Client,
     mut bucket: Bucket,
     location_err: Option<CollectError>,
 ) -> (Bucket, Vec<CollectError>) {
     let mut errors: Vec<CollectError> = location_err.into_iter().collect();
+    let name = &bucket.name;
     let (versioning, replication, object_lock) = tokio::join!(
-        client.get_bucket_versioning().bucket(&bucket.name).send(),
-        client.get_bucket_replication().bucket(&bucket.name).send(),
-        client
-            .get_object_lock_configuration()
-            .bucket(&bucket.name)
-            .send(),
+        scope.call(client.get_bucket_versioning().bucket(name).send()),
+        scope.call(client.get_bucket_replication().bucket(name).send()),
+        scope.call(client.get_object_lock_configuration().bucket(name).send()),
     );
     match versioning {
         Ok(out) => {

@@ -1,10 +1,22 @@
 //! Running the real `ha-audit` binary from tests, isolated from the developer's AWS setup.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 
-pub fn bin() -> &'static str {
-    env!("CARGO_BIN_EXE_ha-audit")
+/// The binary under test: `HA_AUDIT_BIN` when set, else the one Cargo built for this test,
+/// else (a bench run from a script) `release/ha-audit` under `CARGO_TARGET_DIR` (default
+/// `<repo>/target`).
+pub fn bin() -> PathBuf {
+    if let Some(path) = std::env::var_os("HA_AUDIT_BIN") {
+        return PathBuf::from(path);
+    }
+    if let Some(path) = option_env!("CARGO_BIN_EXE_ha-audit") {
+        return PathBuf::from(path);
+    }
+    let target = std::env::var_os("CARGO_TARGET_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| repo().join("target"));
+    target.join("release/ha-audit")
 }
 
 pub fn repo() -> &'static Path {

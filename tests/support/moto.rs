@@ -208,11 +208,17 @@ impl Moto {
     /// the JSON it prints on stdout (the ids moto generated). Panics with the script's stderr
     /// and the server log tail when it fails.
     pub fn seed(&self, script: &str) -> serde_json::Value {
+        self.seed_with(script, &[])
+    }
+
+    /// As [`Moto::seed`], with more arguments for the script (e.g. `["--scale", "0.1"]`).
+    pub fn seed_with(&self, script: &str, args: &[&str]) -> serde_json::Value {
         let path = self.repo.join("fixtures/moto").join(script);
         assert!(path.exists(), "no seed script {}", path.display());
         let out = Command::new(self.repo.join(".venv/bin/python"))
             .arg(&path)
             .args(["--endpoint", &self.endpoint])
+            .args(args)
             .current_dir(&self.repo)
             // The script passes its own dummy credentials; a profile from the developer's
             // environment must not be looked up (or fail the run if it does not exist).

@@ -28,7 +28,7 @@ use std::net::{Shutdown, SocketAddr, TcpListener, TcpStream};
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::thread::{self, JoinHandle};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 /// How long the proxy waits on moto for one response.
 const UPSTREAM_TIMEOUT: Duration = Duration::from_secs(120);
@@ -57,6 +57,19 @@ pub struct RecordedRequest {
     pub rewritten: bool,
     /// The fault injected instead of (or, for a truncation, on top of) moto's answer.
     pub fault: Option<Fault>,
+    /// The SDK's attempt number (`amz-sdk-request: attempt=N; max=M`): above 1 for a retry.
+    pub attempt: Option<u32>,
+    /// When the proxy had read the request head (before any added latency).
+    pub started: Instant,
+    /// When the answer was ready to send back (just before the client sees it).
+    pub finished: Instant,
+}
+
+impl RecordedRequest {
+    /// How long the client waited for this answer, added latency included.
+    pub fn duration(&self) -> Duration {
+        self.finished.saturating_duration_since(self.started)
+    }
 }
 
 #[derive(Default)]
@@ -199,6 +212,7 @@ fn serve_connection(client: TcpStream, upstream: SocketAddr, shared: &Shared) ->
         let Some(head) = http::read_head(&mut reader)? else {
             return Ok(()); // client closed between requests
         };
+        let started = Instant::now();
         if shared.stop.load(Ordering::SeqCst) {
             return Ok(());
         }
@@ -219,6 +233,7 @@ fn serve_connection(client: TcpStream, upstream: SocketAddr, shared: &Shared) ->
         };
 
         let (service, region) = credential_scope(&head, &target);
+        let attempt = sdk_attempt(&head);
         let (action, operation) = action_of(&head, &method, &target, &body, service.as_deref());
 
         let faults = lock(&shared.faults).clone();
@@ -239,6 +254,9 @@ fn serve_connection(client: TcpStream, upstream: SocketAddr, shared: &Shared) ->
                 status,
                 rewritten,
                 fault,
+                attempt,
+                started,
+                finished: Instant::now(),
             });
         };
         if fault == Some(Fault::Reset) {
@@ -299,6 +317,16 @@ fn serve_connection(client: TcpStream, upstream: SocketAddr, shared: &Shared) ->
             return Ok(());
         }
     }
+}
+
+/// `attempt=2; max=9` -> 2.
+fn sdk_attempt(head: &Head) -> Option<u32> {
+    head.header("amz-sdk-request")?
+        .split(';')
+        .find_map(|kv| kv.trim().strip_prefix("attempt="))?
+        .trim()
+        .parse()
+        .ok()
 }
 
 fn parse_request_line(line: &str) -> io::Result<(String, String, String)> {
