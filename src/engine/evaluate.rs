@@ -227,7 +227,15 @@ fn finding(
         Judgement::NotApplicable => return Ok(None),
         Judgement::Pass => (Outcome::Pass, format!("{}: compliant", r.title), None),
         Judgement::Fail => {
-            let json = serde_json::Value::Object(res.fields.clone());
+            // A field that could not be read says so in the message, rather than showing the
+            // empty placeholder it holds.
+            let mut fields = res.fields.clone();
+            for key in res.unknown.keys() {
+                if let Some(v) = fields.get_mut(key) {
+                    *v = serde_json::Value::String("unknown".into());
+                }
+            }
+            let json = serde_json::Value::Object(fields);
             (
                 Outcome::Fail,
                 render(&r.message, &json, &rule.params_json),
