@@ -284,4 +284,28 @@ mod tests {
         let json = |e: &Evaluation| serde_json::to_string(&e.findings).unwrap();
         assert_eq!(json(&one), json(&many));
     }
+
+    #[test]
+    fn a_message_says_unknown_for_a_field_that_could_not_be_read() {
+        let text = include_str!("../../fixtures/demo-account.json");
+        let mut snapshot = crate::snapshot::parse(text).unwrap();
+        let bucket = &mut snapshot.s3.buckets[0];
+        bucket.region = String::new();
+        bucket.unreadable.insert(
+            "region".into(),
+            "GetBucketLocation failed: AccessDenied: denied".into(),
+        );
+        let name = bucket.name.clone();
+        let model = Model::build(&snapshot);
+        let rules = crate::engine::load_builtin().unwrap();
+        let findings = evaluate_in(&model, &rules, 1, CHUNK).unwrap().findings;
+        // Object Lock does not depend on the region: still judged, and the message says
+        // which part is unknown rather than printing an empty value.
+        let lock = findings
+            .iter()
+            .find(|f| f.rule_id == "HA-S3-003" && f.resource_id == name)
+            .expect("HA-S3-003 judges the bucket");
+        assert_eq!(lock.outcome, Outcome::Fail, "{lock:?}");
+        assert!(lock.message.contains("(unknown)"), "{}", lock.message);
+    }
 }
