@@ -225,12 +225,38 @@ fn bucket(ctx: &Ctx, b: &Bucket, buckets: &HashMap<&str, &Bucket>) -> Resource {
             })
         })
         .collect();
-    let cross_region = rules.iter().any(|r| {
-        r["status"] == "Enabled"
-            && r["destination_region"]
-                .as_str()
-                .is_some_and(|d| d != b.region)
-    });
+    // A region that could not be read (GetBucketLocation failed) proves nothing either way.
+    let own_region_known = !b.unreadable.contains_key("region");
+    let cross_region = own_region_known
+        && b.replication
+            .iter()
+            .flat_map(|r| &r.rules)
+            .filter(|r| r.status == "Enabled")
+            .filter_map(|r| buckets.get(bucket_name(&r.destination_bucket)))
+            .any(|d| !d.unreadable.contains_key("region") && d.region != b.region);
+    if !cross_region {
+        let dest_unknown = b
+            .replication
+            .iter()
+            .flat_map(|r| &r.rules)
+            .filter(|r| r.status == "Enabled")
+            .filter_map(|r| buckets.get(bucket_name(&r.destination_bucket)))
+            .find_map(|d| {
+                let why = d.unreadable.get("region")?;
+                Some(format!(
+                    "the region of destination bucket {} could not be read: {why}",
+                    d.name
+                ))
+            });
+        let own_unknown = b
+            .unreadable
+            .get("region")
+            .filter(|_| b.replication.is_some())
+            .map(|why| format!("the bucket's region could not be read: {why}"));
+        if let Some(why) = own_unknown.or(dest_unknown) {
+            unknown.insert("cross_region_replication".into(), why);
+        }
+    }
     fields.insert("replication_rules".into(), Value::Array(rules));
     fields.insert("cross_region_replication".into(), Value::Bool(cross_region));
     fields.insert("replication_missing_destinations".into(), distinct(missing));
@@ -517,6 +543,42 @@ mod tests {
         let m = Model::build(&s);
         let src = find(&m, "s3.bucket", "src");
         assert!(src.unknown["replication_missing_destinations"].contains("ListBuckets"));
+    }
+
+    #[test]
+    fn a_destination_whose_region_is_unreadable_proves_no_cross_region_copy() {
+        let mut s = Snapshot::new(ACCOUNT, vec!["us-east-1".into()], "t".into());
+        let mut lost = bucket("dest-lost", Some("Enabled"), &[]);
+        lost.region = String::new();
+        lost.unreadable.insert(
+            "region".into(),
+            "GetBucketLocation failed: dispatch: connection closed".into(),
+        );
+        let mut west = bucket("dest-west", Some("Enabled"), &[]);
+        west.region = "us-west-2".into();
+        s.s3.buckets = vec![
+            bucket("to-lost", Some("Enabled"), &[("dest-lost", None)]),
+            bucket("to-west", Some("Enabled"), &[("dest-west", None)]),
+            bucket(
+                "to-both",
+                Some("Enabled"),
+                &[("dest-lost", None), ("dest-west", None)],
+            ),
+            lost,
+            west,
+        ];
+        let m = Model::build(&s);
+        // An empty region is not "another region": the question stays open.
+        let to_lost = find(&m, "s3.bucket", "to-lost");
+        assert!(to_lost.unknown["cross_region_replication"].contains("dest-lost"));
+        assert_eq!(
+            find(&m, "s3.bucket", "to-west").fields["cross_region_replication"],
+            true
+        );
+        // One destination known to be elsewhere is enough.
+        let to_both = find(&m, "s3.bucket", "to-both");
+        assert_eq!(to_both.fields["cross_region_replication"], true);
+        assert!(!to_both.unknown.contains_key("cross_region_replication"));
     }
 
     #[test]
