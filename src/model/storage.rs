@@ -180,12 +180,13 @@ fn bucket(ctx: &Ctx, b: &Bucket, buckets: &HashMap<&str, &Bucket>) -> Resource {
     let mut missing = Vec::new();
     let mut unversioned = Vec::new();
     let mut versioning_unknown = None;
-    let enabled = b
+    let enabled: Vec<_> = b
         .replication
         .iter()
         .flat_map(|r| &r.rules)
-        .filter(|r| r.status == "Enabled");
-    for r in enabled {
+        .filter(|r| r.status == "Enabled")
+        .collect();
+    for r in &enabled {
         let name = bucket_name(&r.destination_bucket);
         let other_account = r
             .destination_account
@@ -227,27 +228,23 @@ fn bucket(ctx: &Ctx, b: &Bucket, buckets: &HashMap<&str, &Bucket>) -> Resource {
         .collect();
     // A region that could not be read (GetBucketLocation failed) proves nothing either way.
     let own_region_known = !b.unreadable.contains_key("region");
+    // The enabled rules' destinations that are buckets of this account.
+    let destinations: Vec<&Bucket> = enabled
+        .iter()
+        .filter_map(|r| buckets.get(bucket_name(&r.destination_bucket)).copied())
+        .collect();
     let cross_region = own_region_known
-        && b.replication
+        && destinations
             .iter()
-            .flat_map(|r| &r.rules)
-            .filter(|r| r.status == "Enabled")
-            .filter_map(|r| buckets.get(bucket_name(&r.destination_bucket)))
             .any(|d| !d.unreadable.contains_key("region") && d.region != b.region);
     if !cross_region {
-        let dest_unknown = b
-            .replication
-            .iter()
-            .flat_map(|r| &r.rules)
-            .filter(|r| r.status == "Enabled")
-            .filter_map(|r| buckets.get(bucket_name(&r.destination_bucket)))
-            .find_map(|d| {
-                let why = d.unreadable.get("region")?;
-                Some(format!(
-                    "the region of destination bucket {} could not be read: {why}",
-                    d.name
-                ))
-            });
+        let dest_unknown = destinations.iter().find_map(|d| {
+            let why = d.unreadable.get("region")?;
+            Some(format!(
+                "the region of destination bucket {} could not be read: {why}",
+                d.name
+            ))
+        });
         let own_unknown = b
             .unreadable
             .get("region")
