@@ -146,6 +146,35 @@ impl<'a> Ctx<'a> {
     }
 }
 
+impl Ctx<'_> {
+    /// Why `service`'s resources in `region` are not all known: the snapshot has no coverage
+    /// entry for it there (an older or hand-made snapshot, or a service added later), or one
+    /// of its listings failed. `None` when every listing of the service succeeded.
+    pub fn not_collected(&self, service: &str, region: &str) -> Option<String> {
+        let mut entries = self
+            .snapshot
+            .coverage
+            .iter()
+            .filter(|c| c.service == service && (c.region == region || c.region == "global"))
+            .peekable();
+        if entries.peek().is_none() {
+            return Some(format!(
+                "{service} was not collected in {region}, so what it would show is unknown"
+            ));
+        }
+        entries
+            .flat_map(|c| c.errors.iter().map(move |e| (c, e)))
+            .find(|(_, e)| !e.kinds.is_empty())
+            .map(|(c, e)| {
+                format!(
+                    "{service} could not be listed in {}: {}",
+                    c.region,
+                    e.reason()
+                )
+            })
+    }
+}
+
 fn incomplete_scopes(coverage: &[Coverage]) -> Vec<IncompleteScope> {
     let mut out = BTreeSet::new();
     for c in coverage {
@@ -184,6 +213,25 @@ pub(crate) fn distinct<'a>(items: impl IntoIterator<Item = &'a str>) -> Value {
 /// Marks `derived` fields unknown when `source` is unknown, keeping the first reason.
 pub(crate) fn propagate(unknown: &mut BTreeMap<String, String>, source: &str, derived: &[&str]) {
     if let Some(reason) = unknown.get(source).cloned() {
+        for d in derived {
+            unknown
+                .entry((*d).to_string())
+                .or_insert_with(|| reason.clone());
+        }
+    }
+}
+
+/// Marks `derived` fields unknown when `service` was not collected, or not completely, in
+/// `region`: a cross-service fact ("no alarm watches this", "no backup plan covers this")
+/// read from a service that was never listed would otherwise be a false failure or pass.
+pub(crate) fn depends_on_service(
+    ctx: &Ctx,
+    unknown: &mut BTreeMap<String, String>,
+    service: &str,
+    region: &str,
+    derived: &[&str],
+) {
+    if let Some(reason) = ctx.not_collected(service, region) {
         for d in derived {
             unknown
                 .entry((*d).to_string())
