@@ -59,23 +59,7 @@ pub struct Model {
 impl Model {
     pub fn build(snapshot: &Snapshot) -> Model {
         let incomplete = incomplete_scopes(&snapshot.coverage);
-        let ctx = Ctx {
-            snapshot,
-            incomplete: &incomplete,
-            subnet_az: snapshot
-                .ec2
-                .subnets
-                .iter()
-                .map(|sn| {
-                    (
-                        (sn.region.as_str(), sn.subnet_id.as_str()),
-                        sn.availability_zone.as_str(),
-                    )
-                })
-                .collect(),
-            routing: routing::Routing::new(snapshot),
-            elb: load_balancing::Index::new(snapshot),
-        };
+        let ctx = Ctx::new(snapshot, &incomplete);
         let mut resources = Vec::new();
         network::build(&ctx, &mut resources);
         compute::build(&ctx, &mut resources);
@@ -127,6 +111,26 @@ pub(crate) struct Ctx<'a> {
 }
 
 impl<'a> Ctx<'a> {
+    fn new(snapshot: &'a Snapshot, incomplete: &'a [IncompleteScope]) -> Ctx<'a> {
+        Ctx {
+            snapshot,
+            incomplete,
+            subnet_az: snapshot
+                .ec2
+                .subnets
+                .iter()
+                .map(|sn| {
+                    (
+                        (sn.region.as_str(), sn.subnet_id.as_str()),
+                        sn.availability_zone.as_str(),
+                    )
+                })
+                .collect(),
+            routing: routing::Routing::new(snapshot),
+            elb: load_balancing::Index::new(snapshot),
+        }
+    }
+
     /// The AZ of a subnet, if the subnet was listed.
     pub fn subnet_az(&self, region: &str, subnet_id: &str) -> Option<&'a str> {
         self.subnet_az.get(&(region, subnet_id)).copied()

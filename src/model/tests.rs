@@ -251,3 +251,55 @@ fn a_zone_read_in_part_makes_only_its_failover_peers_unknown() {
     assert!(rec("Z1").unknown.contains_key("failover_peers"));
     assert!(!rec("Z2").unknown.contains_key("failover_peers"));
 }
+
+#[test]
+fn a_service_not_collected_or_not_listed_in_a_region_leaves_cross_service_facts_unknown() {
+    let mut s = Snapshot::new("111122223333", vec!["eu-west-1".into()], "t".into());
+    s.coverage.push(Coverage {
+        service: "ec2".into(),
+        region: "eu-west-1".into(),
+        errors: Vec::new(),
+    });
+    s.coverage.push(coverage_error(
+        "rds",
+        "eu-west-1",
+        "DescribeDBInstances",
+        &["rds.db_instance"],
+    ));
+    let incomplete = super::incomplete_scopes(&s.coverage);
+    let ctx = super::Ctx::new(&s, &incomplete);
+    assert_eq!(ctx.not_collected("ec2", "eu-west-1"), None);
+    let missing = ctx
+        .not_collected("cloudwatch", "eu-west-1")
+        .expect("not collected");
+    assert!(
+        missing.contains("cloudwatch was not collected in eu-west-1"),
+        "{missing}"
+    );
+    let other_region = ctx.not_collected("ec2", "us-east-1").expect("other region");
+    assert!(
+        other_region.contains("not collected in us-east-1"),
+        "{other_region}"
+    );
+    let failed = ctx
+        .not_collected("rds", "eu-west-1")
+        .expect("listing failed");
+    assert!(failed.contains("DescribeDBInstances failed"), "{failed}");
+
+    let mut unknown = std::collections::BTreeMap::new();
+    super::depends_on_service(&ctx, &mut unknown, "backup", "eu-west-1", &["backup_plans"]);
+    assert!(unknown["backup_plans"].contains("backup was not collected"));
+    // A failed per-resource detail call (no kinds) does not make the whole service unknown.
+    s.coverage.push(Coverage {
+        service: "s3".into(),
+        region: "global".into(),
+        errors: vec![CollectError {
+            operation: "GetBucketVersioning".into(),
+            resource: Some("b".into()),
+            code: "AccessDenied".into(),
+            ..Default::default()
+        }],
+    });
+    let ctx = super::Ctx::new(&s, &incomplete);
+    assert_eq!(ctx.not_collected("s3", "eu-west-1"), None);
+}
