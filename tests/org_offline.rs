@@ -22,14 +22,24 @@ fn demo_as(dir: &Path, account: &str) -> PathBuf {
 
 fn scan_json(snapshot: &Path) -> Value {
     let out = run(ha_audit(None)
-        .args(["scan", "--format", "json", "--fail-on", "never", "--snapshot"])
+        .args([
+            "scan",
+            "--format",
+            "json",
+            "--fail-on",
+            "never",
+            "--snapshot",
+        ])
         .arg(snapshot));
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     serde_json::from_str(&stdout(&out)).unwrap()
 }
 
 fn merge(out: &Path, inputs: &[&Path]) -> std::process::Output {
-    run(ha_audit(None).args(["merge", "--out"]).arg(out).args(inputs))
+    run(ha_audit(None)
+        .args(["merge", "--out"])
+        .arg(out)
+        .args(inputs))
 }
 
 #[test]
@@ -78,7 +88,14 @@ fn merged_snapshots_and_reports_give_the_findings_of_each_account() {
             .iter()
             .filter(|c| c["account_id"] == id)
             .collect();
-        assert_eq!(coverage, alone["coverage"].as_array().unwrap().iter().collect::<Vec<_>>());
+        assert_eq!(
+            coverage,
+            alone["coverage"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .collect::<Vec<_>>()
+        );
     }
     let total = |r: &Value, k: &str| r["summary"][k].as_u64().unwrap();
     for k in ["pass", "fail", "not_evaluated"] {
@@ -86,7 +103,10 @@ fn merged_snapshots_and_reports_give_the_findings_of_each_account() {
     }
 
     // The same through JSON reports.
-    let (rpa, rpb) = (dir.path().join("a.report.json"), dir.path().join("b.report.json"));
+    let (rpa, rpb) = (
+        dir.path().join("a.report.json"),
+        dir.path().join("b.report.json"),
+    );
     fs::write(&rpa, ra.to_string()).unwrap();
     fs::write(&rpb, rb.to_string()).unwrap();
     let merged_report = dir.path().join("merged.report.json");
@@ -102,7 +122,10 @@ fn merged_snapshots_and_reports_give_the_findings_of_each_account() {
         .args(["scan", "--fail-on", "never", "--snapshot"])
         .arg(&merged));
     let table = stdout(&out);
-    assert!(table.contains("account 2 accounts (111111111111, 222222222222)"), "{table}");
+    assert!(
+        table.contains("account 2 accounts (111111111111, 222222222222)"),
+        "{table}"
+    );
     assert!(table.contains("ACCOUNT"), "{table}");
 }
 
@@ -145,7 +168,14 @@ fn a_bad_accounts_file_is_exit_2_naming_file_and_line() {
     let file = dir.path().join("accounts.txt");
     fs::write(&file, "# org\n111111111111\n1111-2222\n").unwrap();
     let out = run(ha_audit(None)
-        .args(["scan", "--region", "us-east-1", "--org-role-name", "R", "--accounts"])
+        .args([
+            "scan",
+            "--region",
+            "us-east-1",
+            "--org-role-name",
+            "R",
+            "--accounts",
+        ])
         .arg(&file));
     assert_eq!(out.status.code(), Some(2));
     assert!(
@@ -172,5 +202,8 @@ fn readme_shows_the_organisation_scan_policy() {
         serde_json::json!(["organizations:ListAccounts", "sts:AssumeRole"])
     );
     let readme = fs::read_to_string(repo().join("README.md")).unwrap();
-    assert!(readme.contains(stdout(&out).trim()), "README policy is stale");
+    assert!(
+        readme.contains(stdout(&out).trim()),
+        "README policy is stale"
+    );
 }

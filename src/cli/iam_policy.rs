@@ -19,7 +19,10 @@ pub fn policy() -> String {
 /// The policy of the identity that runs an organisation scan (`--org-role-name`): it lists
 /// the accounts and assumes the scanning role; the reads happen through that role.
 pub fn caller_policy() -> String {
-    document("HaAuditOrganizationScan", crate::collect::CALLER_ACTIONS.to_vec())
+    document(
+        "HaAuditOrganizationScan",
+        crate::collect::CALLER_ACTIONS.to_vec(),
+    )
 }
 
 fn document(sid: &str, actions: Vec<&str>) -> String {
@@ -38,9 +41,6 @@ fn document(sid: &str, actions: Vec<&str>) -> String {
 }
 
 pub fn run(a: IamPolicyArgs) -> Result<u8> {
-    emit(
-        &if a.caller { caller_policy() } else { policy() },
-        None,
-    )?;
+    emit(&if a.caller { caller_policy() } else { policy() }, None)?;
     Ok(0)
 }

@@ -259,7 +259,12 @@ fn merge_reports(texts: &[(&Path, String)]) -> Result<String> {
         findings.extend(r.findings);
     }
     findings.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
-    let report = Report::of_accounts(accounts.into_values().collect(), coverage, &findings, vec![]);
+    let report = Report::of_accounts(
+        accounts.into_values().collect(),
+        coverage,
+        &findings,
+        vec![],
+    );
     Ok(crate::report::render(
         &report,
         crate::report::Format::Json,

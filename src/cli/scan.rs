@@ -3,10 +3,10 @@ use crate::engine::{evaluate, Outcome, Severity};
 use crate::error::Result;
 use crate::model::Model;
 use crate::report::{render, Format, RenderOptions, Report};
-use std::time::{Duration, Instant};
 use clap::{Args, ValueEnum};
 use std::io::IsTerminal;
 use std::path::PathBuf;
+use std::time::{Duration, Instant};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, serde::Deserialize)]
 #[serde(rename_all = "lowercase")]

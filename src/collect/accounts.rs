@@ -109,8 +109,9 @@ pub(super) async fn organization_accounts(
             .interceptor(meter.interceptor("organizations", caller, home))
             .build(),
     );
-    let mut pages = client.list_accounts().into_paginator().items().send();
-    let (items, err) = timed(super::drain(|cx| pages.poll_next(cx))).await;
+    let mut pages = client.list_accounts().into_paginator().send();
+    let (pages, err) = timed(super::drain(|cx| pages.poll_next(cx))).await;
+    let items: Vec<_> = pages.iter().flat_map(|p| p.accounts()).collect();
     if let Some(e) = err {
         return Err(Error::Credentials(format!(
             "--org-role-name: cannot list the organisation's accounts ({} failed: {}); run \

@@ -226,33 +226,36 @@ impl Intercept for CountRequests {
     }
 }
 
-/// The operation name of an SDK input, from its type name (`DescribeInstancesInput {..}`).
-/// Only the start of its debug text is produced: the writer stops at the first brace.
+/// The operation name of an SDK input, from its type name: the type-erased input prints as
+/// `Input { .. TypeErasedBox[Clone]:DescribeInstancesInput { .. } }`. Only the start of the
+/// debug text is produced: the writer stops after a few hundred bytes.
 fn operation_of(input: &impl std::fmt::Debug) -> String {
-    struct UpToBrace(String);
-    impl Write for UpToBrace {
+    const ENOUGH: usize = 400;
+    struct Head(String);
+    impl Write for Head {
         fn write_str(&mut self, s: &str) -> std::fmt::Result {
-            match s.find(['{', '(', ' ']) {
-                Some(i) => {
-                    self.0.push_str(&s[..i]);
-                    Err(std::fmt::Error)
-                }
-                None => {
-                    self.0.push_str(s);
-                    Ok(())
-                }
+            self.0.push_str(s);
+            if self.0.len() >= ENOUGH {
+                Err(std::fmt::Error)
+            } else {
+                Ok(())
             }
         }
     }
-    let mut w = UpToBrace(String::new());
+    let mut w = Head(String::new());
     let _ = write!(w, "{input:?}");
-    // The type-erased box prefixes `TypeErasedBox[Clone]:`.
-    let name = w.0.rsplit(':').next().unwrap_or_default();
-    let name = name.strip_suffix("Input").unwrap_or(name);
-    if name.is_empty() {
-        "unknown".to_string()
-    } else {
-        name.to_string()
+    let ident = |s: &str| -> String {
+        s.chars()
+            .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
+            .collect()
+    };
+    let name = match w.0.find("]:") {
+        Some(i) => ident(&w.0[i + 2..]),
+        None => ident(&w.0),
+    };
+    match name.strip_suffix("Input") {
+        Some(op) if !op.is_empty() => op.to_string(),
+        _ => "unknown".to_string(),
     }
 }
 
@@ -274,6 +277,25 @@ mod tests {
         #[derive(Debug)]
         struct ListBucketsInput;
         assert_eq!(operation_of(&ListBucketsInput), "ListBuckets");
+        // As the SDK hands it to interceptors.
+        struct Erased;
+        impl std::fmt::Debug for Erased {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("Input { inner: TypeErasedBox[Clone]:")?;
+                f.debug_struct("DescribeVpcsInput")
+                    .field("vpc_ids", &Some(vec!["vpc-1"]))
+                    .finish()?;
+                f.write_str(" }")
+            }
+        }
+        assert_eq!(operation_of(&Erased), "DescribeVpcs");
+        struct Opaque;
+        impl std::fmt::Debug for Opaque {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("Input")
+            }
+        }
+        assert_eq!(operation_of(&Opaque), "unknown");
     }
 
     #[test]
@@ -282,7 +304,12 @@ mod tests {
         m.started("ec2", "DescribeVpcs");
         m.started("ec2", "DescribeVpcs");
         m.finished("ec2", "DescribeVpcs", true, Some(Duration::from_millis(20)));
-        m.finished("ec2", "DescribeVpcs", false, Some(Duration::from_millis(40)));
+        m.finished(
+            "ec2",
+            "DescribeVpcs",
+            false,
+            Some(Duration::from_millis(40)),
+        );
         m.scope("1", "us-east-1", |s| s.requests += 3);
         let lines = m.summary_lines();
         assert_eq!(

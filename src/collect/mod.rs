@@ -261,9 +261,14 @@ async fn collect_accounts(opts: &CollectOptions, meter: &Arc<Meter>) -> Result<V
                 }
             } else {
                 let arn = accounts::role_arn(&shared.partition, &id, role);
-                let assumed =
-                    accounts::assume(config, &shared.home, &arn, opts.external_id.as_deref(), &shared.meter)
-                        .await;
+                let assumed = accounts::assume(
+                    config,
+                    &shared.home,
+                    &arn,
+                    opts.external_id.as_deref(),
+                    &shared.meter,
+                )
+                .await;
                 let (config, unreachable) = match assumed {
                     Ok(c) => (c, None),
                     Err(e) => (config.clone(), Some(e)),
@@ -330,7 +335,11 @@ async fn collect_account(
         vec![home.clone()]
     };
 
-    let mut snapshot = Snapshot::new(target.account_id.clone(), regions.clone(), shared.taken_at.clone());
+    let mut snapshot = Snapshot::new(
+        target.account_id.clone(),
+        regions.clone(),
+        shared.taken_at.clone(),
+    );
     snapshot.partition = shared.partition.clone();
     let scope = Scope {
         config,

@@ -34,7 +34,9 @@ pub fn render(r: &Report, opts: &RenderOptions) -> String {
     } else {
         let mut t = new_table(opts);
         let columns: &[&str] = if several {
-            &["SEVERITY", "RULE", "RESOURCE", "ACCOUNT", "REGION", "FINDING"]
+            &[
+                "SEVERITY", "RULE", "RESOURCE", "ACCOUNT", "REGION", "FINDING",
+            ]
         } else {
             &["SEVERITY", "RULE", "RESOURCE", "REGION", "FINDING"]
         };
@@ -104,9 +106,7 @@ pub fn render(r: &Report, opts: &RenderOptions) -> String {
             let _ = writeln!(
                 out,
                 "  {account}{} {}: {}{} failed: {}: {} [needs {}]",
-                c.service,
-                c.region,
-                e.operation, target, e.code, e.message, e.iam_action
+                c.service, c.region, e.operation, target, e.code, e.message, e.iam_action
             );
         }
     }
