@@ -237,6 +237,8 @@ fn one_command_reads_the_organisation_and_isolates_a_refused_role() {
         "ha-audit: api rds DescribeDbInstances: ",
         "ha-audit: api s3 ListBuckets: ",
         "ha-audit: api ec2 DescribeSubnets: ",
+        "ha-audit: api sts GetCallerIdentity: 1 calls",
+        "ha-audit: api ec2 DescribeRegions: 3 calls",
     ] {
         assert!(err.contains(line), "{line:?} missing from:\n{err}");
     }

@@ -187,6 +187,20 @@ pub async fn collect(opts: &CollectOptions) -> Result<Vec<Snapshot>> {
     result
 }
 
+/// Runs one of the account-level calls made before the collectors (with clients of their
+/// own, outside the meter's interceptor) and records it for `--verbose`.
+async fn counted<T>(
+    meter: &Meter,
+    service: &str,
+    operation: &str,
+    call: impl Future<Output = Result<T>>,
+) -> Result<T> {
+    let started = std::time::Instant::now();
+    let out = call.await;
+    meter.record(service, operation, out.is_err(), started.elapsed());
+    out
+}
+
 /// What every account of a scan shares.
 struct Shared {
     taken_at: String,
@@ -214,7 +228,13 @@ async fn collect_accounts(opts: &CollectOptions, meter: &Arc<Meter>) -> Result<V
             .await
             .map_err(|e| Error::Credentials(e.reason()))?;
     }
-    let who = identity::caller(&config, &home).await?;
+    let who = counted(
+        meter,
+        "sts",
+        "GetCallerIdentity",
+        identity::caller(&config, &home),
+    )
+    .await?;
     let concurrency = opts.concurrency.max(1);
     let mut shared = Shared {
         taken_at,
@@ -244,7 +264,13 @@ async fn collect_accounts(opts: &CollectOptions, meter: &Arc<Meter>) -> Result<V
     shared.fallback_regions = if !opts.regions.is_empty() {
         opts.regions.clone()
     } else if opts.all_regions {
-        ec2::enabled_regions(&config, &home).await?
+        counted(
+            meter,
+            "ec2",
+            "DescribeRegions",
+            ec2::enabled_regions(&config, &home),
+        )
+        .await?
     } else {
         vec![home.clone()]
     };
@@ -327,10 +353,22 @@ async fn collect_account(
     let regions = if target.unreachable.is_some() {
         shared.fallback_regions.clone()
     } else if !opts.regions.is_empty() {
-        ec2::check_regions(&config, &home, &opts.regions).await?;
+        counted(
+            &shared.meter,
+            "ec2",
+            "DescribeRegions",
+            ec2::check_regions(&config, &home, &opts.regions),
+        )
+        .await?;
         opts.regions.clone()
     } else if opts.all_regions {
-        ec2::enabled_regions(&config, &home).await?
+        counted(
+            &shared.meter,
+            "ec2",
+            "DescribeRegions",
+            ec2::enabled_regions(&config, &home),
+        )
+        .await?
     } else {
         vec![home.clone()]
     };
