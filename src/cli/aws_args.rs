@@ -2,6 +2,8 @@ use crate::collect::{CollectOptions, RetryMode, RetryOptions};
 use crate::error::Result;
 use crate::snapshot::Snapshot;
 use clap::Args;
+use std::io::IsTerminal;
+use std::path::PathBuf;
 use std::time::Duration;
 
 /// Where and how to read the account.
@@ -30,6 +32,33 @@ pub struct AwsArgs {
     /// the client once AWS throttles it (for accounts whose API limits other tools share)
     #[arg(long, value_enum, default_value_t = RetryMode::Standard)]
     pub retry_mode: RetryMode,
+    /// Read through this IAM role (sts:AssumeRole, session name `ha-audit`) instead of the
+    /// credentials' own identity; with --org-role-name, the member roles are assumed from it
+    #[arg(long, value_name = "ARN")]
+    pub role_arn: Option<String>,
+    /// External id for every role ha-audit assumes
+    #[arg(long, value_name = "ID")]
+    pub external_id: Option<String>,
+    /// Organisation scan: read every ACTIVE account of the organisation (organizations:
+    /// ListAccounts, from the management account) through this role, assumed in each one
+    /// (arn:<partition>:iam::<account>:role/<NAME>)
+    #[arg(long, value_name = "NAME")]
+    pub org_role_name: Option<String>,
+    /// Read only the accounts listed in FILE (one 12-digit id per line, `#` comments) through
+    /// --org-role-name, instead of listing the organisation
+    #[arg(long, value_name = "FILE", requires = "org_role_name")]
+    pub accounts: Option<PathBuf>,
+    /// Most accounts read at once in an organisation scan (their API calls still share
+    /// --concurrency)
+    #[arg(long, default_value_t = 4, value_parser = clap::value_parser!(u16).range(1..=64))]
+    pub account_concurrency: u16,
+    /// Print a line per API operation called (service, operation, calls, failures, time) to
+    /// stderr at the end of the read
+    #[arg(long, short = 'v', conflicts_with = "quiet")]
+    pub verbose: bool,
+    /// Nothing on stderr but errors and warnings: no progress display, no summary line
+    #[arg(long, short = 'q')]
+    pub quiet: bool,
 }
 
 fn parse_backoff(s: &str) -> std::result::Result<f64, String> {
@@ -42,7 +71,23 @@ fn parse_backoff(s: &str) -> std::result::Result<f64, String> {
 }
 
 impl AwsArgs {
-    pub fn collect(&self) -> Result<Snapshot> {
+    /// Reads the account, or the accounts of an organisation scan (one snapshot each).
+    pub fn collect(&self) -> Result<Vec<Snapshot>> {
+        let accounts = match &self.accounts {
+            Some(path) => {
+                let text = crate::error::read_text(path, "accounts file")?;
+                crate::collect::parse_accounts_file(path, &text)?
+            }
+            None => Vec::new(),
+        };
+        if let Some(name) = &self.org_role_name {
+            if name.is_empty() || name.contains(':') {
+                return Err(crate::error::Error::Usage(format!(
+                    "--org-role-name {name:?}: expected a role name (optionally with a path), \
+                     not an ARN"
+                )));
+            }
+        }
         let opts = CollectOptions {
             regions: self.regions.clone(),
             all_regions: self.all_regions,
@@ -53,6 +98,15 @@ impl AwsArgs {
                 max_backoff: Duration::from_secs_f64(self.max_backoff),
                 mode: self.retry_mode,
             },
+            role_arn: self.role_arn.clone(),
+            external_id: self.external_id.clone(),
+            accounts,
+            org_role_name: self.org_role_name.clone(),
+            account_concurrency: usize::from(self.account_concurrency),
+            // Only a person watching a terminal gets the display; logs and CI captures get
+            // nothing they would have to strip.
+            progress: !self.quiet && std::io::stderr().is_terminal(),
+            verbose: self.verbose,
         };
         let rt = tokio::runtime::Builder::new_multi_thread()
             .enable_all()

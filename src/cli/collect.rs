@@ -13,13 +13,28 @@ pub struct CollectArgs {
 }
 
 pub fn run(a: CollectArgs) -> Result<u8> {
-    let snapshot = a.aws.collect()?;
-    crate::snapshot::save(&snapshot, &a.out)?;
-    let errors: usize = snapshot.coverage.iter().map(|c| c.errors.len()).sum();
+    let snapshots = a.aws.collect()?;
+    crate::snapshot::save_all(&snapshots, &a.out)?;
+    if a.aws.quiet {
+        return Ok(0);
+    }
+    let errors: usize = snapshots
+        .iter()
+        .flat_map(|s| &s.coverage)
+        .map(|c| c.errors.len())
+        .sum();
+    let mut regions: Vec<&String> = snapshots.iter().flat_map(|s| &s.regions).collect();
+    regions.sort();
+    regions.dedup();
+    let accounts = if snapshots.len() == 1 {
+        String::new()
+    } else {
+        format!("{} accounts, ", snapshots.len())
+    };
     eprintln!(
-        "ha-audit: wrote {} ({} regions, {} failed calls)",
+        "ha-audit: wrote {} ({accounts}{} regions, {} failed calls)",
         a.out.display(),
-        snapshot.regions.len(),
+        regions.len(),
         errors
     );
     Ok(0)

@@ -6,6 +6,7 @@ mod collect;
 mod diff;
 mod explain;
 mod iam_policy;
+mod merge;
 mod rules;
 pub(crate) mod scan;
 
@@ -61,6 +62,8 @@ pub enum Command {
     IamPolicy(iam_policy::IamPolicyArgs),
     /// Compare two JSON reports: new, resolved and unchanged failing findings
     Diff(diff::DiffArgs),
+    /// Join the snapshots, or the JSON reports, of separate scans (accounts, regions) into one
+    Merge(merge::MergeArgs),
 }
 
 /// Runs the parsed command; Ok carries the exit code.
@@ -72,6 +75,7 @@ pub fn run(cli: Cli) -> Result<u8> {
         Command::Explain(a) => explain::run(a),
         Command::IamPolicy(a) => iam_policy::run(a),
         Command::Diff(a) => diff::run(a),
+        Command::Merge(a) => merge::run(a),
     }
 }
 

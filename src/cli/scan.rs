@@ -1,11 +1,12 @@
 use super::{emit, load_rules, AwsArgs};
-use crate::engine::{evaluate, Outcome, Severity, Summary};
+use crate::engine::{evaluate, Outcome, Severity};
 use crate::error::Result;
 use crate::model::Model;
 use crate::report::{render, Format, RenderOptions, Report};
 use clap::{Args, ValueEnum};
 use std::io::IsTerminal;
 use std::path::PathBuf;
+use std::time::{Duration, Instant};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, serde::Deserialize)]
 #[serde(rename_all = "lowercase")]
@@ -35,7 +36,7 @@ pub struct ScanArgs {
     #[command(flatten)]
     pub aws: AwsArgs,
     /// Evaluate a saved snapshot instead of reading the account (no credentials needed)
-    #[arg(long, value_name = "FILE", conflicts_with_all = ["regions", "all_regions", "profile"])]
+    #[arg(long, value_name = "FILE", conflicts_with_all = ["regions", "all_regions", "profile", "role_arn", "org_role_name"])]
     pub snapshot: Option<PathBuf>,
     /// Also save what was read to a snapshot file
     #[arg(long, value_name = "FILE", conflicts_with = "snapshot")]
@@ -82,43 +83,61 @@ pub fn run(a: ScanArgs) -> Result<u8> {
         suppressions = config.suppressions(&rules)?;
     }
     let mut clock = Timings::start();
-    let snapshot = match &a.snapshot {
-        Some(path) => crate::snapshot::load(path)?,
+    let snapshots = match &a.snapshot {
+        Some(path) => crate::snapshot::load_all(path)?,
         None => {
             let s = a.aws.collect()?;
             if let Some(path) = &a.save_snapshot {
-                crate::snapshot::save(&s, path)?;
+                crate::snapshot::save_all(&s, path)?;
             }
             s
         }
     };
     clock.lap("read");
-    let mut model = Model::build(&snapshot);
-    // The model holds every resource now; SARIF still needs the lists to find their lines.
-    let snapshot = if a.format == Format::Sarif {
-        snapshot
-    } else {
-        snapshot.header_only()
-    };
-    if let Some(config) = &config {
-        let account = model.account_id.clone();
-        model
-            .resources
-            .retain(|r| config.scope.includes(r, &account));
-        // Scopes that could not be read are out of scope too when their region or account is.
-        if let Some(regions) = &config.scope.regions {
-            model.incomplete.retain(|s| regions.contains(&s.region));
-        }
-        if let Some(accounts) = &config.scope.accounts {
-            if !accounts.contains(&account) {
-                model.incomplete.clear();
+    // One model per account, evaluated and dropped before the next, so memory follows the
+    // largest account rather than the organisation.
+    let mut findings = Vec::new();
+    let (mut evaluations, mut threads, mut resources) = (0, 0, 0);
+    let (mut modelling, mut evaluating) = (Duration::ZERO, Duration::ZERO);
+    let mut headers = Vec::with_capacity(snapshots.len());
+    let keep_resources = a.format == Format::Sarif && snapshots.len() == 1;
+    for snapshot in snapshots {
+        let started = Instant::now();
+        let mut model = Model::build(&snapshot);
+        if let Some(config) = &config {
+            let account = model.account_id.clone();
+            model
+                .resources
+                .retain(|r| config.scope.includes(r, &account));
+            // Scopes that could not be read are out of scope too when their region or account
+            // is.
+            if let Some(regions) = &config.scope.regions {
+                model.incomplete.retain(|s| regions.contains(&s.region));
+            }
+            if let Some(accounts) = &config.scope.accounts {
+                if !accounts.contains(&account) {
+                    model.incomplete.clear();
+                }
             }
         }
+        let built = Instant::now();
+        modelling += built - started;
+        let evaluation = evaluate(&model, &rules)?;
+        evaluating += built.elapsed();
+        resources += model.resources.len();
+        evaluations += evaluation.evaluations;
+        threads = threads.max(evaluation.threads);
+        findings.extend(evaluation.findings);
+        // The model holds every resource now; SARIF still needs the lists to find their lines.
+        headers.push(if keep_resources {
+            snapshot
+        } else {
+            snapshot.header_only()
+        });
     }
-    clock.lap("model");
-    let evaluation = evaluate(&model, &rules)?;
-    clock.lap("evaluate");
-    let mut findings = evaluation.findings;
+    findings.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+    clock.record("model", modelling);
+    clock.record("evaluate", evaluating);
     let today = chrono::Utc::now().date_naive();
     for warning in crate::engine::apply_suppressions(&mut findings, &suppressions, today) {
         eprintln!("ha-audit: warning: {warning}");
@@ -127,25 +146,20 @@ pub fn run(a: ScanArgs) -> Result<u8> {
         crate::engine::mark_baseline(&mut findings, &b.findings);
     }
     // Only SARIF points at lines; reading the file again is not free for a large account.
-    let snapshot_lines = (a.format == Format::Sarif)
+    let snapshot_lines = keep_resources
         .then(|| snapshot_file(&a))
         .flatten()
         .and_then(|path| {
             let text = std::fs::read_to_string(&path).ok()?;
-            let lines = crate::snapshot::resource_lines(&snapshot, &text)?;
+            let lines = crate::snapshot::resource_lines(&headers[0], &text)?;
             Some((relative_uri(&path)?, lines))
         });
-    let report = Report {
-        snapshot_lines,
-        account_id: &snapshot.account_id,
-        partition: &snapshot.partition,
-        regions: &snapshot.regions,
-        taken_at: &snapshot.taken_at,
-        coverage: &snapshot.coverage,
-        findings: &findings,
-        rules: rules.rules.iter().map(|r| &r.rule).collect(),
-        summary: Summary::of(&findings),
-    };
+    let mut report = Report::of_snapshots(
+        &headers,
+        &findings,
+        rules.rules.iter().map(|r| &r.rule).collect(),
+    );
+    report.snapshot_lines = snapshot_lines;
     let to_terminal = a.output.is_none() && std::io::stdout().is_terminal();
     let opts = RenderOptions {
         color: to_terminal && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()),
@@ -159,10 +173,10 @@ pub fn run(a: ScanArgs) -> Result<u8> {
             serde_json::json!({
                 "phases_s": clock.phases,
                 "rss_mb": clock.rss_mb,
-                "resources": model.resources.len(),
-                "rule_evaluations": evaluation.evaluations,
+                "resources": resources,
+                "rule_evaluations": evaluations,
                 "findings": findings.len(),
-                "threads": evaluation.threads,
+                "threads": threads,
             })
         );
     }
@@ -178,7 +192,9 @@ pub fn run(a: ScanArgs) -> Result<u8> {
             .any(|f| f.outcome == Outcome::Fail && !f.in_baseline && f.severity >= t)
     });
     let incomplete = findings.iter().any(|f| f.outcome == Outcome::NotEvaluated)
-        || snapshot.coverage.iter().any(|c| !c.is_complete());
+        || headers
+            .iter()
+            .any(|s| s.coverage.iter().any(|c| !c.is_complete()));
     if a.fail_on_incomplete && incomplete {
         eprintln!("ha-audit: coverage is incomplete (--fail-on-incomplete): see the not evaluated findings");
     }
@@ -199,6 +215,20 @@ impl Timings {
             last: std::time::Instant::now(),
             phases: serde_json::Map::new(),
             rss_mb: serde_json::Map::new(),
+        }
+    }
+
+    /// A phase whose time was summed over several stretches (one per account); the next
+    /// `lap` starts from now.
+    fn record(&mut self, phase: &str, took: Duration) {
+        self.phases.insert(
+            phase.to_string(),
+            serde_json::json!((took.as_secs_f64() * 1000.0).round() / 1000.0),
+        );
+        self.last = Instant::now();
+        if let Some(kb) = resident_kb() {
+            self.rss_mb
+                .insert(phase.to_string(), serde_json::json!(kb / 1024));
         }
     }
 

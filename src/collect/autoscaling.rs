@@ -17,7 +17,7 @@ pub const ACTIONS: &[&str] = &[DESCRIBE_GROUPS.action];
 const MAX_RECORDS: i32 = 100;
 
 pub(super) async fn collect(scope: Scope) -> Collected<AutoScaling> {
-    let client = Client::new(&scope.sdk_config());
+    let client: Client = super::sdk_client!(aws_sdk_autoscaling, scope);
     let mut pages = client
         .describe_auto_scaling_groups()
         // The largest page the API allows (the default is 50).

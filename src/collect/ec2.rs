@@ -115,7 +115,7 @@ pub(super) async fn check_regions(config: &SdkConfig, home: &str, asked: &[Strin
 }
 
 pub(super) async fn collect(scope: Scope) -> Collected<Ec2> {
-    let client = Client::new(&scope.sdk_config());
+    let client: Client = super::sdk_client!(aws_sdk_ec2, scope);
     let s = &scope;
     // The listings are independent: run them together.
     let (azs, vpcs, subnets, route_tables, nat_gateways, instances, vpc_endpoints) = tokio::join!(

@@ -56,7 +56,7 @@ const TAGS_BATCH: usize = 20;
 const PAGE_SIZE: i32 = 400;
 
 pub(super) async fn collect(scope: Scope) -> Collected<Elbv2> {
-    let client = Client::new(&scope.sdk_config());
+    let client: Client = super::sdk_client!(aws_sdk_elasticloadbalancingv2, scope);
     let s = &scope;
     let (lbs, tgs) = tokio::join!(load_balancers(&client, s), target_groups(&client, s));
     let mut errors = Vec::new();

@@ -4,11 +4,14 @@
 //! the coverage entry of its (service, region), so a partial read is visible downstream and
 //! never turns into a silent pass.
 
+mod accounts;
 mod autoscaling;
 mod ec2;
 mod elbv2;
 mod fail;
 mod identity;
+mod meter;
+mod progress;
 mod rds;
 mod route53;
 mod s3;
@@ -26,6 +29,34 @@ use std::task::{Context, Poll};
 use std::time::Duration;
 use tokio::sync::Semaphore;
 
+pub use accounts::{is_account_id, parse_accounts_file, CALLER_ACTIONS, SESSION_NAME};
+pub use meter::{Meter, OperationStats, ScopeProgress};
+
+/// A service client built from a [`Scope`], with the scan's request meter attached: every
+/// collector builds its clients with it, so that `--verbose` and the progress display count
+/// its calls. `sdk_client!(aws_sdk_rds, scope)`, or with an explicit config as third argument.
+macro_rules! sdk_client {
+    ($sdk:ident, $scope:expr) => {
+        $crate::collect::sdk_client!($sdk, $scope, $scope.sdk_config())
+    };
+    ($sdk:ident, $scope:expr, $config:expr) => {
+        $sdk::Client::from_conf(
+            $sdk::config::Builder::from(&$config)
+                .interceptor($scope.count_requests($crate::collect::service_of(stringify!($sdk))))
+                .build(),
+        )
+    };
+}
+pub(crate) use sdk_client;
+
+/// The service key of an SDK crate, as coverage names it: `aws_sdk_ec2` -> `ec2`.
+pub(crate) fn service_of(krate: &'static str) -> &'static str {
+    match krate.strip_prefix("aws_sdk_").unwrap_or(krate) {
+        "elasticloadbalancingv2" => "elbv2",
+        other => other,
+    }
+}
+
 /// How to collect: which regions, which credentials, how hard to push.
 #[derive(Debug, Clone)]
 pub struct CollectOptions {
@@ -39,6 +70,21 @@ pub struct CollectOptions {
     pub concurrency: usize,
     /// How failed calls are retried.
     pub retry: RetryOptions,
+    /// Read through this role (assumed with the configured credentials) instead.
+    pub role_arn: Option<String>,
+    /// External id for every AssumeRole of the scan.
+    pub external_id: Option<String>,
+    /// Accounts to read through `org_role_name` (from `--accounts FILE`); empty with
+    /// `org_role_name` means every ACTIVE account of the organisation.
+    pub accounts: Vec<String>,
+    /// The role to assume in each account of an organisation scan.
+    pub org_role_name: Option<String>,
+    /// Most accounts read at once (their calls still share `concurrency`).
+    pub account_concurrency: usize,
+    /// Draw the progress display on stderr.
+    pub progress: bool,
+    /// Print one line per (service, operation) called, with counts and times, on stderr.
+    pub verbose: bool,
 }
 
 /// Retry policy for every call. Throttling, 5xx answers, timeouts and broken connections are
@@ -86,6 +132,13 @@ impl Default for CollectOptions {
             profile: None,
             concurrency: 16,
             retry: RetryOptions::default(),
+            role_arn: None,
+            external_id: None,
+            accounts: Vec::new(),
+            org_role_name: None,
+            account_concurrency: 4,
+            progress: false,
+            verbose: false,
         }
     }
 }
@@ -108,9 +161,9 @@ pub fn iam_actions() -> Vec<&'static str> {
     all
 }
 
-/// Reads the account into a normalised snapshot.
-pub async fn collect(opts: &CollectOptions) -> Result<Snapshot> {
-    let taken_at = chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
+/// Reads the account, or every account of an organisation scan, into normalised snapshots
+/// (one per account, sorted by account id).
+pub async fn collect(opts: &CollectOptions) -> Result<Vec<Snapshot>> {
     for r in &opts.regions {
         if !is_region_name(r) {
             return Err(Error::Usage(format!(
@@ -118,7 +171,51 @@ pub async fn collect(opts: &CollectOptions) -> Result<Snapshot> {
             )));
         }
     }
-    let config = load_config(opts).await;
+    let meter = Meter::new();
+    let display = opts
+        .progress
+        .then(|| progress::Display::start(Arc::clone(&meter)));
+    let result = collect_accounts(opts, &meter).await;
+    if let Some(d) = display {
+        d.stop();
+    }
+    if opts.verbose {
+        for line in meter.summary_lines() {
+            eprintln!("{line}");
+        }
+    }
+    result
+}
+
+/// Runs one of the account-level calls made before the collectors (with clients of their
+/// own, outside the meter's interceptor) and records it for `--verbose`.
+async fn counted<T>(
+    meter: &Meter,
+    service: &str,
+    operation: &str,
+    call: impl Future<Output = Result<T>>,
+) -> Result<T> {
+    let started = std::time::Instant::now();
+    let out = call.await;
+    meter.record(service, operation, out.is_err(), started.elapsed());
+    out
+}
+
+/// What every account of a scan shares.
+struct Shared {
+    taken_at: String,
+    home: String,
+    partition: String,
+    concurrency: usize,
+    in_flight: Arc<Semaphore>,
+    meter: Arc<Meter>,
+    /// Regions recorded for an account that could not be read at all.
+    fallback_regions: Vec<String>,
+}
+
+async fn collect_accounts(opts: &CollectOptions, meter: &Arc<Meter>) -> Result<Vec<Snapshot>> {
+    let taken_at = chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
+    let mut config = load_config(opts).await;
     // The region that account-level calls (STS, DescribeRegions) go to.
     let home = opts
         .regions
@@ -126,26 +223,170 @@ pub async fn collect(opts: &CollectOptions) -> Result<Snapshot> {
         .cloned()
         .or_else(|| config.region().map(|r| r.to_string()))
         .ok_or_else(|| Error::Usage("no region: pass --region or set AWS_REGION".to_string()))?;
+    if let Some(arn) = &opts.role_arn {
+        config = accounts::assume(&config, &home, arn, opts.external_id.as_deref(), meter)
+            .await
+            .map_err(|e| Error::Credentials(e.reason()))?;
+    }
+    let who = counted(
+        meter,
+        "sts",
+        "GetCallerIdentity",
+        identity::caller(&config, &home),
+    )
+    .await?;
+    let concurrency = opts.concurrency.max(1);
+    let mut shared = Shared {
+        taken_at,
+        home: home.clone(),
+        partition: who.partition.clone(),
+        concurrency,
+        in_flight: Arc::new(Semaphore::new(concurrency)),
+        meter: Arc::clone(meter),
+        fallback_regions: Vec::new(),
+    };
+    let Some(role) = &opts.org_role_name else {
+        let only = accounts::Target {
+            account_id: who.account_id,
+            config,
+            unreachable: None,
+        };
+        return Ok(vec![collect_account(opts, &shared, only).await?]);
+    };
 
-    let who = identity::caller(&config, &home).await?;
-    let regions = if !opts.regions.is_empty() {
-        ec2::check_regions(&config, &home, &opts.regions).await?;
+    let ids = if opts.accounts.is_empty() {
+        accounts::organization_accounts(&config, &home, &who.account_id, meter).await?
+    } else {
+        opts.accounts.clone()
+    };
+    // An account whose role is refused cannot list its own regions: it is recorded with the
+    // regions the caller's account would be scanned in.
+    shared.fallback_regions = if !opts.regions.is_empty() {
         opts.regions.clone()
     } else if opts.all_regions {
-        ec2::enabled_regions(&config, &home).await?
+        counted(
+            meter,
+            "ec2",
+            "DescribeRegions",
+            ec2::enabled_regions(&config, &home),
+        )
+        .await?
+    } else {
+        vec![home.clone()]
+    };
+    let shared = &shared;
+    let (config, who) = (&config, &who);
+    let mut snapshots: Vec<Snapshot> = futures::stream::iter(ids)
+        .map(|id| async move {
+            // The caller's own account is read with the caller's credentials.
+            let target = if id == who.account_id {
+                accounts::Target {
+                    account_id: id,
+                    config: config.clone(),
+                    unreachable: None,
+                }
+            } else {
+                let arn = accounts::role_arn(&shared.partition, &id, role);
+                let assumed = accounts::assume(
+                    config,
+                    &shared.home,
+                    &arn,
+                    opts.external_id.as_deref(),
+                    &shared.meter,
+                )
+                .await;
+                let (config, unreachable) = match assumed {
+                    Ok(c) => (c, None),
+                    Err(e) => (config.clone(), Some(e)),
+                };
+                accounts::Target {
+                    account_id: id,
+                    config,
+                    unreachable,
+                }
+            };
+            let account_id = target.account_id.clone();
+            match collect_account(opts, shared, target).await {
+                Ok(s) => Ok(s),
+                // One account's failure (its regions cannot be listed, say) is that account's
+                // coverage, not the end of the scan.
+                Err(e) => {
+                    let unreachable = CollectError {
+                        operation: "collect".to_string(),
+                        iam_action: String::new(),
+                        kinds: Vec::new(),
+                        resource: None,
+                        code: "account".to_string(),
+                        message: e.to_string(),
+                    };
+                    collect_account(
+                        opts,
+                        shared,
+                        accounts::Target {
+                            account_id,
+                            config: config.clone(),
+                            unreachable: Some(unreachable),
+                        },
+                    )
+                    .await
+                }
+            }
+        })
+        .buffer_unordered(opts.account_concurrency.max(1))
+        .collect::<Vec<Result<Snapshot>>>()
+        .await
+        .into_iter()
+        .collect::<Result<_>>()?;
+    snapshots.sort_by(|a, b| a.account_id.cmp(&b.account_id));
+    Ok(snapshots)
+}
+
+/// Reads one account; an unreachable one gets every (service, region) scope recorded as
+/// unread, with the reason.
+async fn collect_account(
+    opts: &CollectOptions,
+    shared: &Shared,
+    target: accounts::Target,
+) -> Result<Snapshot> {
+    let config = target.config;
+    let home = shared.home.clone();
+    let regions = if target.unreachable.is_some() {
+        shared.fallback_regions.clone()
+    } else if !opts.regions.is_empty() {
+        counted(
+            &shared.meter,
+            "ec2",
+            "DescribeRegions",
+            ec2::check_regions(&config, &home, &opts.regions),
+        )
+        .await?;
+        opts.regions.clone()
+    } else if opts.all_regions {
+        counted(
+            &shared.meter,
+            "ec2",
+            "DescribeRegions",
+            ec2::enabled_regions(&config, &home),
+        )
+        .await?
     } else {
         vec![home.clone()]
     };
 
-    let mut snapshot = Snapshot::new(who.account_id, regions.clone(), taken_at);
-    snapshot.partition = who.partition.clone();
-    let concurrency = opts.concurrency.max(1);
+    let mut snapshot = Snapshot::new(
+        target.account_id.clone(),
+        regions.clone(),
+        shared.taken_at.clone(),
+    );
+    snapshot.partition = shared.partition.clone();
     let scope = Scope {
         config,
         region: home,
-        partition: who.partition,
-        concurrency,
-        in_flight: Arc::new(Semaphore::new(concurrency)),
+        partition: shared.partition.clone(),
+        account: target.account_id.clone(),
+        concurrency: shared.concurrency,
+        in_flight: Arc::clone(&shared.in_flight),
+        meter: Arc::clone(&shared.meter),
     };
 
     let mut jobs: Vec<Job> = Vec::new();
@@ -188,10 +429,21 @@ pub async fn collect(opts: &CollectOptions) -> Result<Snapshot> {
     // Every job starts at once: the scope's semaphore, not the number of jobs, bounds the
     // calls in flight, so that a job waiting on a slow listing leaves its share to the others.
     let all = jobs.len();
-    let done: Vec<(Coverage, Option<Part>)> = futures::stream::iter(jobs.into_iter().map(Job::run))
-        .buffer_unordered(all.max(1))
-        .collect()
-        .await;
+    for job in &jobs {
+        shared.meter.expect_service(&scope.account, &job.region);
+    }
+    let done: Vec<(Coverage, Option<Part>)> = match &target.unreachable {
+        Some(why) => jobs
+            .into_iter()
+            .map(|job| job.unreachable(why, &scope))
+            .collect(),
+        None => {
+            futures::stream::iter(jobs.into_iter().map(|job| job.run(&scope)))
+                .buffer_unordered(all.max(1))
+                .collect()
+                .await
+        }
+    };
     for (coverage, part) in done {
         snapshot.coverage.push(coverage);
         if let Some(part) = part {
@@ -215,6 +467,10 @@ pub(crate) struct Scope {
     pub concurrency: usize,
     /// `concurrency` permits shared by every collector of the scan.
     in_flight: Arc<Semaphore>,
+    /// The account being read.
+    pub account: String,
+    /// Counts the requests of every client built with [`sdk_client!`].
+    meter: Arc<Meter>,
 }
 
 impl Scope {
@@ -231,7 +487,12 @@ impl Scope {
     pub(crate) async fn call<F: Future>(&self, call: F) -> F::Output {
         // The semaphore is never closed.
         let _permit = self.in_flight.acquire().await.ok();
-        call.await
+        meter::timed(call).await
+    }
+
+    /// The interceptor that counts a `service` client's calls for this account and region.
+    pub(crate) fn count_requests(&self, service: &'static str) -> meter::CountRequests {
+        self.meter.interceptor(service, &self.account, &self.region)
     }
 
     /// The shared config pointed at this scope's region, for building service clients.
@@ -318,7 +579,31 @@ impl Job {
         }
     }
 
-    async fn run(self) -> (Coverage, Option<Part>) {
+    /// The coverage of a job that cannot run because its account could not be entered: every
+    /// kind of the service is unread, for the account's reason.
+    fn unreachable(self, why: &CollectError, scope: &Scope) -> (Coverage, Option<Part>) {
+        scope.meter.service_done(&scope.account, &self.region);
+        let error = CollectError {
+            kinds: service_kinds(self.service),
+            ..why.clone()
+        };
+        let coverage = Coverage {
+            service: self.service.to_string(),
+            region: self.region,
+            errors: vec![error],
+        };
+        (coverage, None)
+    }
+
+    async fn run(self, scope: &Scope) -> (Coverage, Option<Part>) {
+        let meter = Arc::clone(&scope.meter);
+        let (account, region) = (scope.account.clone(), self.region.clone());
+        let done = self.run_alone().await;
+        meter.service_done(&account, &region);
+        done
+    }
+
+    async fn run_alone(self) -> (Coverage, Option<Part>) {
         let mut coverage = Coverage {
             service: self.service.to_string(),
             region: self.region,

@@ -12,7 +12,7 @@ const DESCRIBE_DB_CLUSTERS: Op = Op::new("DescribeDBClusters", "rds:DescribeDBCl
 pub const ACTIONS: &[&str] = &[DESCRIBE_DB_INSTANCES.action, DESCRIBE_DB_CLUSTERS.action];
 
 pub(super) async fn collect(scope: Scope) -> Collected<Rds> {
-    let client = Client::new(&scope.sdk_config());
+    let client: Client = super::sdk_client!(aws_sdk_rds, scope);
     let (instances, clusters) =
         tokio::join!(db_instances(&client, &scope), db_clusters(&client, &scope));
     let mut errors = Vec::new();

@@ -18,7 +18,7 @@ pub const ACTIONS: &[&str] = &[
 ];
 
 pub(super) async fn collect(scope: Scope) -> Collected<Route53> {
-    let client = Client::new(&scope.sdk_config());
+    let client: Client = super::sdk_client!(aws_sdk_route53, scope);
     let (zones, checks) = tokio::join!(
         hosted_zones(&client, &scope),
         health_checks(&client, &scope)

@@ -7,7 +7,6 @@
 use super::fail::{mark_unreadable, Op};
 use super::{drain, Collected, Scope};
 use crate::snapshot::{Bucket, CollectError, Replication, ReplicationRule, S3};
-use aws_config::SdkConfig;
 use aws_sdk_s3::error::ProvideErrorMetadata;
 use aws_sdk_s3::primitives::DateTimeFormat;
 use aws_sdk_s3::Client;
@@ -39,7 +38,7 @@ const NO_OBJECT_LOCK: &str = "ObjectLockConfigurationNotFoundError";
 
 pub(super) async fn collect(scope: Scope) -> Collected<S3> {
     let mut errors = Vec::new();
-    let global = client(&scope.sdk_config());
+    let global = client(&scope);
     let mut pages = global.list_buckets().into_paginator().items().send();
     let (listed, err) = scope.call(drain(|cx| pages.poll_next(cx))).await;
     errors.extend(err.map(|e| LIST_BUCKETS.listing_failed(&["s3.bucket"], &e)));
@@ -102,17 +101,19 @@ impl Clients<'_> {
         let mut by_region = self.by_region.lock().unwrap_or_else(|e| e.into_inner());
         by_region
             .entry(region.to_string())
-            .or_insert_with(|| client(&self.scope.in_region(region).sdk_config()))
+            .or_insert_with(|| client(&self.scope.in_region(region)))
             .clone()
     }
 }
 
 /// An S3 client. Path-style addressing only behind an endpoint override (an emulator or a
 /// proxy cannot serve `bucket.host` names); real AWS keeps virtual-hosted style.
-fn client(config: &SdkConfig) -> Client {
+fn client(scope: &Scope) -> Client {
+    let config = scope.sdk_config();
     let path_style = config.endpoint_url().is_some();
-    let conf = aws_sdk_s3::config::Builder::from(config)
+    let conf = aws_sdk_s3::config::Builder::from(&config)
         .force_path_style(path_style)
+        .interceptor(scope.count_requests("s3"))
         .build();
     Client::from_conf(conf)
 }

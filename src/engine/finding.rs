@@ -60,9 +60,10 @@ impl Finding {
     }
 
     /// Total order used by every report, so outputs are deterministic.
-    pub fn sort_key(&self) -> (&str, &str, &str, &str) {
+    pub fn sort_key(&self) -> (&str, &str, &str, &str, &str) {
         (
             &self.rule_id,
+            &self.account_id,
             &self.region,
             &self.resource_kind,
             &self.resource_id,

@@ -12,10 +12,13 @@ pub const REPORT_SCHEMA_VERSION: u32 = 1;
 struct Doc<'a> {
     schema_version: u32,
     tool: Tool,
-    account_id: &'a str,
+    /// The account, when the report covers exactly one (every account is in `accounts`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    account_id: Option<&'a str>,
     partition: &'a str,
     regions: &'a [String],
     taken_at: &'a str,
+    accounts: &'a [super::AccountHeader],
     summary: &'a crate::engine::Summary,
     coverage: Vec<Coverage<'a>>,
     findings: &'a [crate::engine::Finding],
@@ -29,6 +32,7 @@ struct Tool {
 
 #[derive(Serialize)]
 struct Coverage<'a> {
+    account_id: &'a str,
     service: &'a str,
     region: &'a str,
     complete: bool,
@@ -42,19 +46,21 @@ pub fn render(r: &Report) -> String {
             name: "ha-audit",
             version: env!("CARGO_PKG_VERSION"),
         },
-        account_id: r.account_id,
-        partition: r.partition,
-        regions: r.regions,
-        taken_at: r.taken_at,
+        account_id: r.single_account(),
+        partition: &r.partition,
+        regions: &r.regions,
+        taken_at: &r.taken_at,
+        accounts: &r.accounts,
         summary: &r.summary,
         coverage: r
             .coverage
             .iter()
             .map(|c| Coverage {
-                service: &c.service,
-                region: &c.region,
-                complete: c.is_complete(),
-                errors: &c.errors,
+                account_id: &c.account_id,
+                service: &c.coverage.service,
+                region: &c.coverage.region,
+                complete: c.coverage.is_complete(),
+                errors: &c.coverage.errors,
             })
             .collect(),
         findings: r.findings,

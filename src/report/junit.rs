@@ -32,10 +32,13 @@ pub fn render(r: &Report) -> String {
             count(Outcome::NotEvaluated) + count(Outcome::Suppressed)
         );
         for f in findings {
-            let name = match &f.resource_name {
+            let mut name = match &f.resource_name {
                 Some(n) if *n != f.resource_id => format!("{} {n} ({})", f.region, f.resource_id),
                 _ => format!("{} {}", f.region, f.resource_id),
             };
+            if r.single_account().is_none() {
+                name = format!("{} {name}", f.account_id);
+            }
             let _ = write!(
                 out,
                 "    <testcase classname=\"{}\" name=\"{}\"",

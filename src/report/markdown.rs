@@ -19,8 +19,19 @@ pub fn render(r: &Report) -> String {
     );
     let _ = writeln!(
         out,
-        "Account `{}` · regions {} · snapshot {}\n",
-        r.account_id,
+        "Account {} · regions {} · snapshot {}\n",
+        match r.single_account() {
+            Some(one) => format!("`{one}`"),
+            None => format!(
+                "{} accounts: {}",
+                r.accounts.len(),
+                r.accounts
+                    .iter()
+                    .map(|a| format!("`{}`", a.account_id))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+        },
         if r.regions.is_empty() {
             "none".to_string()
         } else {
@@ -60,7 +71,7 @@ pub fn render(r: &Report) -> String {
                 "| {} | {} | {} | {} | {} |",
                 f.severity.as_str(),
                 f.rule_id,
-                cell(&label(f)),
+                cell(&label(r, f)),
                 f.region,
                 cell(&f.message)
             );
@@ -74,14 +85,24 @@ pub fn render(r: &Report) -> String {
         "\n### Not evaluated\n\nThese were not judged: neither passes nor fails.\n\n",
     );
     reason_section(&mut out, r, Outcome::Suppressed, "\n### Suppressed\n\n");
-    let gaps: Vec<_> = r.coverage.iter().filter(|c| !c.is_complete()).collect();
+    let gaps: Vec<_> = r
+        .coverage
+        .iter()
+        .filter(|c| !c.coverage.is_complete())
+        .collect();
     if !gaps.is_empty() {
         out.push_str("\n### Coverage gaps\n\n");
-        for c in gaps {
+        for ac in gaps {
+            let c = &ac.coverage;
+            let account = if r.single_account().is_some() {
+                String::new()
+            } else {
+                format!("{} ", ac.account_id)
+            };
             for e in &c.errors {
                 let _ = writeln!(
                     out,
-                    "- `{}` {}: {} failed: {} (needs `{}`)",
+                    "- {account}`{}` {}: {} failed: {} (needs `{}`)",
                     c.service,
                     c.region,
                     e.operation,
@@ -107,7 +128,7 @@ fn reason_section(out: &mut String, r: &Report, outcome: Outcome, heading: &str)
             out,
             "| {} | {} | {} | {} |",
             f.rule_id,
-            cell(&label(f)),
+            cell(&label(r, f)),
             f.region,
             cell(f.reason.as_deref().unwrap_or(""))
         );
@@ -115,10 +136,17 @@ fn reason_section(out: &mut String, r: &Report, outcome: Outcome, heading: &str)
     more(out, findings.len());
 }
 
-fn label(f: &Finding) -> String {
-    f.resource_name
+/// The resource, prefixed with its account when the report covers several.
+fn label(r: &Report, f: &Finding) -> String {
+    let name = f
+        .resource_name
         .clone()
-        .unwrap_or_else(|| f.resource_id.clone())
+        .unwrap_or_else(|| f.resource_id.clone());
+    if r.single_account().is_some() {
+        name
+    } else {
+        format!("{} / {name}", f.account_id)
+    }
 }
 
 /// Keeps a value inside one table cell.

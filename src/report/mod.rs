@@ -26,19 +26,139 @@ pub enum Format {
     Markdown,
 }
 
+/// One account of a report: what was read of it, and when.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct AccountHeader {
+    pub account_id: String,
+    #[serde(default)]
+    pub partition: String,
+    #[serde(default)]
+    pub regions: Vec<String>,
+    #[serde(default)]
+    pub taken_at: String,
+}
+
+/// One (service, region) coverage entry and the account it belongs to.
+#[derive(Debug, Clone, PartialEq)]
+pub struct AccountCoverage {
+    pub account_id: String,
+    pub coverage: Coverage,
+}
+
 /// Everything a reporter needs, independent of how the snapshot was obtained.
 pub struct Report<'a> {
-    pub account_id: &'a str,
-    pub partition: &'a str,
-    pub regions: &'a [String],
-    pub taken_at: &'a str,
-    pub coverage: &'a [Coverage],
+    /// Every account of the report, sorted by id (one for a single-account scan).
+    pub accounts: Vec<AccountHeader>,
+    /// The partition of the accounts (of the first, should they differ).
+    pub partition: String,
+    /// Every region read, in any account.
+    pub regions: Vec<String>,
+    /// When the earliest account was read.
+    pub taken_at: String,
+    pub coverage: Vec<AccountCoverage>,
     pub findings: &'a [Finding],
     pub rules: Vec<&'a Rule>,
     pub summary: Summary,
     /// The snapshot file (path as the user gave it) and where each resource starts in it,
     /// when the report can point into a saved snapshot.
     pub snapshot_lines: Option<(String, crate::snapshot::ResourceLines)>,
+}
+
+impl<'a> Report<'a> {
+    /// A report over the accounts `snapshots` describe (their resources are not needed).
+    pub fn of_snapshots(
+        snapshots: &[crate::snapshot::Snapshot],
+        findings: &'a [Finding],
+        rules: Vec<&'a Rule>,
+    ) -> Report<'a> {
+        let accounts = snapshots
+            .iter()
+            .map(|s| AccountHeader {
+                account_id: s.account_id.clone(),
+                partition: s.partition.clone(),
+                regions: s.regions.clone(),
+                taken_at: s.taken_at.clone(),
+            })
+            .collect();
+        let coverage = snapshots
+            .iter()
+            .flat_map(|s| {
+                s.coverage.iter().map(|c| AccountCoverage {
+                    account_id: s.account_id.clone(),
+                    coverage: c.clone(),
+                })
+            })
+            .collect();
+        Report::of_accounts(accounts, coverage, findings, rules)
+    }
+
+    /// A report over the given accounts and coverage; the summary is computed from
+    /// `findings`.
+    pub fn of_accounts(
+        mut accounts: Vec<AccountHeader>,
+        mut coverage: Vec<AccountCoverage>,
+        findings: &'a [Finding],
+        rules: Vec<&'a Rule>,
+    ) -> Report<'a> {
+        accounts.sort_by(|a, b| a.account_id.cmp(&b.account_id));
+        coverage.sort_by(|a, b| {
+            (&a.account_id, &a.coverage.service, &a.coverage.region).cmp(&(
+                &b.account_id,
+                &b.coverage.service,
+                &b.coverage.region,
+            ))
+        });
+        let mut regions: Vec<String> = accounts
+            .iter()
+            .flat_map(|a| a.regions.iter().cloned())
+            .collect();
+        regions.sort();
+        regions.dedup();
+        let taken_at = accounts
+            .iter()
+            .map(|a| a.taken_at.as_str())
+            .filter(|t| !t.is_empty())
+            .min()
+            .unwrap_or_default()
+            .to_string();
+        Report {
+            partition: accounts
+                .first()
+                .map_or_else(|| "aws".to_string(), |a| a.partition.clone()),
+            accounts,
+            regions,
+            taken_at,
+            coverage,
+            findings,
+            rules,
+            summary: Summary::of(findings),
+            snapshot_lines: None,
+        }
+    }
+
+    /// The account id when the report covers exactly one account.
+    pub fn single_account(&self) -> Option<&str> {
+        match self.accounts.as_slice() {
+            [one] => Some(&one.account_id),
+            _ => None,
+        }
+    }
+
+    /// `123456789012`, or `3 accounts (111..., 222..., 333...)`, for headers.
+    pub fn accounts_label(&self) -> String {
+        match self.single_account() {
+            Some(one) => one.to_string(),
+            None => format!(
+                "{} accounts ({})",
+                self.accounts.len(),
+                self.accounts
+                    .iter()
+                    .map(|a| a.account_id.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+        }
+    }
 }
 
 pub struct RenderOptions {

@@ -39,6 +39,7 @@ pub fn render(r: &Report) -> String {
                 "associatedRule": { "id": f.rule_id },
                 "properties": {
                     "outcome": "not_evaluated",
+                    "accountId": f.account_id,
                     "region": f.region,
                     "resourceType": f.resource_kind,
                     "resourceId": f.resource_id,
@@ -63,6 +64,12 @@ pub fn render(r: &Report) -> String {
             }),
         );
     }
+    let accounts = r
+        .accounts
+        .iter()
+        .map(|a| a.account_id.as_str())
+        .collect::<Vec<_>>()
+        .join("+");
     let regions = if r.regions.is_empty() {
         "none".to_string()
     } else {
@@ -78,14 +85,17 @@ pub fn render(r: &Report) -> String {
                 "semanticVersion": env!("CARGO_PKG_VERSION"),
                 "rules": r.rules.iter().map(|x| rule(x)).collect::<Vec<_>>(),
             }},
-            "automationDetails": { "id": format!("ha-audit/{}/{}/", r.account_id, regions) },
+            // One category per set of accounts and regions: code scanning replaces the alerts
+            // of the same category, so each organisation scan's set is tracked on its own.
+            "automationDetails": { "id": format!("ha-audit/{}/{}/", accounts, regions) },
             "invocations": [{
                 "executionSuccessful": true,
                 "toolExecutionNotifications": notifications,
             }],
             "results": results,
             "properties": {
-                "accountId": r.account_id,
+                "accountId": r.single_account(),
+                "accounts": r.accounts.iter().map(|a| &a.account_id).collect::<Vec<_>>(),
                 "regions": r.regions,
                 "takenAt": r.taken_at,
                 "summary": r.summary,

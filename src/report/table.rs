@@ -17,11 +17,13 @@ pub fn render(r: &Report, opts: &RenderOptions) -> String {
         out,
         "ha-audit {} · account {} · regions {} · snapshot {}\n",
         env!("CARGO_PKG_VERSION"),
-        r.account_id,
+        r.accounts_label(),
         regions,
         r.taken_at
     );
 
+    // Several accounts: every row says which one it is about.
+    let several = r.single_account().is_none();
     let failing: Vec<&Finding> = r
         .findings
         .iter()
@@ -31,10 +33,14 @@ pub fn render(r: &Report, opts: &RenderOptions) -> String {
         out.push_str("No failing findings.\n\n");
     } else {
         let mut t = new_table(opts);
-        t.set_header(header(
-            &["SEVERITY", "RULE", "RESOURCE", "REGION", "FINDING"],
-            opts,
-        ));
+        let columns: &[&str] = if several {
+            &[
+                "SEVERITY", "RULE", "RESOURCE", "ACCOUNT", "REGION", "FINDING",
+            ]
+        } else {
+            &["SEVERITY", "RULE", "RESOURCE", "REGION", "FINDING"]
+        };
+        t.set_header(header(columns, opts));
         for sev in Severity::ALL {
             for f in failing.iter().filter(|f| f.severity == sev) {
                 let rule = if f.in_baseline {
@@ -42,13 +48,17 @@ pub fn render(r: &Report, opts: &RenderOptions) -> String {
                 } else {
                     f.rule_id.clone()
                 };
-                t.add_row(vec![
+                let mut row = vec![
                     severity_cell(sev, opts),
                     Cell::new(rule),
                     Cell::new(resource_label(f)),
                     Cell::new(&f.region),
                     Cell::new(&f.message),
-                ]);
+                ];
+                if several {
+                    row.insert(3, Cell::new(&f.account_id));
+                }
+                t.add_row(row);
             }
         }
         let _ = writeln!(out, "{t}\n");
@@ -69,14 +79,24 @@ pub fn render(r: &Report, opts: &RenderOptions) -> String {
         opts,
     );
 
-    let incomplete: Vec<_> = r.coverage.iter().filter(|c| !c.is_complete()).collect();
+    let incomplete: Vec<_> = r
+        .coverage
+        .iter()
+        .filter(|c| !c.coverage.is_complete())
+        .collect();
     let _ = writeln!(
         out,
         "Coverage: {} of {} service scopes read completely.",
         r.coverage.len() - incomplete.len(),
         r.coverage.len()
     );
-    for c in incomplete {
+    for ac in incomplete {
+        let c = &ac.coverage;
+        let account = if several {
+            format!("{} ", ac.account_id)
+        } else {
+            String::new()
+        };
         for e in &c.errors {
             let target = e
                 .resource
@@ -85,7 +105,7 @@ pub fn render(r: &Report, opts: &RenderOptions) -> String {
                 .unwrap_or_default();
             let _ = writeln!(
                 out,
-                "  {} {}: {}{} failed: {}: {} [needs {}]",
+                "  {account}{} {}: {}{} failed: {}: {} [needs {}]",
                 c.service, c.region, e.operation, target, e.code, e.message, e.iam_action
             );
         }
@@ -140,15 +160,25 @@ fn reason_section(
         "{}",
         title.replacen("{}", &findings.len().to_string(), 1)
     );
+    let several = r.single_account().is_none();
     let mut t = new_table(opts);
-    t.set_header(header(&["RULE", "RESOURCE", "REGION", "REASON"], opts));
+    let columns: &[&str] = if several {
+        &["RULE", "RESOURCE", "ACCOUNT", "REGION", "REASON"]
+    } else {
+        &["RULE", "RESOURCE", "REGION", "REASON"]
+    };
+    t.set_header(header(columns, opts));
     for f in findings {
-        t.add_row(vec![
+        let mut row = vec![
             Cell::new(&f.rule_id),
             Cell::new(resource_label(f)),
             Cell::new(&f.region),
             Cell::new(f.reason.as_deref().unwrap_or("")),
-        ]);
+        ];
+        if several {
+            row.insert(2, Cell::new(&f.account_id));
+        }
+        t.add_row(row);
     }
     let _ = writeln!(out, "{t}\n");
 }

@@ -4,6 +4,7 @@
 //! engine, reports) reads only it, so a saved snapshot re-evaluated offline gives the same
 //! findings as the live scan. Field names follow the AWS API in snake_case.
 
+mod accounts;
 mod autoscaling;
 mod coverage;
 mod ec2;
@@ -14,6 +15,7 @@ mod rds;
 mod route53;
 mod s3;
 
+pub use accounts::*;
 pub use autoscaling::*;
 pub use coverage::*;
 pub use ec2::*;

@@ -58,6 +58,8 @@ struct Rule {
     action: Option<String>,
     share: f64,
     fault: Fault,
+    /// Only requests whose body contains this (e.g. one account id in an AssumeRole).
+    body_contains: Option<String>,
     /// For a rule made by [`Faults::first`]: how many matching requests it fails, and how many
     /// it has failed so far. Such rules do not draw.
     first: Option<(u64, AtomicU64)>,
@@ -113,6 +115,21 @@ impl Faults {
             action: action.map(str::to_string),
             share,
             fault,
+            body_contains: None,
+            first: None,
+        });
+        self
+    }
+
+    /// Every request to one service and action whose body contains `needle` fails with
+    /// `fault`: e.g. the AssumeRole of one account's role (its id is in the body).
+    pub fn on_body(mut self, service: &str, action: &str, needle: &str, fault: Fault) -> Faults {
+        self.rules.push(Rule {
+            service: Some(service.to_string()),
+            action: Some(action.to_string()),
+            share: 1.0,
+            fault,
+            body_contains: Some(needle.to_string()),
             first: None,
         });
         self
@@ -126,6 +143,7 @@ impl Faults {
             action: None,
             share: 0.0,
             fault,
+            body_contains: None,
             first: Some((n, AtomicU64::new(0))),
         });
         self
@@ -137,11 +155,27 @@ impl Faults {
 
     /// The fault for one request, if any.
     pub fn pick(&self, service: Option<&str>, operation: Option<&str>) -> Option<Fault> {
+        self.pick_request(service, operation, b"")
+    }
+
+    /// The fault for one request with this body, if any.
+    pub fn pick_request(
+        &self,
+        service: Option<&str>,
+        operation: Option<&str>,
+        body: &[u8],
+    ) -> Option<Fault> {
+        let body = String::from_utf8_lossy(body);
         let matching: Vec<&Rule> = self
             .rules
             .iter()
             .filter(|r| r.service.is_none() || r.service.as_deref() == service)
             .filter(|r| r.action.is_none() || r.action.as_deref() == operation)
+            .filter(|r| {
+                r.body_contains
+                    .as_deref()
+                    .is_none_or(|needle| body.contains(needle))
+            })
             .collect();
         for r in &matching {
             if let Some((n, used)) = &r.first {

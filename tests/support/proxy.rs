@@ -240,7 +240,7 @@ fn serve_connection(client: TcpStream, upstream: SocketAddr, shared: &Shared) ->
         if !faults.delay().is_zero() {
             thread::sleep(faults.delay());
         }
-        let fault = faults.pick(service.as_deref(), operation.as_deref());
+        let fault = faults.pick_request(service.as_deref(), operation.as_deref(), &body);
         let record = |status: u16, rewritten: bool| {
             // Recorded before the client sees the response, so a test that reads
             // `requests()` right after its call finds it there.
