@@ -4,8 +4,11 @@
 //! the coverage entry of its (service, region), so a partial read is visible downstream and
 //! never turns into a silent pass.
 
+mod application_autoscaling;
 mod autoscaling;
+mod dynamodb;
 mod ec2;
+mod elasticache;
 mod elbv2;
 mod fail;
 mod identity;
@@ -101,6 +104,9 @@ pub fn iam_actions() -> Vec<&'static str> {
         autoscaling::ACTIONS,
         s3::ACTIONS,
         route53::ACTIONS,
+        elasticache::ACTIONS,
+        dynamodb::ACTIONS,
+        application_autoscaling::ACTIONS,
     ]
     .concat();
     all.sort_unstable();
@@ -169,7 +175,17 @@ pub async fn collect(opts: &CollectOptions) -> Result<Snapshot> {
         jobs.push(Job::new(
             "autoscaling",
             region,
-            autoscaling::collect(s).map(Part::AutoScaling),
+            autoscaling::collect(s.clone()).map(Part::AutoScaling),
+        ));
+        jobs.push(Job::new(
+            "elasticache",
+            region,
+            elasticache::collect(s.clone()).map(Part::ElastiCache),
+        ));
+        jobs.push(Job::new(
+            "dynamodb",
+            region,
+            dynamodb::collect(s).map(Part::DynamoDb),
         ));
     }
     // Global services: read once, from the partition's global region.
@@ -253,6 +269,8 @@ enum Part {
     AutoScaling(Collected<crate::snapshot::AutoScaling>),
     S3(Collected<crate::snapshot::S3>),
     Route53(Collected<crate::snapshot::Route53>),
+    ElastiCache(Collected<crate::snapshot::ElastiCache>),
+    DynamoDb(Collected<crate::snapshot::DynamoDb>),
 }
 
 impl Part {
@@ -263,7 +281,9 @@ impl Part {
             | Part::Elbv2((_, e))
             | Part::AutoScaling((_, e))
             | Part::S3((_, e))
-            | Part::Route53((_, e)) => std::mem::take(e),
+            | Part::Route53((_, e))
+            | Part::ElastiCache((_, e))
+            | Part::DynamoDb((_, e)) => std::mem::take(e),
         }
     }
 
@@ -293,6 +313,14 @@ impl Part {
                 s.route53.record_sets.extend(p.record_sets);
                 s.route53.health_checks.extend(p.health_checks);
             }
+            Part::ElastiCache((p, _)) => {
+                s.elasticache
+                    .replication_groups
+                    .extend(p.replication_groups);
+                s.elasticache.cache_clusters.extend(p.cache_clusters);
+                s.elasticache.subnet_groups.extend(p.subnet_groups);
+            }
+            Part::DynamoDb((p, _)) => s.dynamodb.tables.extend(p.tables),
         }
     }
 }
@@ -366,6 +394,12 @@ fn service_kinds(service: &str) -> Vec<String> {
             "route53.record",
             "route53.health_check",
         ],
+        "elasticache" => &[
+            "elasticache.replication_group",
+            "elasticache.cache_cluster",
+            "elasticache.subnet_group",
+        ],
+        "dynamodb" => &["dynamodb.table"],
         _ => &[],
     };
     kinds.iter().map(|k| k.to_string()).collect()

@@ -6,7 +6,9 @@
 
 mod autoscaling;
 mod coverage;
+mod dynamodb;
 mod ec2;
+mod elasticache;
 mod elbv2;
 mod io;
 mod lines;
@@ -16,7 +18,9 @@ mod s3;
 
 pub use autoscaling::*;
 pub use coverage::*;
+pub use dynamodb::*;
 pub use ec2::*;
+pub use elasticache::*;
 pub use elbv2::*;
 pub use io::*;
 pub use lines::{resource_lines, ResourceLines};
@@ -68,6 +72,10 @@ pub struct Snapshot {
     pub route53: Route53,
     #[serde(default)]
     pub autoscaling: AutoScaling,
+    #[serde(default)]
+    pub elasticache: ElastiCache,
+    #[serde(default)]
+    pub dynamodb: DynamoDb,
 }
 
 fn default_partition() -> String {
@@ -97,6 +105,8 @@ impl Snapshot {
             s3: S3::default(),
             route53: Route53::default(),
             autoscaling: AutoScaling::default(),
+            elasticache: ElastiCache::default(),
+            dynamodb: DynamoDb::default(),
             ..self
         }
     }
@@ -119,5 +129,7 @@ impl Snapshot {
         self.s3.normalize();
         self.route53.normalize();
         self.autoscaling.normalize();
+        self.elasticache.normalize();
+        self.dynamodb.normalize();
     }
 }
