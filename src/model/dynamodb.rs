@@ -4,7 +4,6 @@
 use super::{distinct, fields_of, propagate, Ctx, Resource};
 use crate::snapshot::Table;
 use serde_json::Value;
-use std::collections::BTreeMap;
 
 /// Replica states in which a global table replica does not serve or does not receive writes.
 const BROKEN_REPLICA: &[&str] = &[
