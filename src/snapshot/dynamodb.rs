@@ -12,6 +12,10 @@ pub struct DynamoDb {
 }
 
 impl DynamoDb {
+    pub fn is_empty(&self) -> bool {
+        self.tables.is_empty()
+    }
+
     pub(super) fn normalize(&mut self) {
         self.tables
             .sort_by(|a, b| (&a.region, &a.table_name).cmp(&(&b.region, &b.table_name)));

@@ -16,6 +16,12 @@ pub struct ElastiCache {
 }
 
 impl ElastiCache {
+    pub fn is_empty(&self) -> bool {
+        self.replication_groups.is_empty()
+            && self.cache_clusters.is_empty()
+            && self.subnet_groups.is_empty()
+    }
+
     pub(super) fn normalize(&mut self) {
         self.replication_groups.sort_by(|a, b| {
             (&a.region, &a.replication_group_id).cmp(&(&b.region, &b.replication_group_id))

@@ -72,9 +72,11 @@ pub struct Snapshot {
     pub route53: Route53,
     #[serde(default)]
     pub autoscaling: AutoScaling,
-    #[serde(default)]
+    /// Left out when empty, so that snapshots of accounts without these services (and those
+    /// written before they were collected) serialise as before.
+    #[serde(default, skip_serializing_if = "ElastiCache::is_empty")]
     pub elasticache: ElastiCache,
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "DynamoDb::is_empty")]
     pub dynamodb: DynamoDb,
 }
 
