@@ -5,8 +5,11 @@
 //! never turns into a silent pass.
 
 mod accounts;
+mod application_autoscaling;
 mod autoscaling;
+mod dynamodb;
 mod ec2;
+mod elasticache;
 mod elbv2;
 mod fail;
 mod identity;
@@ -154,6 +157,9 @@ pub fn iam_actions() -> Vec<&'static str> {
         autoscaling::ACTIONS,
         s3::ACTIONS,
         route53::ACTIONS,
+        elasticache::ACTIONS,
+        dynamodb::ACTIONS,
+        application_autoscaling::ACTIONS,
     ]
     .concat();
     all.sort_unstable();
@@ -410,7 +416,17 @@ async fn collect_account(
         jobs.push(Job::new(
             "autoscaling",
             region,
-            autoscaling::collect(s).map(Part::AutoScaling),
+            autoscaling::collect(s.clone()).map(Part::AutoScaling),
+        ));
+        jobs.push(Job::new(
+            "elasticache",
+            region,
+            elasticache::collect(s.clone()).map(Part::ElastiCache),
+        ));
+        jobs.push(Job::new(
+            "dynamodb",
+            region,
+            dynamodb::collect(s).map(Part::DynamoDb),
         ));
     }
     // Global services: read once, from the partition's global region.
@@ -514,6 +530,8 @@ enum Part {
     AutoScaling(Collected<crate::snapshot::AutoScaling>),
     S3(Collected<crate::snapshot::S3>),
     Route53(Collected<crate::snapshot::Route53>),
+    ElastiCache(Collected<crate::snapshot::ElastiCache>),
+    DynamoDb(Collected<crate::snapshot::DynamoDb>),
 }
 
 impl Part {
@@ -524,7 +542,9 @@ impl Part {
             | Part::Elbv2((_, e))
             | Part::AutoScaling((_, e))
             | Part::S3((_, e))
-            | Part::Route53((_, e)) => std::mem::take(e),
+            | Part::Route53((_, e))
+            | Part::ElastiCache((_, e))
+            | Part::DynamoDb((_, e)) => std::mem::take(e),
         }
     }
 
@@ -554,6 +574,14 @@ impl Part {
                 s.route53.record_sets.extend(p.record_sets);
                 s.route53.health_checks.extend(p.health_checks);
             }
+            Part::ElastiCache((p, _)) => {
+                s.elasticache
+                    .replication_groups
+                    .extend(p.replication_groups);
+                s.elasticache.cache_clusters.extend(p.cache_clusters);
+                s.elasticache.subnet_groups.extend(p.subnet_groups);
+            }
+            Part::DynamoDb((p, _)) => s.dynamodb.tables.extend(p.tables),
         }
     }
 }
@@ -651,6 +679,12 @@ fn service_kinds(service: &str) -> Vec<String> {
             "route53.record",
             "route53.health_check",
         ],
+        "elasticache" => &[
+            "elasticache.replication_group",
+            "elasticache.cache_cluster",
+            "elasticache.subnet_group",
+        ],
+        "dynamodb" => &["dynamodb.table"],
         _ => &[],
     };
     kinds.iter().map(|k| k.to_string()).collect()

@@ -107,6 +107,24 @@ pub const KINDS: &[KindInfo] = &[
         label: "health check",
         global: true,
     },
+    KindInfo {
+        kind: "elasticache.replication_group",
+        service: "elasticache",
+        label: "ElastiCache replication group",
+        global: false,
+    },
+    KindInfo {
+        kind: "elasticache.cache_cluster",
+        service: "elasticache",
+        label: "ElastiCache cluster",
+        global: false,
+    },
+    KindInfo {
+        kind: "dynamodb.table",
+        service: "dynamodb",
+        label: "DynamoDB table",
+        global: false,
+    },
 ];
 
 pub fn kind_info(kind: &str) -> Option<&'static KindInfo> {

@@ -4,6 +4,8 @@
 
 mod compute;
 mod dns;
+mod dynamodb;
+mod elasticache;
 mod kinds;
 mod load_balancing;
 mod network;
@@ -66,6 +68,8 @@ impl Model {
         storage::build(&ctx, &mut resources);
         load_balancing::build(&ctx, &mut resources);
         dns::build(&ctx, &mut resources);
+        elasticache::build(&ctx, &mut resources);
+        dynamodb::build(&ctx, &mut resources);
         for r in &mut resources {
             r.fields.insert("id".into(), Value::String(r.id.clone()));
             r.fields.insert("arn".into(), Value::String(r.arn.clone()));
@@ -301,6 +305,13 @@ fn template_snapshot() -> Snapshot {
     snap.route53.hosted_zones.push(s::HostedZone::default());
     snap.route53.record_sets.push(s::RecordSet::default());
     snap.route53.health_checks.push(s::HealthCheck::default());
+    snap.elasticache
+        .replication_groups
+        .push(s::ReplicationGroup::default());
+    snap.elasticache
+        .cache_clusters
+        .push(s::CacheCluster::default());
+    snap.dynamodb.tables.push(s::Table::default());
     snap
 }
 

@@ -217,5 +217,44 @@ pub fn resource_lines(snapshot: &Snapshot, text: &str) -> Option<ResourceLines> 
             })
             .collect(),
     );
+    put(
+        "elasticache",
+        "replication_groups",
+        s.elasticache
+            .replication_groups
+            .iter()
+            .map(|x| {
+                (
+                    "elasticache.replication_group",
+                    x.region.clone(),
+                    x.replication_group_id.clone(),
+                )
+            })
+            .collect(),
+    );
+    put(
+        "elasticache",
+        "cache_clusters",
+        s.elasticache
+            .cache_clusters
+            .iter()
+            .map(|x| {
+                (
+                    "elasticache.cache_cluster",
+                    x.region.clone(),
+                    x.cache_cluster_id.clone(),
+                )
+            })
+            .collect(),
+    );
+    put(
+        "dynamodb",
+        "tables",
+        s.dynamodb
+            .tables
+            .iter()
+            .map(|x| ("dynamodb.table", x.region.clone(), x.table_name.clone()))
+            .collect(),
+    );
     Some(out)
 }

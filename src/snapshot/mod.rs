@@ -7,7 +7,9 @@
 mod accounts;
 mod autoscaling;
 mod coverage;
+mod dynamodb;
 mod ec2;
+mod elasticache;
 mod elbv2;
 mod io;
 mod lines;
@@ -18,7 +20,9 @@ mod s3;
 pub use accounts::*;
 pub use autoscaling::*;
 pub use coverage::*;
+pub use dynamodb::*;
 pub use ec2::*;
+pub use elasticache::*;
 pub use elbv2::*;
 pub use io::*;
 pub use lines::{resource_lines, ResourceLines};
@@ -70,6 +74,12 @@ pub struct Snapshot {
     pub route53: Route53,
     #[serde(default)]
     pub autoscaling: AutoScaling,
+    /// Left out when empty, so that snapshots of accounts without these services (and those
+    /// written before they were collected) serialise as before.
+    #[serde(default, skip_serializing_if = "ElastiCache::is_empty")]
+    pub elasticache: ElastiCache,
+    #[serde(default, skip_serializing_if = "DynamoDb::is_empty")]
+    pub dynamodb: DynamoDb,
 }
 
 fn default_partition() -> String {
@@ -99,6 +109,8 @@ impl Snapshot {
             s3: S3::default(),
             route53: Route53::default(),
             autoscaling: AutoScaling::default(),
+            elasticache: ElastiCache::default(),
+            dynamodb: DynamoDb::default(),
             ..self
         }
     }
@@ -121,5 +133,7 @@ impl Snapshot {
         self.s3.normalize();
         self.route53.normalize();
         self.autoscaling.normalize();
+        self.elasticache.normalize();
+        self.dynamodb.normalize();
     }
 }
