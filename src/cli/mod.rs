@@ -59,7 +59,8 @@ pub enum Command {
     Explain(explain::ExplainArgs),
     /// Print the read-only IAM policy ha-audit needs (exactly the actions it calls)
     IamPolicy(iam_policy::IamPolicyArgs),
-    /// Compare two JSON reports: new, resolved and unchanged failing findings
+    /// Compare two JSON reports: new, resolved and unchanged failing findings, and the
+    /// resilience score change
     Diff(diff::DiffArgs),
 }
 

@@ -56,6 +56,10 @@ pub struct ScanArgs {
     /// An earlier JSON report: failures already in it are marked and do not fail the gate
     #[arg(long, value_name = "REPORT.json")]
     pub baseline: Option<PathBuf>,
+    /// An earlier JSON report: the HTML report adds the trend since then (score change; new,
+    /// resolved and persisting failures). Only with --format html
+    #[arg(long, value_name = "REPORT.json")]
+    pub previous: Option<PathBuf>,
     /// Extra directory of rule files (*.toml); repeatable
     #[arg(long = "rules", value_name = "DIR")]
     pub rules: Vec<PathBuf>,
@@ -72,6 +76,17 @@ pub fn run(a: ScanArgs) -> Result<u8> {
     // Rules first: a broken rule file should fail before minutes of API calls.
     let mut rules = load_rules(&a.rules)?;
     let baseline = match &a.baseline {
+        Some(path) => Some(crate::engine::load_report(path)?),
+        None => None,
+    };
+    if a.previous.is_some() && a.format != Format::Html {
+        return Err(crate::error::Error::Usage(
+            "--previous adds a trend section to the HTML report: use it with --format html \
+             (or compare two JSON reports with `ha-audit diff OLD.json NEW.json`)"
+                .into(),
+        ));
+    }
+    let previous = match &a.previous {
         Some(path) => Some(crate::engine::load_report(path)?),
         None => None,
     };
@@ -145,6 +160,8 @@ pub fn run(a: ScanArgs) -> Result<u8> {
         findings: &findings,
         rules: rules.rules.iter().map(|r| &r.rule).collect(),
         summary: Summary::of(&findings),
+        resources: &model.resources,
+        previous: previous.as_ref(),
     };
     let to_terminal = a.output.is_none() && std::io::stdout().is_terminal();
     let opts = RenderOptions {

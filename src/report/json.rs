@@ -17,6 +17,7 @@ struct Doc<'a> {
     regions: &'a [String],
     taken_at: &'a str,
     summary: &'a crate::engine::Summary,
+    score: super::score::Score,
     coverage: Vec<Coverage<'a>>,
     findings: &'a [crate::engine::Finding],
 }
@@ -47,6 +48,7 @@ pub fn render(r: &Report) -> String {
         regions: r.regions,
         taken_at: r.taken_at,
         summary: &r.summary,
+        score: super::score::Score::of(r.findings),
         coverage: r
             .coverage
             .iter()
