@@ -338,6 +338,32 @@ mod tests {
     }
 
     #[test]
+    fn a_report_over_several_accounts_scores_each() {
+        let mut other = f(High, Fail, "r1", "s3.bucket");
+        other.account_id = "222222222222".into();
+        let fs = [f(High, Pass, "r1", "s3.bucket"), other];
+        let s = Score::of(&fs);
+        let accounts: Vec<(&str, String)> = s
+            .by_account
+            .iter()
+            .map(|x| (x.key.name(), x.tally.score.text()))
+            .collect();
+        assert_eq!(
+            accounts,
+            [
+                ("111111111111", "100.0".to_string()),
+                ("222222222222", "0.0".to_string())
+            ]
+        );
+        // Regions and services pool the accounts.
+        assert_eq!(s.by_region[0].tally.score.text(), "50.0");
+        assert_eq!(s.overall.score.text(), "50.0");
+        let json = serde_json::to_value(&s).unwrap();
+        assert_eq!(json["by_account"][1]["account_id"], "222222222222");
+        assert_eq!(json["by_account"][1]["score"], 0.0);
+    }
+
+    #[test]
     fn rounding_is_half_up_on_exact_tenths() {
         // 1 failing low among 16 low pairs: 100 × 15/16 = 93.75 -> 93.8.
         let mut fs = vec![f(Low, Fail, "r", "s3.bucket")];
