@@ -71,7 +71,7 @@ section{background:var(--card);border:1px solid var(--line);border-radius:8px;pa
 h2{margin:0 0 10px;font-size:18px}h3{margin:14px 0 8px;font-size:15px}h4{margin:0 0 6px;font-size:14px}
 table{border-collapse:collapse;width:100%;margin:6px 0 10px}
 th,td{border-bottom:1px solid var(--line);padding:5px 8px;text-align:left;vertical-align:top}
-td.region{white-space:nowrap}
+td.region,td.rule{white-space:nowrap}
 th{background:#eef1f7;font-weight:600}
 td.num,th.num{text-align:right;font-variant-numeric:tabular-nums}
 code{font:12px/1.4 ui-monospace,SFMono-Regular,Menlo,Consolas,monospace}
@@ -296,7 +296,7 @@ fn trend(out: &mut String, r: &Report, prev: &crate::engine::ReportFindings) {
         for f in list.iter() {
             let _ = writeln!(
                 out,
-                "<tr><td>{}</td><td><code>{}</code></td><td>{}</td><td>{}</td><td>{}</td></tr>",
+                "<tr><td>{}</td><td class=\"rule\"><code>{}</code></td><td>{}</td><td class=\"region\">{}</td><td>{}</td></tr>",
                 sev_badge(f.severity),
                 esc(&f.rule_id),
                 resource_cell(f),
@@ -728,7 +728,7 @@ fn reason_rows(out: &mut String, findings: &[&Finding]) {
     for f in findings {
         let _ = writeln!(
             out,
-            "<tr><td><code>{}</code></td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+            "<tr><td class=\"rule\"><code>{}</code></td><td>{}</td><td class=\"region\">{}</td><td>{}</td><td>{}</td></tr>",
             esc(&f.rule_id),
             resource_cell(f),
             esc(&f.region),
