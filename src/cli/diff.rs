@@ -1,6 +1,7 @@
 use super::emit;
 use crate::engine::{diff, load_report, Finding};
 use crate::error::Result;
+use crate::report::score::{change_text, Tally};
 use clap::{Args, ValueEnum};
 use std::fmt::Write;
 use std::path::PathBuf;
@@ -26,6 +27,9 @@ pub struct DiffArgs {
 pub fn run(a: DiffArgs) -> Result<u8> {
     let (old, new) = (load_report(&a.old)?, load_report(&a.new)?);
     let d = diff(&old.findings, &new.findings);
+    // Recomputed from the findings, so reports written before the score existed compare too.
+    let (old_score, new_score) = (Tally::of(&old.findings), Tally::of(&new.findings));
+    let change = new_score.score.change_from(old_score.score);
     let text = match a.format {
         DiffFormat::Json => {
             let doc = serde_json::json!({
@@ -33,6 +37,11 @@ pub fn run(a: DiffArgs) -> Result<u8> {
                 "old_taken_at": old.taken_at,
                 "new_taken_at": new.taken_at,
                 "summary": { "new": d.new.len(), "resolved": d.resolved.len(), "unchanged": d.unchanged.len() },
+                "score": {
+                    "old": old_score,
+                    "new": new_score,
+                    "change": change.map(|c| c as f64 / 10.0),
+                },
                 "new": d.new,
                 "resolved": d.resolved,
                 "unchanged": d.unchanged,
@@ -53,6 +62,15 @@ pub fn run(a: DiffArgs) -> Result<u8> {
                 d.unchanged.len(),
                 old.taken_at,
                 new.taken_at
+            );
+            let _ = writeln!(
+                s,
+                "Resilience score {} → {} ({}); coverage {} → {}\n",
+                old_score.score.text(),
+                new_score.score.text(),
+                change_text(change),
+                old_score.coverage.text(),
+                new_score.coverage.text(),
             );
             for (title, list) in [
                 ("New", &d.new),

@@ -60,7 +60,8 @@ pub enum Command {
     Explain(explain::ExplainArgs),
     /// Print the read-only IAM policy ha-audit needs (exactly the actions it calls)
     IamPolicy(iam_policy::IamPolicyArgs),
-    /// Compare two JSON reports: new, resolved and unchanged failing findings
+    /// Compare two JSON reports: new, resolved and unchanged failing findings, and the
+    /// resilience score change
     Diff(diff::DiffArgs),
     /// Join the snapshots, or the JSON reports, of separate scans (accounts, regions) into one
     Merge(merge::MergeArgs),

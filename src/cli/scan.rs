@@ -57,6 +57,10 @@ pub struct ScanArgs {
     /// An earlier JSON report: failures already in it are marked and do not fail the gate
     #[arg(long, value_name = "REPORT.json")]
     pub baseline: Option<PathBuf>,
+    /// An earlier JSON report: the HTML report adds the trend since then (score change; new,
+    /// resolved and persisting failures). Only with --format html
+    #[arg(long, value_name = "REPORT.json")]
+    pub previous: Option<PathBuf>,
     /// Extra directory of rule files (*.toml); repeatable
     #[arg(long = "rules", value_name = "DIR")]
     pub rules: Vec<PathBuf>,
@@ -73,6 +77,17 @@ pub fn run(a: ScanArgs) -> Result<u8> {
     // Rules first: a broken rule file should fail before minutes of API calls.
     let mut rules = load_rules(&a.rules)?;
     let baseline = match &a.baseline {
+        Some(path) => Some(crate::engine::load_report(path)?),
+        None => None,
+    };
+    if a.previous.is_some() && a.format != Format::Html {
+        return Err(crate::error::Error::Usage(
+            "--previous adds a trend section to the HTML report: use it with --format html \
+             (or compare two JSON reports with `ha-audit diff OLD.json NEW.json`)"
+                .into(),
+        ));
+    }
+    let previous = match &a.previous {
         Some(path) => Some(crate::engine::load_report(path)?),
         None => None,
     };
@@ -101,6 +116,9 @@ pub fn run(a: ScanArgs) -> Result<u8> {
     let (mut modelling, mut evaluating) = (Duration::ZERO, Duration::ZERO);
     let mut headers = Vec::with_capacity(snapshots.len());
     let keep_resources = a.format == Format::Sarif && snapshots.len() == 1;
+    // The HTML report's AZ view shows where each resource runs: keep the resources of every
+    // account for it (other formats need only the findings).
+    let mut placed = Vec::new();
     for snapshot in snapshots {
         let started = Instant::now();
         let mut model = Model::build(&snapshot);
@@ -128,6 +146,9 @@ pub fn run(a: ScanArgs) -> Result<u8> {
         evaluations += evaluation.evaluations;
         threads = threads.max(evaluation.threads);
         findings.extend(evaluation.findings);
+        if a.format == Format::Html {
+            placed.append(&mut model.resources);
+        }
         // The model holds every resource now; SARIF still needs the lists to find their lines.
         headers.push(if keep_resources {
             snapshot
@@ -160,6 +181,8 @@ pub fn run(a: ScanArgs) -> Result<u8> {
         rules.rules.iter().map(|r| &r.rule).collect(),
     );
     report.snapshot_lines = snapshot_lines;
+    report.resources = &placed;
+    report.previous = previous.as_ref();
     let to_terminal = a.output.is_none() && std::io::stdout().is_terminal();
     let opts = RenderOptions {
         color: to_terminal && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()),

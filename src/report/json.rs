@@ -20,6 +20,7 @@ struct Doc<'a> {
     taken_at: &'a str,
     accounts: &'a [super::AccountHeader],
     summary: &'a crate::engine::Summary,
+    score: super::score::Score,
     coverage: Vec<Coverage<'a>>,
     findings: &'a [crate::engine::Finding],
 }
@@ -52,6 +53,7 @@ pub fn render(r: &Report) -> String {
         taken_at: &r.taken_at,
         accounts: &r.accounts,
         summary: &r.summary,
+        score: super::score::Score::of(r.findings),
         coverage: r
             .coverage
             .iter()

@@ -20,6 +20,7 @@ pub fn render(r: &Report) -> String {
         r.summary.fail,
         r.summary.not_evaluated + r.summary.suppressed
     );
+    properties(&mut out, r);
     for rule in &r.rules {
         let findings = by_rule.get(rule.id.as_str()).cloned().unwrap_or_default();
         let count = |o: Outcome| findings.iter().filter(|f| f.outcome == o).count();
@@ -70,6 +71,41 @@ pub fn render(r: &Report) -> String {
     }
     out.push_str("</testsuites>\n");
     out
+}
+
+/// The resilience score as properties of the whole run: overall, then per scope
+/// (`resilience_score.region.us-east-1`); "n/a" when nothing was judged.
+fn properties(out: &mut String, r: &Report) {
+    let score = super::score::Score::of(r.findings);
+    let mut props = vec![
+        ("resilience_score".to_string(), score.overall.score.text()),
+        (
+            "resilience_coverage".to_string(),
+            score.overall.coverage.text(),
+        ),
+    ];
+    for (scope, rows) in [
+        ("account", &score.by_account),
+        ("region", &score.by_region),
+        ("service", &score.by_service),
+    ] {
+        for row in rows {
+            props.push((
+                format!("resilience_score.{scope}.{}", row.key.name()),
+                row.tally.score.text(),
+            ));
+        }
+    }
+    out.push_str("  <properties>\n");
+    for (name, value) in props {
+        let _ = writeln!(
+            out,
+            "    <property name=\"{}\" value=\"{}\"/>",
+            esc(&name),
+            esc(&value)
+        );
+    }
+    out.push_str("  </properties>\n");
 }
 
 fn esc(s: &str) -> String {

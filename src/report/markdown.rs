@@ -54,6 +54,27 @@ pub fn render(r: &Report) -> String {
         })
         .collect();
     let _ = writeln!(out, "Failing by severity: {}.\n", sev.join(", "));
+    let score = super::score::Score::of(r.findings);
+    let o = &score.overall;
+    let _ = writeln!(
+        out,
+        "**Resilience score: {}** of 100 · coverage {}{} (failing weight {} of {}; by region: {}; \
+         by service: {})\n",
+        o.score.text(),
+        o.coverage.text(),
+        if o.coverage.0.is_some() { "%" } else { "" },
+        o.failing_weight,
+        o.judged_weight,
+        cell(&super::score::breakdown(&score.by_region)),
+        cell(&super::score::breakdown(&score.by_service)),
+    );
+    if score.by_account.len() > 1 {
+        let _ = writeln!(
+            out,
+            "By account: {}\n",
+            cell(&super::score::breakdown(&score.by_account))
+        );
+    }
 
     let failing: Vec<&Finding> = Severity::ALL
         .iter()

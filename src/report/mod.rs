@@ -1,10 +1,12 @@
 //! Reporters: one module per output format. Each renders the whole report to a string, so the
 //! caller can write it atomically to a file or to stdout.
 
+mod html;
 mod json;
 mod junit;
 mod markdown;
 mod sarif;
+pub mod score;
 mod table;
 
 use crate::engine::{Finding, Rule, Summary};
@@ -24,6 +26,8 @@ pub enum Format {
     Junit,
     /// A Markdown summary for pull requests and CI job pages.
     Markdown,
+    /// One self-contained HTML page for people: scores, findings with remediation, AZ view.
+    Html,
 }
 
 /// One account of a report: what was read of it, and when.
@@ -62,6 +66,10 @@ pub struct Report<'a> {
     /// The snapshot file (path as the user gave it) and where each resource starts in it,
     /// when the report can point into a saved snapshot.
     pub snapshot_lines: Option<(String, crate::snapshot::ResourceLines)>,
+    /// The resources the findings are about: the HTML report shows where each one runs.
+    pub resources: &'a [crate::model::Resource],
+    /// An earlier JSON report to compare with (the HTML report's trend section).
+    pub previous: Option<&'a crate::engine::ReportFindings>,
 }
 
 impl<'a> Report<'a> {
@@ -133,6 +141,8 @@ impl<'a> Report<'a> {
             rules,
             summary: Summary::of(findings),
             snapshot_lines: None,
+            resources: &[],
+            previous: None,
         }
     }
 
@@ -175,5 +185,6 @@ pub fn render(report: &Report, format: Format, opts: &RenderOptions) -> String {
         Format::Sarif => sarif::render(report),
         Format::Junit => junit::render(report),
         Format::Markdown => markdown::render(report),
+        Format::Html => html::render(report),
     }
 }

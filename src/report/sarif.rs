@@ -99,6 +99,7 @@ pub fn render(r: &Report) -> String {
                 "regions": r.regions,
                 "takenAt": r.taken_at,
                 "summary": r.summary,
+                "resilienceScore": super::score::Score::of(r.findings),
             },
         }],
     });

@@ -139,7 +139,32 @@ pub fn render(r: &Report, opts: &RenderOptions) -> String {
             s.fail - s.fail_in_baseline
         );
     }
+    score_lines(&mut out, r);
     out
+}
+
+/// The resilience score, overall and per scope.
+fn score_lines(out: &mut String, r: &Report) {
+    let score = super::score::Score::of(r.findings);
+    let o = &score.overall;
+    let _ = writeln!(
+        out,
+        "Resilience score {} of 100 (failing weight {} of {}) · coverage {}{}",
+        o.score.text(),
+        o.failing_weight,
+        o.judged_weight,
+        o.coverage.text(),
+        if o.coverage.0.is_some() { "%" } else { "" }
+    );
+    for (title, rows) in [
+        ("account", &score.by_account),
+        ("region", &score.by_region),
+        ("service", &score.by_service),
+    ] {
+        if !rows.is_empty() {
+            let _ = writeln!(out, "  by {title}: {}", super::score::breakdown(rows));
+        }
+    }
 }
 
 /// A titled table of the findings with `outcome`, each with its reason; nothing when none.
