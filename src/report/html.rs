@@ -112,16 +112,14 @@ fn head(out: &mut String, r: &Report) {
          <title>ha-audit resilience report · {} · {}</title>\n<style>{STYLE}</style>\n</head>\n",
         env!("CARGO_PKG_VERSION"),
         esc(&accounts(r).join(", ")),
-        esc(r.taken_at),
+        esc(&r.taken_at),
     );
 }
 
 /// The accounts the report covers: the scanned one plus any a finding names.
 fn accounts(r: &Report) -> Vec<String> {
     let mut set: BTreeSet<String> = r.findings.iter().map(|f| f.account_id.clone()).collect();
-    if !r.account_id.is_empty() {
-        set.insert(r.account_id.to_string());
-    }
+    set.extend(r.accounts.iter().map(|a| a.account_id.clone()));
     set.into_iter().collect()
 }
 
@@ -140,7 +138,7 @@ fn header(out: &mut String, r: &Report) {
          <div><dt>ha-audit</dt><dd>{}</dd></div></dl>\n<nav>",
         esc(&accounts(r).join(", ")),
         esc(&regions),
-        esc(r.taken_at),
+        esc(&r.taken_at),
         env!("CARGO_PKG_VERSION"),
     );
     let mut links = vec![("summary", "Summary")];
@@ -764,7 +762,11 @@ fn not_evaluated(out: &mut String, r: &Report) {
 }
 
 fn coverage(out: &mut String, r: &Report) {
-    let incomplete = r.coverage.iter().filter(|c| !c.is_complete()).count();
+    let incomplete = r
+        .coverage
+        .iter()
+        .filter(|c| !c.coverage.is_complete())
+        .count();
     let _ = writeln!(
         out,
         "<section id=\"coverage\">\n<h2>Coverage</h2>\n<p>{} of {} service scopes read completely.</p>",
@@ -776,9 +778,10 @@ fn coverage(out: &mut String, r: &Report) {
         return;
     }
     out.push_str(
-        "<table><tr><th>Service</th><th>Region</th><th>Status</th><th>Failed calls</th></tr>\n",
+        "<table><tr><th>Account</th><th>Service</th><th>Region</th><th>Status</th><th>Failed calls</th></tr>\n",
     );
-    for c in r.coverage {
+    for ac in &r.coverage {
+        let c = &ac.coverage;
         let errors: Vec<String> = c
             .errors
             .iter()
@@ -798,7 +801,8 @@ fn coverage(out: &mut String, r: &Report) {
             .collect();
         let _ = writeln!(
             out,
-            "<tr><td><code>{}</code></td><td>{}</td><td class=\"{}\">{}</td><td>{}</td></tr>",
+            "<tr><td>{}</td><td><code>{}</code></td><td>{}</td><td class=\"{}\">{}</td><td>{}</td></tr>",
+            esc(&ac.account_id),
             esc(&c.service),
             esc(&c.region),
             if c.is_complete() { "good" } else { "poor" },
