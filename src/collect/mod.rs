@@ -5,7 +5,10 @@
 //! never turns into a silent pass.
 
 mod autoscaling;
+mod backup;
+mod ebs;
 mod ec2;
+mod efs;
 mod elbv2;
 mod fail;
 mod identity;
@@ -101,6 +104,9 @@ pub fn iam_actions() -> Vec<&'static str> {
         autoscaling::ACTIONS,
         s3::ACTIONS,
         route53::ACTIONS,
+        efs::ACTIONS,
+        ebs::ACTIONS,
+        backup::ACTIONS,
     ]
     .concat();
     all.sort_unstable();
@@ -169,7 +175,22 @@ pub async fn collect(opts: &CollectOptions) -> Result<Snapshot> {
         jobs.push(Job::new(
             "autoscaling",
             region,
-            autoscaling::collect(s).map(Part::AutoScaling),
+            autoscaling::collect(s.clone()).map(Part::AutoScaling),
+        ));
+        jobs.push(Job::new(
+            "efs",
+            region,
+            efs::collect(s.clone()).map(Part::Efs),
+        ));
+        jobs.push(Job::new(
+            "ebs",
+            region,
+            ebs::collect(s.clone()).map(Part::Ebs),
+        ));
+        jobs.push(Job::new(
+            "backup",
+            region,
+            backup::collect(s).map(Part::Backup),
         ));
     }
     // Global services: read once, from the partition's global region.
@@ -253,6 +274,9 @@ enum Part {
     AutoScaling(Collected<crate::snapshot::AutoScaling>),
     S3(Collected<crate::snapshot::S3>),
     Route53(Collected<crate::snapshot::Route53>),
+    Efs(Collected<crate::snapshot::Efs>),
+    Ebs(Collected<crate::snapshot::Ebs>),
+    Backup(Collected<crate::snapshot::Backup>),
 }
 
 impl Part {
@@ -263,7 +287,10 @@ impl Part {
             | Part::Elbv2((_, e))
             | Part::AutoScaling((_, e))
             | Part::S3((_, e))
-            | Part::Route53((_, e)) => std::mem::take(e),
+            | Part::Route53((_, e))
+            | Part::Efs((_, e))
+            | Part::Ebs((_, e))
+            | Part::Backup((_, e)) => std::mem::take(e),
         }
     }
 
@@ -292,6 +319,13 @@ impl Part {
                 s.route53.hosted_zones.extend(p.hosted_zones);
                 s.route53.record_sets.extend(p.record_sets);
                 s.route53.health_checks.extend(p.health_checks);
+            }
+            Part::Efs((p, _)) => s.efs.file_systems.extend(p.file_systems),
+            Part::Ebs((p, _)) => s.ebs.volumes.extend(p.volumes),
+            Part::Backup((p, _)) => {
+                s.backup.plans.extend(p.plans);
+                s.backup.vaults.extend(p.vaults);
+                s.backup.regions.extend(p.regions);
             }
         }
     }
@@ -361,6 +395,9 @@ fn service_kinds(service: &str) -> Vec<String> {
         "elbv2" => &["elbv2.load_balancer", "elbv2.target_group"],
         "autoscaling" => &["autoscaling.group"],
         "s3" => &["s3.bucket"],
+        "efs" => &["efs.file_system"],
+        "ebs" => &["ebs.volume"],
+        "backup" => &["backup.plan"],
         "route53" => &[
             "route53.hosted_zone",
             "route53.record",

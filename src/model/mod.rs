@@ -2,8 +2,12 @@
 //! (its snapshot fields plus derived cross-resource facts), and the scopes whose listing
 //! was incomplete. Rules read only what this module exposes.
 
+mod backup;
+mod backup_selection;
 mod compute;
 mod dns;
+mod ebs;
+mod efs;
 mod kinds;
 mod load_balancing;
 mod network;
@@ -82,6 +86,11 @@ impl Model {
         storage::build(&ctx, &mut resources);
         load_balancing::build(&ctx, &mut resources);
         dns::build(&ctx, &mut resources);
+        efs::build(&ctx, &mut resources);
+        ebs::build(&ctx, &mut resources);
+        backup::build(&ctx, &mut resources);
+        // After every builder: it reads the ARNs and tags of the kinds they produced.
+        backup::annotate(&ctx, &mut resources);
         for r in &mut resources {
             r.fields.insert("id".into(), Value::String(r.id.clone()));
             r.fields.insert("arn".into(), Value::String(r.arn.clone()));
@@ -297,6 +306,10 @@ fn template_snapshot() -> Snapshot {
     snap.route53.hosted_zones.push(s::HostedZone::default());
     snap.route53.record_sets.push(s::RecordSet::default());
     snap.route53.health_checks.push(s::HealthCheck::default());
+    snap.efs.file_systems.push(s::FileSystem::default());
+    snap.ebs.volumes.push(s::Volume::default());
+    snap.backup.plans.push(s::BackupPlan::default());
+    snap.backup.regions.push(s::BackupRegion::default());
     snap
 }
 

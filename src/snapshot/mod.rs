@@ -5,8 +5,11 @@
 //! findings as the live scan. Field names follow the AWS API in snake_case.
 
 mod autoscaling;
+mod backup;
 mod coverage;
+mod ebs;
 mod ec2;
+mod efs;
 mod elbv2;
 mod io;
 mod lines;
@@ -15,8 +18,11 @@ mod route53;
 mod s3;
 
 pub use autoscaling::*;
+pub use backup::*;
 pub use coverage::*;
+pub use ebs::*;
 pub use ec2::*;
+pub use efs::*;
 pub use elbv2::*;
 pub use io::*;
 pub use lines::{resource_lines, ResourceLines};
@@ -68,6 +74,12 @@ pub struct Snapshot {
     pub route53: Route53,
     #[serde(default)]
     pub autoscaling: AutoScaling,
+    #[serde(default)]
+    pub efs: Efs,
+    #[serde(default)]
+    pub ebs: Ebs,
+    #[serde(default)]
+    pub backup: Backup,
 }
 
 fn default_partition() -> String {
@@ -97,6 +109,9 @@ impl Snapshot {
             s3: S3::default(),
             route53: Route53::default(),
             autoscaling: AutoScaling::default(),
+            efs: Efs::default(),
+            ebs: Ebs::default(),
+            backup: Backup::default(),
             ..self
         }
     }
@@ -119,5 +134,8 @@ impl Snapshot {
         self.s3.normalize();
         self.route53.normalize();
         self.autoscaling.normalize();
+        self.efs.normalize();
+        self.ebs.normalize();
+        self.backup.normalize();
     }
 }
