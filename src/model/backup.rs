@@ -80,12 +80,16 @@ fn plan(p: &BackupPlan) -> Resource {
     }
 }
 
-/// One `backup.region` per scanned region: whether it has any backup plan at all.
+/// One `backup.region` per region where AWS Backup was collected: whether it has any backup
+/// plan at all. (A region without backup data has nothing to judge; the coverage of its
+/// resources is unknown.)
 fn regions(ctx: &Ctx, out: &mut Vec<Resource>) {
     let s = ctx.snapshot;
     let names: BTreeSet<&str> = s
-        .regions
+        .coverage
         .iter()
+        .filter(|c| c.service == "backup")
+        .map(|c| &c.region)
         .chain(s.backup.regions.iter().map(|r| &r.region))
         .map(String::as_str)
         .collect();

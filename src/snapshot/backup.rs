@@ -14,6 +14,10 @@ pub struct Backup {
 }
 
 impl Backup {
+    pub fn is_empty(&self) -> bool {
+        self.plans.is_empty() && self.vaults.is_empty() && self.regions.is_empty()
+    }
+
     pub(super) fn normalize(&mut self) {
         self.plans.sort_by(|a, b| {
             (&a.region, &a.name, &a.backup_plan_id).cmp(&(&b.region, &b.name, &b.backup_plan_id))

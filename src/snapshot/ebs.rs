@@ -9,6 +9,10 @@ pub struct Ebs {
 }
 
 impl Ebs {
+    pub fn is_empty(&self) -> bool {
+        self.volumes.is_empty()
+    }
+
     pub(super) fn normalize(&mut self) {
         self.volumes
             .sort_by(|a, b| (&a.region, &a.volume_id).cmp(&(&b.region, &b.volume_id)));

@@ -9,6 +9,10 @@ pub struct Efs {
 }
 
 impl Efs {
+    pub fn is_empty(&self) -> bool {
+        self.file_systems.is_empty()
+    }
+
     pub(super) fn normalize(&mut self) {
         self.file_systems
             .sort_by(|a, b| (&a.region, &a.file_system_id).cmp(&(&b.region, &b.file_system_id)));

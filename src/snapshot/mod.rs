@@ -74,11 +74,13 @@ pub struct Snapshot {
     pub route53: Route53,
     #[serde(default)]
     pub autoscaling: AutoScaling,
-    #[serde(default)]
+    // Left out of the file when empty, so that snapshots of accounts without them, and those
+    // written before they were collected, keep their exact layout.
+    #[serde(default, skip_serializing_if = "Efs::is_empty")]
     pub efs: Efs,
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Ebs::is_empty")]
     pub ebs: Ebs,
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Backup::is_empty")]
     pub backup: Backup,
 }
 
