@@ -222,7 +222,7 @@ fn throttling_and_resets_change_nothing(
         .as_array()
         .unwrap()
         .iter()
-        .filter(|c| c["complete"] == false)
+        .filter(|c| c["complete"] == false && !support::cli::incomplete_only_by_emulator_gaps(c))
         .collect();
     assert!(
         incomplete.is_empty(),
@@ -250,7 +250,7 @@ fn a_failing_service_is_not_evaluated_and_the_rest_is_exact(
     eprintln!("  {unread} findings not evaluated because ELBv2 was unreadable");
     let coverage = s.report["coverage"].as_array().unwrap();
     for c in coverage {
-        let complete = c["complete"] == true;
+        let complete = c["complete"] == true || support::cli::incomplete_only_by_emulator_gaps(c);
         assert_eq!(complete, c["service"] != "elbv2", "{c}");
     }
 

@@ -7,8 +7,11 @@
 mod accounts;
 mod application_autoscaling;
 mod autoscaling;
+mod backup;
 mod dynamodb;
+mod ebs;
 mod ec2;
+mod efs;
 mod elasticache;
 mod elbv2;
 mod fail;
@@ -160,6 +163,9 @@ pub fn iam_actions() -> Vec<&'static str> {
         elasticache::ACTIONS,
         dynamodb::ACTIONS,
         application_autoscaling::ACTIONS,
+        efs::ACTIONS,
+        ebs::ACTIONS,
+        backup::ACTIONS,
     ]
     .concat();
     all.sort_unstable();
@@ -426,7 +432,22 @@ async fn collect_account(
         jobs.push(Job::new(
             "dynamodb",
             region,
-            dynamodb::collect(s).map(Part::DynamoDb),
+            dynamodb::collect(s.clone()).map(Part::DynamoDb),
+        ));
+        jobs.push(Job::new(
+            "efs",
+            region,
+            efs::collect(s.clone()).map(Part::Efs),
+        ));
+        jobs.push(Job::new(
+            "ebs",
+            region,
+            ebs::collect(s.clone()).map(Part::Ebs),
+        ));
+        jobs.push(Job::new(
+            "backup",
+            region,
+            backup::collect(s).map(Part::Backup),
         ));
     }
     // Global services: read once, from the partition's global region.
@@ -532,6 +553,9 @@ enum Part {
     Route53(Collected<crate::snapshot::Route53>),
     ElastiCache(Collected<crate::snapshot::ElastiCache>),
     DynamoDb(Collected<crate::snapshot::DynamoDb>),
+    Efs(Collected<crate::snapshot::Efs>),
+    Ebs(Collected<crate::snapshot::Ebs>),
+    Backup(Collected<crate::snapshot::Backup>),
 }
 
 impl Part {
@@ -545,6 +569,9 @@ impl Part {
             | Part::Route53((_, e))
             | Part::ElastiCache((_, e))
             | Part::DynamoDb((_, e)) => std::mem::take(e),
+            | Part::Efs((_, e))
+            | Part::Ebs((_, e))
+            | Part::Backup((_, e)) => std::mem::take(e),
         }
     }
 
@@ -582,6 +609,13 @@ impl Part {
                 s.elasticache.subnet_groups.extend(p.subnet_groups);
             }
             Part::DynamoDb((p, _)) => s.dynamodb.tables.extend(p.tables),
+            Part::Efs((p, _)) => s.efs.file_systems.extend(p.file_systems),
+            Part::Ebs((p, _)) => s.ebs.volumes.extend(p.volumes),
+            Part::Backup((p, _)) => {
+                s.backup.plans.extend(p.plans);
+                s.backup.vaults.extend(p.vaults);
+                s.backup.regions.extend(p.regions);
+            }
         }
     }
 }
@@ -674,6 +708,9 @@ fn service_kinds(service: &str) -> Vec<String> {
         "elbv2" => &["elbv2.load_balancer", "elbv2.target_group"],
         "autoscaling" => &["autoscaling.group"],
         "s3" => &["s3.bucket"],
+        "efs" => &["efs.file_system"],
+        "ebs" => &["ebs.volume"],
+        "backup" => &["backup.plan"],
         "route53" => &[
             "route53.hosted_zone",
             "route53.record",

@@ -90,6 +90,30 @@ pub const KINDS: &[KindInfo] = &[
         global: false,
     },
     KindInfo {
+        kind: "efs.file_system",
+        service: "efs",
+        label: "EFS file system",
+        global: false,
+    },
+    KindInfo {
+        kind: "ebs.volume",
+        service: "ebs",
+        label: "EBS volume",
+        global: false,
+    },
+    KindInfo {
+        kind: "backup.plan",
+        service: "backup",
+        label: "backup plan",
+        global: false,
+    },
+    KindInfo {
+        kind: "backup.region",
+        service: "backup",
+        label: "region's AWS Backup set-up",
+        global: false,
+    },
+    KindInfo {
         kind: "route53.hosted_zone",
         service: "route53",
         label: "hosted zone",

@@ -2,9 +2,13 @@
 //! (its snapshot fields plus derived cross-resource facts), and the scopes whose listing
 //! was incomplete. Rules read only what this module exposes.
 
+mod backup;
+mod backup_selection;
 mod compute;
 mod dns;
 mod dynamodb;
+mod ebs;
+mod efs;
 mod elasticache;
 mod kinds;
 mod load_balancing;
@@ -70,6 +74,11 @@ impl Model {
         dns::build(&ctx, &mut resources);
         elasticache::build(&ctx, &mut resources);
         dynamodb::build(&ctx, &mut resources);
+        efs::build(&ctx, &mut resources);
+        ebs::build(&ctx, &mut resources);
+        backup::build(&ctx, &mut resources);
+        // After every builder: it reads the ARNs and tags of the kinds they produced.
+        backup::annotate(&ctx, &mut resources);
         for r in &mut resources {
             r.fields.insert("id".into(), Value::String(r.id.clone()));
             r.fields.insert("arn".into(), Value::String(r.arn.clone()));
@@ -312,6 +321,10 @@ fn template_snapshot() -> Snapshot {
         .cache_clusters
         .push(s::CacheCluster::default());
     snap.dynamodb.tables.push(s::Table::default());
+    snap.efs.file_systems.push(s::FileSystem::default());
+    snap.ebs.volumes.push(s::Volume::default());
+    snap.backup.plans.push(s::BackupPlan::default());
+    snap.backup.regions.push(s::BackupRegion::default());
     snap
 }
 

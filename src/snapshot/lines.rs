@@ -182,6 +182,39 @@ pub fn resource_lines(snapshot: &Snapshot, text: &str) -> Option<ResourceLines> 
             .collect(),
     );
     put(
+        "efs",
+        "file_systems",
+        s.efs
+            .file_systems
+            .iter()
+            .map(|x| {
+                (
+                    "efs.file_system",
+                    x.region.clone(),
+                    x.file_system_id.clone(),
+                )
+            })
+            .collect(),
+    );
+    put(
+        "ebs",
+        "volumes",
+        s.ebs
+            .volumes
+            .iter()
+            .map(|x| ("ebs.volume", x.region.clone(), x.volume_id.clone()))
+            .collect(),
+    );
+    put(
+        "backup",
+        "plans",
+        s.backup
+            .plans
+            .iter()
+            .map(|x| ("backup.plan", x.region.clone(), x.backup_plan_id.clone()))
+            .collect(),
+    );
+    put(
         "route53",
         "hosted_zones",
         s.route53

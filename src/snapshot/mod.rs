@@ -6,9 +6,12 @@
 
 mod accounts;
 mod autoscaling;
+mod backup;
 mod coverage;
 mod dynamodb;
+mod ebs;
 mod ec2;
+mod efs;
 mod elasticache;
 mod elbv2;
 mod io;
@@ -19,9 +22,12 @@ mod s3;
 
 pub use accounts::*;
 pub use autoscaling::*;
+pub use backup::*;
 pub use coverage::*;
 pub use dynamodb::*;
+pub use ebs::*;
 pub use ec2::*;
+pub use efs::*;
 pub use elasticache::*;
 pub use elbv2::*;
 pub use io::*;
@@ -80,6 +86,14 @@ pub struct Snapshot {
     pub elasticache: ElastiCache,
     #[serde(default, skip_serializing_if = "DynamoDb::is_empty")]
     pub dynamodb: DynamoDb,
+    // Left out of the file when empty, so that snapshots of accounts without them, and those
+    // written before they were collected, keep their exact layout.
+    #[serde(default, skip_serializing_if = "Efs::is_empty")]
+    pub efs: Efs,
+    #[serde(default, skip_serializing_if = "Ebs::is_empty")]
+    pub ebs: Ebs,
+    #[serde(default, skip_serializing_if = "Backup::is_empty")]
+    pub backup: Backup,
 }
 
 fn default_partition() -> String {
@@ -111,6 +125,9 @@ impl Snapshot {
             autoscaling: AutoScaling::default(),
             elasticache: ElastiCache::default(),
             dynamodb: DynamoDb::default(),
+            efs: Efs::default(),
+            ebs: Ebs::default(),
+            backup: Backup::default(),
             ..self
         }
     }
@@ -135,5 +152,8 @@ impl Snapshot {
         self.autoscaling.normalize();
         self.elasticache.normalize();
         self.dynamodb.normalize();
+        self.efs.normalize();
+        self.ebs.normalize();
+        self.backup.normalize();
     }
 }

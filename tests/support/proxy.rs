@@ -597,6 +597,9 @@ fn action_of(
         );
         return (action, op.map(str::to_string));
     }
+    if let Some(op) = storage_operation(service, method, &segments) {
+        return (op.to_string(), Some(op.to_string()));
+    }
     // S3 (the default REST service against moto): bucket and key are ids, the query's keys
     // name the sub-resource.
     let mut keys: Vec<&str> = query
@@ -637,6 +640,27 @@ fn s3_operation(method: &str, depth: usize, keys: &[&str]) -> Option<&'static st
         ("GET", 1) if sub("list-type") => "ListObjectsV2",
         ("GET", 1) if keys.is_empty() => "ListObjects",
         ("HEAD", 1) => "HeadBucket",
+        _ => return None,
+    })
+}
+
+/// EFS and AWS Backup (REST-JSON): the operation from the signing service, method and path.
+fn storage_operation(service: Option<&str>, method: &str, p: &[&str]) -> Option<&'static str> {
+    Some(match (service?, method, p) {
+        ("elasticfilesystem", "GET", [_, "file-systems"]) => "DescribeFileSystems",
+        ("elasticfilesystem", "GET", [_, "file-systems", "replication-configurations"]) => {
+            "DescribeReplicationConfigurations"
+        }
+        ("elasticfilesystem", "GET", [_, "file-systems", _, "backup-policy"]) => {
+            "DescribeBackupPolicy"
+        }
+        ("elasticfilesystem", "GET", [_, "mount-targets"]) => "DescribeMountTargets",
+        ("backup", "GET", ["backup", "plans"]) => "ListBackupPlans",
+        ("backup", "GET", ["backup", "plans", _]) => "GetBackupPlan",
+        ("backup", "GET", ["backup", "plans", _, "selections"]) => "ListBackupSelections",
+        ("backup", "GET", ["backup", "plans", _, "selections", _]) => "GetBackupSelection",
+        ("backup", "GET", ["backup-vaults"]) => "ListBackupVaults",
+        ("backup", "GET", ["resources"]) => "ListProtectedResources",
         _ => return None,
     })
 }
