@@ -5,10 +5,13 @@
 //! never turns into a silent pass.
 
 mod autoscaling;
+mod cloudfront;
+mod cloudwatch;
 mod ec2;
 mod elbv2;
 mod fail;
 mod identity;
+mod lambda;
 mod rds;
 mod route53;
 mod s3;
@@ -101,6 +104,9 @@ pub fn iam_actions() -> Vec<&'static str> {
         autoscaling::ACTIONS,
         s3::ACTIONS,
         route53::ACTIONS,
+        lambda::ACTIONS,
+        cloudfront::ACTIONS,
+        cloudwatch::ACTIONS,
     ]
     .concat();
     all.sort_unstable();
@@ -169,7 +175,17 @@ pub async fn collect(opts: &CollectOptions) -> Result<Snapshot> {
         jobs.push(Job::new(
             "autoscaling",
             region,
-            autoscaling::collect(s).map(Part::AutoScaling),
+            autoscaling::collect(s.clone()).map(Part::AutoScaling),
+        ));
+        jobs.push(Job::new(
+            "lambda",
+            region,
+            lambda::collect(s.clone()).map(Part::Lambda),
+        ));
+        jobs.push(Job::new(
+            "cloudwatch",
+            region,
+            cloudwatch::collect(s).map(Part::CloudWatch),
         ));
     }
     // Global services: read once, from the partition's global region.
@@ -182,7 +198,12 @@ pub async fn collect(opts: &CollectOptions) -> Result<Snapshot> {
     jobs.push(Job::new(
         "route53",
         GLOBAL_REGION,
-        route53::collect(g).map(Part::Route53),
+        route53::collect(g.clone()).map(Part::Route53),
+    ));
+    jobs.push(Job::new(
+        "cloudfront",
+        GLOBAL_REGION,
+        cloudfront::collect(g).map(Part::CloudFront),
     ));
 
     // Every job starts at once: the scope's semaphore, not the number of jobs, bounds the
@@ -253,6 +274,9 @@ enum Part {
     AutoScaling(Collected<crate::snapshot::AutoScaling>),
     S3(Collected<crate::snapshot::S3>),
     Route53(Collected<crate::snapshot::Route53>),
+    Lambda(Collected<crate::snapshot::Lambda>),
+    CloudFront(Collected<crate::snapshot::CloudFront>),
+    CloudWatch(Collected<crate::snapshot::CloudWatch>),
 }
 
 impl Part {
@@ -263,7 +287,10 @@ impl Part {
             | Part::Elbv2((_, e))
             | Part::AutoScaling((_, e))
             | Part::S3((_, e))
-            | Part::Route53((_, e)) => std::mem::take(e),
+            | Part::Route53((_, e))
+            | Part::Lambda((_, e))
+            | Part::CloudFront((_, e))
+            | Part::CloudWatch((_, e)) => std::mem::take(e),
         }
     }
 
@@ -293,6 +320,9 @@ impl Part {
                 s.route53.record_sets.extend(p.record_sets);
                 s.route53.health_checks.extend(p.health_checks);
             }
+            Part::Lambda((p, _)) => s.lambda.functions.extend(p.functions),
+            Part::CloudFront((p, _)) => s.cloudfront.distributions.extend(p.distributions),
+            Part::CloudWatch((p, _)) => s.cloudwatch.alarms.extend(p.alarms),
         }
     }
 }
@@ -366,6 +396,9 @@ fn service_kinds(service: &str) -> Vec<String> {
             "route53.record",
             "route53.health_check",
         ],
+        "lambda" => &["lambda.function"],
+        "cloudfront" => &["cloudfront.distribution"],
+        "cloudwatch" => &["cloudwatch.alarm"],
         _ => &[],
     };
     kinds.iter().map(|k| k.to_string()).collect()

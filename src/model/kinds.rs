@@ -107,6 +107,24 @@ pub const KINDS: &[KindInfo] = &[
         label: "health check",
         global: true,
     },
+    KindInfo {
+        kind: "lambda.function",
+        service: "lambda",
+        label: "Lambda function",
+        global: false,
+    },
+    KindInfo {
+        kind: "cloudfront.distribution",
+        service: "cloudfront",
+        label: "CloudFront distribution",
+        global: true,
+    },
+    KindInfo {
+        kind: "cloudwatch.alarm",
+        service: "cloudwatch",
+        label: "CloudWatch alarm",
+        global: false,
+    },
 ];
 
 pub fn kind_info(kind: &str) -> Option<&'static KindInfo> {

@@ -2,12 +2,14 @@
 //! (its snapshot fields plus derived cross-resource facts), and the scopes whose listing
 //! was incomplete. Rules read only what this module exposes.
 
+mod alarms;
 mod compute;
 mod dns;
 mod kinds;
 mod load_balancing;
 mod network;
 mod routing;
+mod serverless;
 mod storage;
 
 pub use kinds::{kind_info, KindInfo, KINDS};
@@ -82,6 +84,9 @@ impl Model {
         storage::build(&ctx, &mut resources);
         load_balancing::build(&ctx, &mut resources);
         dns::build(&ctx, &mut resources);
+        serverless::build(&ctx, &mut resources);
+        // Last: it adds the alarms watching the resources built above to them.
+        alarms::build(&ctx, &mut resources);
         for r in &mut resources {
             r.fields.insert("id".into(), Value::String(r.id.clone()));
             r.fields.insert("arn".into(), Value::String(r.arn.clone()));
@@ -297,6 +302,9 @@ fn template_snapshot() -> Snapshot {
     snap.route53.hosted_zones.push(s::HostedZone::default());
     snap.route53.record_sets.push(s::RecordSet::default());
     snap.route53.health_checks.push(s::HealthCheck::default());
+    snap.lambda.functions.push(s::LambdaFunction::default());
+    snap.cloudfront.distributions.push(s::Distribution::default());
+    snap.cloudwatch.alarms.push(s::Alarm::default());
     snap
 }
 

@@ -5,20 +5,26 @@
 //! findings as the live scan. Field names follow the AWS API in snake_case.
 
 mod autoscaling;
+mod cloudfront;
+mod cloudwatch;
 mod coverage;
 mod ec2;
 mod elbv2;
 mod io;
+mod lambda;
 mod lines;
 mod rds;
 mod route53;
 mod s3;
 
 pub use autoscaling::*;
+pub use cloudfront::*;
+pub use cloudwatch::*;
 pub use coverage::*;
 pub use ec2::*;
 pub use elbv2::*;
 pub use io::*;
+pub use lambda::*;
 pub use lines::{resource_lines, ResourceLines};
 pub use rds::*;
 pub use route53::*;
@@ -68,6 +74,12 @@ pub struct Snapshot {
     pub route53: Route53,
     #[serde(default)]
     pub autoscaling: AutoScaling,
+    #[serde(default)]
+    pub lambda: Lambda,
+    #[serde(default)]
+    pub cloudfront: CloudFront,
+    #[serde(default)]
+    pub cloudwatch: CloudWatch,
 }
 
 fn default_partition() -> String {
@@ -97,6 +109,9 @@ impl Snapshot {
             s3: S3::default(),
             route53: Route53::default(),
             autoscaling: AutoScaling::default(),
+            lambda: Lambda::default(),
+            cloudfront: CloudFront::default(),
+            cloudwatch: CloudWatch::default(),
             ..self
         }
     }
@@ -119,5 +134,8 @@ impl Snapshot {
         self.s3.normalize();
         self.route53.normalize();
         self.autoscaling.normalize();
+        self.lambda.normalize();
+        self.cloudfront.normalize();
+        self.cloudwatch.normalize();
     }
 }

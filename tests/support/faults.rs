@@ -193,6 +193,8 @@ enum Protocol {
 fn protocol(service: Option<&str>, json: bool) -> Protocol {
     match service {
         _ if json => Protocol::Json,
+        // REST with JSON error bodies.
+        Some("lambda") => Protocol::Json,
         Some("ec2") => Protocol::Ec2,
         Some("s3") => Protocol::S3,
         _ => Protocol::Query,
