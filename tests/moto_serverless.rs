@@ -125,7 +125,8 @@ fn without_alarms_the_alarm_facts_are_unknown_never_missing() {
             assert_eq!(f["outcome"], "not_evaluated", "{f}");
             let reason = f["reason"].as_str().unwrap();
             assert!(
-                reason.contains("cloudwatch could not be listed") && reason.contains("DescribeAlarms"),
+                reason.contains("cloudwatch could not be listed")
+                    && reason.contains("DescribeAlarms"),
                 "{reason}"
             );
         }
@@ -142,15 +143,20 @@ fn without_alarms_the_alarm_facts_are_unknown_never_missing() {
         }
     }
     let want = support::expected::load("serverless.expected.json");
-    for f in findings
-        .iter()
-        .filter(|f| ["HA-LAM-", "HA-CF-"].iter().any(|p| f["rule_id"].as_str().unwrap().starts_with(p)))
-    {
+    for f in findings.iter().filter(|f| {
+        ["HA-LAM-", "HA-CF-"]
+            .iter()
+            .any(|p| f["rule_id"].as_str().unwrap().starts_with(p))
+    }) {
         let key = (
             f["rule_id"].as_str().unwrap().to_string(),
             f["region"].as_str().unwrap().to_string(),
             f["resource_name"].as_str().unwrap().to_string(),
         );
-        assert_eq!(want.get(&key).map(String::as_str), f["outcome"].as_str(), "{f}");
+        assert_eq!(
+            want.get(&key).map(String::as_str),
+            f["outcome"].as_str(),
+            "{f}"
+        );
     }
 }

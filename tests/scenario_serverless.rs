@@ -143,7 +143,10 @@ fn unknown_alarm_facts_say_why() {
         .as_str()
         .unwrap()
         .to_string();
-    assert!(m.contains("without a working action: billing-storage"), "{m}");
+    assert!(
+        m.contains("without a working action: billing-storage"),
+        "{m}"
+    );
     let m = f("HA-CF-002", "E2LONELY")["message"]
         .as_str()
         .unwrap()

@@ -41,10 +41,7 @@ fn distribution(d: &DistributionSummary) -> Distribution {
         domain_name: d.domain_name().to_string(),
         status: Some(d.status().to_string()).filter(|s| !s.is_empty()),
         enabled: d.enabled(),
-        aliases: d
-            .aliases()
-            .map(|a| a.items().to_vec())
-            .unwrap_or_default(),
+        aliases: d.aliases().map(|a| a.items().to_vec()).unwrap_or_default(),
         comment: Some(d.comment().to_string()).filter(|c| !c.is_empty()),
         origins: d
             .origins()

@@ -4,7 +4,9 @@
 use super::fail::Op;
 use super::{drain, Collected, Scope};
 use crate::snapshot::{Alarm, AlarmMetric, CloudWatch, Dimension};
-use aws_sdk_cloudwatch::types::{AlarmType, CompositeAlarm, Dimension as SdkDimension, MetricAlarm};
+use aws_sdk_cloudwatch::types::{
+    AlarmType, CompositeAlarm, Dimension as SdkDimension, MetricAlarm,
+};
 use aws_sdk_cloudwatch::Client;
 
 const DESCRIBE_ALARMS: Op = Op::new("DescribeAlarms", "cloudwatch:DescribeAlarms");
@@ -30,7 +32,10 @@ pub(super) async fn collect(scope: Scope) -> Collected<CloudWatch> {
         .iter()
         .flat_map(|p| {
             let metric = p.metric_alarms().iter().map(|a| metric_alarm(region, a));
-            let composite = p.composite_alarms().iter().map(|a| composite_alarm(region, a));
+            let composite = p
+                .composite_alarms()
+                .iter()
+                .map(|a| composite_alarm(region, a));
             metric.chain(composite).collect::<Vec<_>>()
         })
         .collect();

@@ -32,8 +32,9 @@ pub(super) async fn collect(scope: Scope) -> Collected<Lambda> {
         .map(|e| LIST_FUNCTIONS.listing_failed(&["lambda.function"], &e))
         .into_iter()
         .collect();
+    let functions: Vec<LambdaFunction> = items.iter().map(|f| function(&scope.region, f)).collect();
     let (s, c) = (&scope, &client);
-    let details = futures::stream::iter(items.iter().map(|f| detail(s, c, function(&s.region, f))))
+    let details = futures::stream::iter(functions.into_iter().map(|f| detail(s, c, f)))
         .buffer_unordered(scope.concurrency)
         .collect::<Vec<_>>()
         .await;
@@ -85,7 +86,12 @@ async fn detail(
         .items()
         .send();
     let (concurrency, (configs, configs_err)) = tokio::join!(
-        scope.call(client.get_function_concurrency().function_name(&name).send()),
+        scope.call(
+            client
+                .get_function_concurrency()
+                .function_name(&name)
+                .send()
+        ),
         scope.call(drain(|cx| pages.poll_next(cx))),
     );
     match concurrency {

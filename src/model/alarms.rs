@@ -114,9 +114,7 @@ pub(crate) fn alarm_terms(rule: &str) -> Vec<String> {
         .filter_map(|(i, m)| {
             let rest = &rule[i + m.len()..];
             let inner = rest[..rest.find(')')?].trim().trim_matches('"').trim();
-            let name = inner
-                .split_once(":alarm:")
-                .map_or(inner, |(_, name)| name);
+            let name = inner.split_once(":alarm:").map_or(inner, |(_, name)| name);
             (!name.is_empty()).then(|| name.to_string())
         })
         .collect()
@@ -200,8 +198,13 @@ fn watches(a: &Alarm, m: &HealthMetric) -> bool {
                 .any(|(n, v)| d.name == *n && d.value == *v)
         })
     };
-    let single = a.namespace.as_deref().is_some_and(|n| m.namespaces.contains(&n))
-        && a.metric_name.as_deref().is_some_and(|n| m.metrics.contains(&n))
+    let single = a
+        .namespace
+        .as_deref()
+        .is_some_and(|n| m.namespaces.contains(&n))
+        && a.metric_name
+            .as_deref()
+            .is_some_and(|n| m.metrics.contains(&n))
         && names(&a.dimensions);
     single
         || a.metrics.iter().any(|q| {
@@ -247,7 +250,10 @@ pub(super) fn build(ctx: &Ctx, out: &mut Vec<Resource>) {
                 .find(|a| a.actions_enabled.is_none())
             {
                 r.unknown.entry("health_alarms".into()).or_insert_with(|| {
-                    format!("whether alarm {} has its actions enabled is unknown", a.alarm_name)
+                    format!(
+                        "whether alarm {} has its actions enabled is unknown",
+                        a.alarm_name
+                    )
                 });
             }
         }
@@ -311,8 +317,15 @@ mod tests {
     #[test]
     fn elb_dimensions_from_arns() {
         let lb = "arn:aws:elasticloadbalancing:us-east-1:123456789012:loadbalancer/app/web/50dc6c495c0c9188";
-        assert_eq!(elb_dimension(lb, "loadbalancer"), Some("app/web/50dc6c495c0c9188"));
-        let tg = "arn:aws:elasticloadbalancing:us-east-1:123456789012:targetgroup/web/73e2d6bc24d8a067";
-        assert_eq!(elb_dimension(tg, "targetgroup"), Some("targetgroup/web/73e2d6bc24d8a067"));
+        assert_eq!(
+            elb_dimension(lb, "loadbalancer"),
+            Some("app/web/50dc6c495c0c9188")
+        );
+        let tg =
+            "arn:aws:elasticloadbalancing:us-east-1:123456789012:targetgroup/web/73e2d6bc24d8a067";
+        assert_eq!(
+            elb_dimension(tg, "targetgroup"),
+            Some("targetgroup/web/73e2d6bc24d8a067")
+        );
     }
 }

@@ -303,7 +303,9 @@ fn template_snapshot() -> Snapshot {
     snap.route53.record_sets.push(s::RecordSet::default());
     snap.route53.health_checks.push(s::HealthCheck::default());
     snap.lambda.functions.push(s::LambdaFunction::default());
-    snap.cloudfront.distributions.push(s::Distribution::default());
+    snap.cloudfront
+        .distributions
+        .push(s::Distribution::default());
     snap.cloudwatch.alarms.push(s::Alarm::default());
     snap
 }

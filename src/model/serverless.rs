@@ -91,7 +91,7 @@ pub(crate) fn origin_bucket(domain: &str) -> Option<&str> {
         .skip(1)
         .filter(|(_, l)| **l == "s3" || l.starts_with("s3-"))
         .map(|(i, _)| i)
-        .last()?;
+        .next_back()?;
     let bucket_len = labels[..at].iter().map(|l| l.len() + 1).sum::<usize>() - 1;
     Some(&host[..bucket_len])
 }
@@ -229,9 +229,15 @@ fn distribution(ctx: &Ctx, d: &Distribution, buckets: &HashMap<&str, &Bucket>) -
         Value::Bool(group_ids.contains(d.default_target_origin_id.as_str())),
     );
     fields.insert("behaviors_without_failover".into(), json!(without_failover));
-    fields.insert("s3_origin_buckets".into(), distinct(s3_buckets.iter().copied()));
+    fields.insert(
+        "s3_origin_buckets".into(),
+        distinct(s3_buckets.iter().copied()),
+    );
     fields.insert("s3_origins_missing_bucket".into(), distinct(missing));
-    fields.insert("origin_groups_single_region".into(), distinct(single_region.iter().copied()));
+    fields.insert(
+        "origin_groups_single_region".into(),
+        distinct(single_region.iter().copied()),
+    );
     // One group known to sit in one region decides; otherwise an unreadable member leaves the
     // question open.
     if let (true, Some(why)) = (single_region.is_empty(), single_region_unknown) {
@@ -270,12 +276,18 @@ mod tests {
             ("assets.s3.amazonaws.com", Some("assets")),
             ("my.assets.s3.us-west-2.amazonaws.com", Some("my.assets")),
             ("assets.s3-us-west-2.amazonaws.com", Some("assets")),
-            ("assets.s3.dualstack.eu-west-1.amazonaws.com", Some("assets")),
+            (
+                "assets.s3.dualstack.eu-west-1.amazonaws.com",
+                Some("assets"),
+            ),
             ("site.s3-website-us-east-1.amazonaws.com", Some("site")),
             ("site.s3-website.eu-central-1.amazonaws.com", Some("site")),
             ("assets.s3.cn-north-1.amazonaws.com.cn", Some("assets")),
             ("mrap.accesspoint.s3-global.amazonaws.com", None),
-            ("ap-123456789012.s3-accesspoint.us-east-1.amazonaws.com", None),
+            (
+                "ap-123456789012.s3-accesspoint.us-east-1.amazonaws.com",
+                None,
+            ),
             ("alb-1.us-east-1.elb.amazonaws.com", None),
             ("origin.example.com", None),
             ("s3.amazonaws.com", None),

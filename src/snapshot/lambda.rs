@@ -10,9 +10,8 @@ pub struct Lambda {
 
 impl Lambda {
     pub(super) fn normalize(&mut self) {
-        self.functions.sort_by(|a, b| {
-            (&a.region, &a.function_name).cmp(&(&b.region, &b.function_name))
-        });
+        self.functions
+            .sort_by(|a, b| (&a.region, &a.function_name).cmp(&(&b.region, &b.function_name)));
         for f in &mut self.functions {
             f.subnet_ids.sort();
             f.event_invoke_configs
