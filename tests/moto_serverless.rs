@@ -142,12 +142,27 @@ fn without_alarms_the_alarm_facts_are_unknown_never_missing() {
             );
         }
     }
+    // moto writes an event invoke config's LastModified as a string, which the SDK rejects
+    // (the proxy fixes it): the function with one is not judged, never passed or failed.
+    let invoke = findings
+        .iter()
+        .find(|f| f["rule_id"] == "HA-LAM-002" && f["resource_name"] == "fn-no-vpc")
+        .unwrap();
+    assert_eq!(invoke["outcome"], "not_evaluated", "{invoke}");
+    assert!(invoke["reason"]
+        .as_str()
+        .unwrap()
+        .contains("ListFunctionEventInvokeConfigs failed"));
     let want = support::expected::load("serverless.expected.json");
-    for f in findings.iter().filter(|f| {
-        ["HA-LAM-", "HA-CF-"]
-            .iter()
-            .any(|p| f["rule_id"].as_str().unwrap().starts_with(p))
-    }) {
+    for f in findings
+        .iter()
+        .filter(|f| !(f["rule_id"] == "HA-LAM-002" && f["resource_name"] == "fn-no-vpc"))
+        .filter(|f| {
+            ["HA-LAM-", "HA-CF-"]
+                .iter()
+                .any(|p| f["rule_id"].as_str().unwrap().starts_with(p))
+        })
+    {
         let key = (
             f["rule_id"].as_str().unwrap().to_string(),
             f["region"].as_str().unwrap().to_string(),

@@ -292,9 +292,11 @@ fn serve_connection(client: TcpStream, upstream: SocketAddr, shared: &Shared) ->
                 None => forward(upstream, &method, &target, &head, &body, shared),
             } {
                 Ok(mut resp) => {
-                    let rewritten = method == "GET"
+                    let rewritten = (method == "GET"
                         && is_bucket_versioning_get(&target)
-                        && rename_versioning_root(&mut resp.body);
+                        && rename_versioning_root(&mut resp.body))
+                        || (operation.as_deref() == Some("ListFunctionEventInvokeConfigs")
+                            && epoch_last_modified(&mut resp.body));
                     (resp, rewritten)
                 }
                 Err(e) => {
@@ -667,6 +669,31 @@ fn rest_json_operation(service: Option<&str>, method: &str, p: &[&str]) -> Optio
         ("cloudfront", "GET", [_, "distribution"]) => "ListDistributions",
         _ => return None,
     })
+}
+
+/// moto 5.2.5 writes `FunctionEventInvokeConfigs[].LastModified` as an ISO 8601 string where
+/// Lambda sends epoch seconds; the Rust SDK rejects the string. Rewrites it as the same instant
+/// in epoch seconds. Returns whether it did.
+fn epoch_last_modified(body: &mut Vec<u8>) -> bool {
+    let Ok(mut doc) = serde_json::from_slice::<serde_json::Value>(body) else {
+        return false;
+    };
+    let mut changed = false;
+    if let Some(items) = doc["FunctionEventInvokeConfigs"].as_array_mut() {
+        for item in items {
+            let Some(text) = item["LastModified"].as_str() else {
+                continue;
+            };
+            if let Ok(t) = chrono::DateTime::parse_from_rfc3339(text) {
+                item["LastModified"] = serde_json::json!(t.timestamp_millis() as f64 / 1000.0);
+                changed = true;
+            }
+        }
+    }
+    if changed {
+        *body = serde_json::to_vec(&doc).expect("JSON serialises");
+    }
+    changed
 }
 
 // ------------------------------------------------------------------ RPC v2 CBOR to JSON 1.0
