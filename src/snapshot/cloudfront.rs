@@ -9,6 +9,10 @@ pub struct CloudFront {
 }
 
 impl CloudFront {
+    pub fn is_empty(&self) -> bool {
+        self.distributions.is_empty()
+    }
+
     pub(super) fn normalize(&mut self) {
         self.distributions.sort_by(|a, b| a.id.cmp(&b.id));
     }

@@ -8,6 +8,10 @@ pub struct CloudWatch {
 }
 
 impl CloudWatch {
+    pub fn is_empty(&self) -> bool {
+        self.alarms.is_empty()
+    }
+
     pub(super) fn normalize(&mut self) {
         self.alarms
             .sort_by(|a, b| (&a.region, &a.alarm_name).cmp(&(&b.region, &b.alarm_name)));

@@ -9,6 +9,10 @@ pub struct Lambda {
 }
 
 impl Lambda {
+    pub fn is_empty(&self) -> bool {
+        self.functions.is_empty()
+    }
+
     pub(super) fn normalize(&mut self) {
         self.functions
             .sort_by(|a, b| (&a.region, &a.function_name).cmp(&(&b.region, &b.function_name)));

@@ -74,11 +74,14 @@ pub struct Snapshot {
     pub route53: Route53,
     #[serde(default)]
     pub autoscaling: AutoScaling,
-    #[serde(default)]
+    /// Left out when empty, so that snapshots without it read and write as before.
+    #[serde(default, skip_serializing_if = "Lambda::is_empty")]
     pub lambda: Lambda,
-    #[serde(default)]
+    /// Left out when empty, so that snapshots without it read and write as before.
+    #[serde(default, skip_serializing_if = "CloudFront::is_empty")]
     pub cloudfront: CloudFront,
-    #[serde(default)]
+    /// Left out when empty, so that snapshots without it read and write as before.
+    #[serde(default, skip_serializing_if = "CloudWatch::is_empty")]
     pub cloudwatch: CloudWatch,
 }
 
