@@ -147,12 +147,18 @@ fn a_call_the_endpoint_cannot_answer_is_not_evaluated_in_every_format() {
     assert_eq!(s3["complete"], false);
 
     // Everything not evaluated needed some bucket's versioning (its own, or a replication
-    // destination's for HA-S3-005).
+    // destination's for HA-S3-005), or CloudWatch's alarms: moto does not serve the protocol the
+    // SDK uses for CloudWatch (the proxy translates it; here there is none).
     let not_evaluated: Vec<&Value> = report["findings"]
         .as_array()
         .unwrap()
         .iter()
         .filter(|f| f["outcome"] == "not_evaluated" && f["rule_id"] != "HA-ELB-011")
+        .filter(|f| {
+            !f["reason"]
+                .as_str()
+                .is_some_and(|r| r.contains("DescribeAlarms failed"))
+        })
         .collect();
     assert!(not_evaluated.iter().all(|f| f["reason"]
         .as_str()

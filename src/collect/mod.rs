@@ -8,6 +8,8 @@ mod accounts;
 mod application_autoscaling;
 mod autoscaling;
 mod backup;
+mod cloudfront;
+mod cloudwatch;
 mod dynamodb;
 mod ebs;
 mod ec2;
@@ -16,6 +18,7 @@ mod elasticache;
 mod elbv2;
 mod fail;
 mod identity;
+mod lambda;
 mod meter;
 mod progress;
 mod rds;
@@ -166,6 +169,9 @@ pub fn iam_actions() -> Vec<&'static str> {
         efs::ACTIONS,
         ebs::ACTIONS,
         backup::ACTIONS,
+        lambda::ACTIONS,
+        cloudfront::ACTIONS,
+        cloudwatch::ACTIONS,
     ]
     .concat();
     all.sort_unstable();
@@ -447,7 +453,17 @@ async fn collect_account(
         jobs.push(Job::new(
             "backup",
             region,
-            backup::collect(s).map(Part::Backup),
+            backup::collect(s.clone()).map(Part::Backup),
+        ));
+        jobs.push(Job::new(
+            "lambda",
+            region,
+            lambda::collect(s.clone()).map(Part::Lambda),
+        ));
+        jobs.push(Job::new(
+            "cloudwatch",
+            region,
+            cloudwatch::collect(s).map(Part::CloudWatch),
         ));
     }
     // Global services: read once, from the partition's global region.
@@ -460,7 +476,12 @@ async fn collect_account(
     jobs.push(Job::new(
         "route53",
         GLOBAL_REGION,
-        route53::collect(g).map(Part::Route53),
+        route53::collect(g.clone()).map(Part::Route53),
+    ));
+    jobs.push(Job::new(
+        "cloudfront",
+        GLOBAL_REGION,
+        cloudfront::collect(g).map(Part::CloudFront),
     ));
 
     // Every job starts at once: the scope's semaphore, not the number of jobs, bounds the
@@ -556,6 +577,9 @@ enum Part {
     Efs(Collected<crate::snapshot::Efs>),
     Ebs(Collected<crate::snapshot::Ebs>),
     Backup(Collected<crate::snapshot::Backup>),
+    Lambda(Collected<crate::snapshot::Lambda>),
+    CloudFront(Collected<crate::snapshot::CloudFront>),
+    CloudWatch(Collected<crate::snapshot::CloudWatch>),
 }
 
 impl Part {
@@ -569,9 +593,12 @@ impl Part {
             | Part::Route53((_, e))
             | Part::ElastiCache((_, e))
             | Part::DynamoDb((_, e)) => std::mem::take(e),
-            | Part::Efs((_, e))
+            Part::Efs((_, e))
             | Part::Ebs((_, e))
-            | Part::Backup((_, e)) => std::mem::take(e),
+            | Part::Backup((_, e))
+            | Part::Lambda((_, e))
+            | Part::CloudFront((_, e))
+            | Part::CloudWatch((_, e)) => std::mem::take(e),
         }
     }
 
@@ -616,6 +643,9 @@ impl Part {
                 s.backup.vaults.extend(p.vaults);
                 s.backup.regions.extend(p.regions);
             }
+            Part::Lambda((p, _)) => s.lambda.functions.extend(p.functions),
+            Part::CloudFront((p, _)) => s.cloudfront.distributions.extend(p.distributions),
+            Part::CloudWatch((p, _)) => s.cloudwatch.alarms.extend(p.alarms),
         }
     }
 }
@@ -722,6 +752,9 @@ fn service_kinds(service: &str) -> Vec<String> {
             "elasticache.subnet_group",
         ],
         "dynamodb" => &["dynamodb.table"],
+        "lambda" => &["lambda.function"],
+        "cloudfront" => &["cloudfront.distribution"],
+        "cloudwatch" => &["cloudwatch.alarm"],
         _ => &[],
     };
     kinds.iter().map(|k| k.to_string()).collect()

@@ -149,6 +149,24 @@ pub const KINDS: &[KindInfo] = &[
         label: "DynamoDB table",
         global: false,
     },
+    KindInfo {
+        kind: "lambda.function",
+        service: "lambda",
+        label: "Lambda function",
+        global: false,
+    },
+    KindInfo {
+        kind: "cloudfront.distribution",
+        service: "cloudfront",
+        label: "CloudFront distribution",
+        global: true,
+    },
+    KindInfo {
+        kind: "cloudwatch.alarm",
+        service: "cloudwatch",
+        label: "CloudWatch alarm",
+        global: false,
+    },
 ];
 
 pub fn kind_info(kind: &str) -> Option<&'static KindInfo> {

@@ -2,6 +2,7 @@
 //! (its snapshot fields plus derived cross-resource facts), and the scopes whose listing
 //! was incomplete. Rules read only what this module exposes.
 
+mod alarms;
 mod backup;
 mod backup_selection;
 mod compute;
@@ -14,6 +15,7 @@ mod kinds;
 mod load_balancing;
 mod network;
 mod routing;
+mod serverless;
 mod storage;
 
 pub use kinds::{kind_info, KindInfo, KINDS};
@@ -79,6 +81,9 @@ impl Model {
         backup::build(&ctx, &mut resources);
         // After every builder: it reads the ARNs and tags of the kinds they produced.
         backup::annotate(&ctx, &mut resources);
+        serverless::build(&ctx, &mut resources);
+        // Last: it adds the alarms watching the resources built above to them.
+        alarms::build(&ctx, &mut resources);
         for r in &mut resources {
             r.fields.insert("id".into(), Value::String(r.id.clone()));
             r.fields.insert("arn".into(), Value::String(r.arn.clone()));
@@ -325,6 +330,11 @@ fn template_snapshot() -> Snapshot {
     snap.ebs.volumes.push(s::Volume::default());
     snap.backup.plans.push(s::BackupPlan::default());
     snap.backup.regions.push(s::BackupRegion::default());
+    snap.lambda.functions.push(s::LambdaFunction::default());
+    snap.cloudfront
+        .distributions
+        .push(s::Distribution::default());
+    snap.cloudwatch.alarms.push(s::Alarm::default());
     snap
 }
 

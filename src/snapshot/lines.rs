@@ -289,5 +289,32 @@ pub fn resource_lines(snapshot: &Snapshot, text: &str) -> Option<ResourceLines> 
             .map(|x| ("dynamodb.table", x.region.clone(), x.table_name.clone()))
             .collect(),
     );
+    put(
+        "lambda",
+        "functions",
+        s.lambda
+            .functions
+            .iter()
+            .map(|x| ("lambda.function", x.region.clone(), x.function_name.clone()))
+            .collect(),
+    );
+    put(
+        "cloudfront",
+        "distributions",
+        s.cloudfront
+            .distributions
+            .iter()
+            .map(|x| ("cloudfront.distribution", g(), x.id.clone()))
+            .collect(),
+    );
+    put(
+        "cloudwatch",
+        "alarms",
+        s.cloudwatch
+            .alarms
+            .iter()
+            .map(|x| ("cloudwatch.alarm", x.region.clone(), x.alarm_name.clone()))
+            .collect(),
+    );
     Some(out)
 }

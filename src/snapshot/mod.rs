@@ -7,6 +7,8 @@
 mod accounts;
 mod autoscaling;
 mod backup;
+mod cloudfront;
+mod cloudwatch;
 mod coverage;
 mod dynamodb;
 mod ebs;
@@ -15,6 +17,7 @@ mod efs;
 mod elasticache;
 mod elbv2;
 mod io;
+mod lambda;
 mod lines;
 mod rds;
 mod route53;
@@ -23,6 +26,8 @@ mod s3;
 pub use accounts::*;
 pub use autoscaling::*;
 pub use backup::*;
+pub use cloudfront::*;
+pub use cloudwatch::*;
 pub use coverage::*;
 pub use dynamodb::*;
 pub use ebs::*;
@@ -31,6 +36,7 @@ pub use efs::*;
 pub use elasticache::*;
 pub use elbv2::*;
 pub use io::*;
+pub use lambda::*;
 pub use lines::{resource_lines, ResourceLines};
 pub use rds::*;
 pub use route53::*;
@@ -94,6 +100,15 @@ pub struct Snapshot {
     pub ebs: Ebs,
     #[serde(default, skip_serializing_if = "Backup::is_empty")]
     pub backup: Backup,
+    /// Left out when empty, so that snapshots without it read and write as before.
+    #[serde(default, skip_serializing_if = "Lambda::is_empty")]
+    pub lambda: Lambda,
+    /// Left out when empty, so that snapshots without it read and write as before.
+    #[serde(default, skip_serializing_if = "CloudFront::is_empty")]
+    pub cloudfront: CloudFront,
+    /// Left out when empty, so that snapshots without it read and write as before.
+    #[serde(default, skip_serializing_if = "CloudWatch::is_empty")]
+    pub cloudwatch: CloudWatch,
 }
 
 fn default_partition() -> String {
@@ -128,6 +143,9 @@ impl Snapshot {
             efs: Efs::default(),
             ebs: Ebs::default(),
             backup: Backup::default(),
+            lambda: Lambda::default(),
+            cloudfront: CloudFront::default(),
+            cloudwatch: CloudWatch::default(),
             ..self
         }
     }
@@ -155,5 +173,8 @@ impl Snapshot {
         self.efs.normalize();
         self.ebs.normalize();
         self.backup.normalize();
+        self.lambda.normalize();
+        self.cloudfront.normalize();
+        self.cloudwatch.normalize();
     }
 }

@@ -115,6 +115,8 @@ pub fn assert_calls_are_in_the_iam_policy(requests: &[super::proxy::RecordedRequ
             ("s3", "GetObjectLockConfiguration") => {
                 "s3:GetBucketObjectLockConfiguration".to_string()
             }
+            // CloudWatch signs as `monitoring`; its IAM prefix is `cloudwatch`.
+            ("monitoring", _) => format!("cloudwatch:{op}"),
             _ => format!("{service}:{op}"),
         };
         assert!(

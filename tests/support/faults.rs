@@ -227,8 +227,8 @@ enum Protocol {
 fn protocol(service: Option<&str>, json: bool) -> Protocol {
     match service {
         _ if json => Protocol::Json,
-        // REST-JSON services: their errors are JSON documents too.
-        Some("elasticfilesystem" | "backup") => Protocol::Json,
+        // REST services whose errors are JSON documents.
+        Some("elasticfilesystem" | "backup" | "lambda") => Protocol::Json,
         Some("ec2") => Protocol::Ec2,
         Some("s3") => Protocol::S3,
         _ => Protocol::Query,

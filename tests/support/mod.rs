@@ -4,6 +4,7 @@
 //! Each test binary that says `mod support;` compiles all of it and uses only a part.
 #![allow(dead_code)]
 
+pub mod cbor;
 pub mod cli;
 pub mod expected;
 pub mod faults;

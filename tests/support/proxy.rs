@@ -20,6 +20,7 @@
 //! errors end the connection quietly (never a panic). `Drop` stops the listener, shuts down all
 //! open sockets and joins every thread.
 
+use super::cbor;
 use super::faults::{error_answer, Fault, Faults};
 use super::http::{self, Head};
 use std::collections::HashMap;
@@ -264,12 +265,13 @@ fn serve_connection(client: TcpStream, upstream: SocketAddr, shared: &Shared) ->
             let _ = writer.shutdown(Shutdown::Both);
             return Ok(());
         }
+        let rpc = rpc_v2_cbor(&head, &target);
         let (resp, rewritten) = match fault {
             Some(f @ (Fault::Throttle | Fault::ServerError(_) | Fault::AccessDenied)) => {
-                let json = head.header("x-amz-target").is_some();
+                let json = head.header("x-amz-target").is_some() || rpc.is_some();
                 let (status, content_type, body) =
                     error_answer(f, service.as_deref(), operation.as_deref(), json);
-                let r = http::Response {
+                let mut r = http::Response {
                     status,
                     head: Head {
                         start_line: format!("HTTP/1.1 {status} Error"),
@@ -280,13 +282,21 @@ fn serve_connection(client: TcpStream, upstream: SocketAddr, shared: &Shared) ->
                     },
                     body: body.into_bytes(),
                 };
+                if rpc.is_some() {
+                    to_cbor_answer(&mut r);
+                }
                 (r, false)
             }
-            _ => match forward(upstream, &method, &target, &head, &body, shared) {
+            _ => match match rpc {
+                Some((prefix, op)) => forward_as_json(upstream, prefix, op, &head, &body, shared),
+                None => forward(upstream, &method, &target, &head, &body, shared),
+            } {
                 Ok(mut resp) => {
-                    let rewritten = method == "GET"
+                    let rewritten = (method == "GET"
                         && is_bucket_versioning_get(&target)
-                        && rename_versioning_root(&mut resp.body);
+                        && rename_versioning_root(&mut resp.body))
+                        || (operation.as_deref() == Some("ListFunctionEventInvokeConfigs")
+                            && epoch_last_modified(&mut resp.body));
                     (resp, rewritten)
                 }
                 Err(e) => {
@@ -574,7 +584,13 @@ fn action_of(
             return (op.clone(), Some(op));
         }
     }
+    if let Some((_, op)) = cbor::rpc_target(path) {
+        return (op.to_string(), Some(op.to_string()));
+    }
     let segments: Vec<&str> = path.split('/').filter(|s| !s.is_empty()).collect();
+    if let Some(op) = rest_json_operation(service, method, &segments) {
+        return (format!("{method} {path}"), Some(op.to_string()));
+    }
     let is_route53 =
         service == Some("route53") || segments.first().is_some_and(|s| *s == "2013-04-01");
     if is_route53 {
@@ -663,6 +679,113 @@ fn storage_operation(service: Option<&str>, method: &str, p: &[&str]) -> Option<
         ("backup", "GET", ["resources"]) => "ListProtectedResources",
         _ => return None,
     })
+}
+
+/// The Lambda and CloudFront reads ha-audit makes (REST protocols, ids in the path).
+fn rest_json_operation(service: Option<&str>, method: &str, p: &[&str]) -> Option<&'static str> {
+    Some(match (service?, method, p) {
+        ("lambda", "GET", [_, "functions"]) => "ListFunctions",
+        ("lambda", "GET", [_, "functions", _]) => "GetFunction",
+        ("lambda", "GET", [_, "functions", _, "concurrency"]) => "GetFunctionConcurrency",
+        ("lambda", "GET", [_, "functions", _, "event-invoke-config", "list"]) => {
+            "ListFunctionEventInvokeConfigs"
+        }
+        ("cloudfront", "GET", [_, "distribution"]) => "ListDistributions",
+        _ => return None,
+    })
+}
+
+/// moto 5.2.5 writes `FunctionEventInvokeConfigs[].LastModified` as an ISO 8601 string where
+/// Lambda sends epoch seconds; the Rust SDK rejects the string. Rewrites it as the same instant
+/// in epoch seconds. Returns whether it did.
+fn epoch_last_modified(body: &mut Vec<u8>) -> bool {
+    let Ok(mut doc) = serde_json::from_slice::<serde_json::Value>(body) else {
+        return false;
+    };
+    let mut changed = false;
+    if let Some(items) = doc["FunctionEventInvokeConfigs"].as_array_mut() {
+        for item in items {
+            let Some(text) = item["LastModified"].as_str() else {
+                continue;
+            };
+            if let Ok(t) = chrono::DateTime::parse_from_rfc3339(text) {
+                item["LastModified"] = serde_json::json!(t.timestamp_millis() as f64 / 1000.0);
+                changed = true;
+            }
+        }
+    }
+    if changed {
+        *body = serde_json::to_vec(&doc).expect("JSON serialises");
+    }
+    changed
+}
+
+// ------------------------------------------------------------------ RPC v2 CBOR to JSON 1.0
+
+/// `(target prefix, operation)` of a Smithy RPC v2 CBOR request (CloudWatch), which moto does
+/// not serve: see [`cbor`].
+fn rpc_v2_cbor<'a>(head: &Head, target: &'a str) -> Option<(&'a str, &'a str)> {
+    head.header("smithy-protocol")
+        .filter(|p| p.eq_ignore_ascii_case("rpc-v2-cbor"))?;
+    cbor::rpc_target(target.split('?').next().unwrap_or(target))
+}
+
+/// Sends an RPC v2 CBOR request to moto as AWS JSON 1.0 and turns the answer back into CBOR.
+fn forward_as_json(
+    upstream: SocketAddr,
+    prefix: &str,
+    op: &str,
+    head: &Head,
+    body: &[u8],
+    shared: &Shared,
+) -> io::Result<http::Response> {
+    let json = cbor::to_json(body).ok_or_else(|| http::invalid("request body is not CBOR"))?;
+    let mut headers: Vec<(String, String)> = head
+        .headers
+        .iter()
+        .filter(|(k, _)| {
+            !["content-type", "smithy-protocol", "accept"]
+                .iter()
+                .any(|h| k.eq_ignore_ascii_case(h))
+        })
+        .cloned()
+        .collect();
+    headers.push(("Content-Type".into(), "application/x-amz-json-1.0".into()));
+    headers.push(("X-Amz-Target".into(), format!("{prefix}.{op}")));
+    let json_head = Head {
+        start_line: head.start_line.clone(),
+        headers,
+    };
+    let body = serde_json::to_vec(&json).expect("JSON serialises");
+    let mut resp = forward(upstream, "POST", "/", &json_head, &body, shared)?;
+    to_cbor_answer(&mut resp);
+    Ok(resp)
+}
+
+/// A JSON answer (moto's, or an injected error) re-encoded as RPC v2 CBOR.
+fn to_cbor_answer(resp: &mut http::Response) {
+    let json: serde_json::Value = if resp.body.is_empty() {
+        serde_json::json!({})
+    } else {
+        serde_json::from_slice(&resp.body).unwrap_or_else(|_| {
+            serde_json::json!({
+                "__type": "InternalFailure",
+                "message": String::from_utf8_lossy(&resp.body),
+            })
+        })
+    };
+    resp.body = cbor::from_json(&json);
+    resp.head.headers.retain(|(k, _)| {
+        !["content-type", "smithy-protocol", "x-amz-crc32"]
+            .iter()
+            .any(|h| k.eq_ignore_ascii_case(h))
+    });
+    resp.head
+        .headers
+        .push(("Content-Type".into(), "application/cbor".into()));
+    resp.head
+        .headers
+        .push(("smithy-protocol".into(), "rpc-v2-cbor".into()));
 }
 
 fn route53_operation(method: &str, p: &[&str]) -> Option<&'static str> {

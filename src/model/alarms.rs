@@ -1,0 +1,331 @@
+//! CloudWatch alarms as resources, and on the critical resources of other services the
+//! alarms that watch their health metric (`health_alarms`).
+//!
+//! An alarm counts as watching a resource when it reads one of the resource's health metrics
+//! (below) with a dimension naming the resource, and someone is told when it fires: its
+//! actions are enabled and it has an ALARM action, or a composite alarm that is itself told
+//! names it in an `ALARM(...)` term.
+//!
+//! Health metrics:
+//! - load balancers: `UnHealthyHostCount` / `HealthyHostCount` (AWS/ApplicationELB,
+//!   AWS/NetworkELB, AWS/GatewayELB) by `LoadBalancer` (`app/<name>/<id>`, `net/...`) or by
+//!   the `TargetGroup` of one of its target groups;
+//! - RDS DB instances: the metrics that show an instance failing or about to
+//!   (AWS/RDS by `DBInstanceIdentifier`): `ReplicaLag`, `FreeStorageSpace`, `FreeableMemory`,
+//!   `CPUUtilization`, `DatabaseConnections`, `DiskQueueDepth`, `ReadLatency`, `WriteLatency`;
+//! - NAT gateways: `ErrorPortAllocation` / `PacketsDropCount` (AWS/NATGateway by
+//!   `NatGatewayId`);
+//! - EC2 instances: `StatusCheckFailed` and its `_System`, `_Instance`, `_AttachedEBS` parts
+//!   (AWS/EC2 by `InstanceId`).
+//!
+//! These facts are unknown when CloudWatch was not collected, or not completely, in the
+//! resource's region: no alarm found in a listing that was never made is not "no alarm".
+
+use super::{depends_on_service, distinct, fields_of, Ctx, Resource};
+use crate::snapshot::{Alarm, Dimension};
+use serde_json::Value;
+use std::collections::{BTreeMap, HashMap, HashSet};
+
+/// The fields this module adds to resources of other kinds.
+pub(crate) const HEALTH_FIELDS: &[&str] = &["health_alarms", "health_alarms_silent"];
+
+const ELB_NAMESPACES: &[&str] = &["AWS/ApplicationELB", "AWS/NetworkELB", "AWS/GatewayELB"];
+const ELB_METRICS: &[&str] = &["UnHealthyHostCount", "HealthyHostCount"];
+const RDS_METRICS: &[&str] = &[
+    "ReplicaLag",
+    "FreeStorageSpace",
+    "FreeableMemory",
+    "CPUUtilization",
+    "DatabaseConnections",
+    "DiskQueueDepth",
+    "ReadLatency",
+    "WriteLatency",
+];
+const NAT_METRICS: &[&str] = &["ErrorPortAllocation", "PacketsDropCount"];
+const EC2_METRICS: &[&str] = &[
+    "StatusCheckFailed",
+    "StatusCheckFailed_System",
+    "StatusCheckFailed_Instance",
+    "StatusCheckFailed_AttachedEBS",
+];
+
+/// What identifies a resource's health metric: namespaces, metric names, and the
+/// (dimension name, value) pairs that name the resource.
+struct HealthMetric {
+    namespaces: &'static [&'static str],
+    metrics: &'static [&'static str],
+    dimensions: Vec<(&'static str, String)>,
+}
+
+/// The part of an ELB ARN CloudWatch uses as the dimension value: `app/<name>/<id>` after
+/// `loadbalancer/`, `targetgroup/<name>/<id>` after the last `:`.
+fn elb_dimension<'a>(arn: &'a str, resource_type: &str) -> Option<&'a str> {
+    let rest = arn.rsplit(':').next()?;
+    match resource_type {
+        "loadbalancer" => rest.strip_prefix("loadbalancer/"),
+        _ => rest.starts_with("targetgroup/").then_some(rest),
+    }
+}
+
+fn health_metric(r: &Resource) -> Option<HealthMetric> {
+    Some(match r.kind {
+        "elbv2.load_balancer" => {
+            let mut dimensions: Vec<(&str, String)> = elb_dimension(&r.arn, "loadbalancer")
+                .map(|d| ("LoadBalancer", d.to_string()))
+                .into_iter()
+                .collect();
+            if let Some(Value::Array(tgs)) = r.fields.get("target_group_arns") {
+                dimensions.extend(
+                    tgs.iter()
+                        .filter_map(Value::as_str)
+                        .filter_map(|a| elb_dimension(a, "targetgroup"))
+                        .map(|d| ("TargetGroup", d.to_string())),
+                );
+            }
+            HealthMetric {
+                namespaces: ELB_NAMESPACES,
+                metrics: ELB_METRICS,
+                dimensions,
+            }
+        }
+        "rds.db_instance" => HealthMetric {
+            namespaces: &["AWS/RDS"],
+            metrics: RDS_METRICS,
+            dimensions: vec![("DBInstanceIdentifier", r.id.clone())],
+        },
+        "ec2.nat_gateway" => HealthMetric {
+            namespaces: &["AWS/NATGateway"],
+            metrics: NAT_METRICS,
+            dimensions: vec![("NatGatewayId", r.id.clone())],
+        },
+        "ec2.instance" => HealthMetric {
+            namespaces: &["AWS/EC2"],
+            metrics: EC2_METRICS,
+            dimensions: vec![("InstanceId", r.id.clone())],
+        },
+        _ => return None,
+    })
+}
+
+/// The alarm names a composite alarm's rule depends on through `ALARM(...)` terms, by name
+/// or by ARN (`arn:aws:cloudwatch:<region>:<account>:alarm:<name>`).
+pub(crate) fn alarm_terms(rule: &str) -> Vec<String> {
+    rule.match_indices("ALARM(")
+        .filter_map(|(i, m)| {
+            let rest = &rule[i + m.len()..];
+            let inner = rest[..rest.find(')')?].trim().trim_matches('"').trim();
+            let name = inner.split_once(":alarm:").map_or(inner, |(_, name)| name);
+            (!name.is_empty()).then(|| name.to_string())
+        })
+        .collect()
+}
+
+/// Alarms of one region, with whether each one's firing reaches someone.
+struct Regional<'a> {
+    alarms: Vec<&'a Alarm>,
+    /// Alarm name -> the notifying composite alarms that name it in an `ALARM(...)` term.
+    notified_through: HashMap<&'a str, Vec<&'a str>>,
+    notifying: HashSet<&'a str>,
+}
+
+/// An alarm that tells someone when it fires: actions enabled and an ALARM action.
+fn acts(a: &Alarm) -> bool {
+    a.actions_enabled == Some(true) && !a.alarm_actions.is_empty()
+}
+
+impl<'a> Regional<'a> {
+    fn new(alarms: Vec<&'a Alarm>) -> Regional<'a> {
+        // A composite notifies if it acts, or if a notifying composite names it: iterate to a
+        // fixed point (composites can nest).
+        let mut notifying: HashSet<&str> = alarms
+            .iter()
+            .filter(|a| acts(a))
+            .map(|a| a.alarm_name.as_str())
+            .collect();
+        let terms: Vec<(&str, Vec<String>)> = alarms
+            .iter()
+            .filter_map(|a| Some((a.alarm_name.as_str(), alarm_terms(a.alarm_rule.as_deref()?))))
+            .collect();
+        loop {
+            let before = notifying.len();
+            for (composite, names) in &terms {
+                if notifying.contains(composite) {
+                    for n in names {
+                        if let Some(a) = alarms.iter().find(|a| &a.alarm_name == n) {
+                            if a.alarm_type == "composite" {
+                                notifying.insert(a.alarm_name.as_str());
+                            }
+                        }
+                    }
+                }
+            }
+            if notifying.len() == before {
+                break;
+            }
+        }
+        let mut notified_through: HashMap<&str, Vec<&str>> = HashMap::new();
+        for (composite, names) in &terms {
+            if !notifying.contains(composite) {
+                continue;
+            }
+            for n in names {
+                if let Some(a) = alarms.iter().find(|a| &a.alarm_name == n) {
+                    notified_through
+                        .entry(a.alarm_name.as_str())
+                        .or_default()
+                        .push(*composite);
+                }
+            }
+        }
+        Regional {
+            alarms,
+            notified_through,
+            notifying,
+        }
+    }
+
+    fn reaches_someone(&self, a: &Alarm) -> bool {
+        self.notifying.contains(a.alarm_name.as_str())
+            || self.notified_through.contains_key(a.alarm_name.as_str())
+    }
+}
+
+fn watches(a: &Alarm, m: &HealthMetric) -> bool {
+    let names = |dims: &[Dimension]| {
+        dims.iter().any(|d| {
+            m.dimensions
+                .iter()
+                .any(|(n, v)| d.name == *n && d.value == *v)
+        })
+    };
+    let single = a
+        .namespace
+        .as_deref()
+        .is_some_and(|n| m.namespaces.contains(&n))
+        && a.metric_name
+            .as_deref()
+            .is_some_and(|n| m.metrics.contains(&n))
+        && names(&a.dimensions);
+    single
+        || a.metrics.iter().any(|q| {
+            m.namespaces.contains(&q.namespace.as_str())
+                && m.metrics.contains(&q.metric_name.as_str())
+                && names(&q.dimensions)
+        })
+}
+
+pub(super) fn build(ctx: &Ctx, out: &mut Vec<Resource>) {
+    let mut by_region: BTreeMap<&str, Vec<&Alarm>> = BTreeMap::new();
+    for a in &ctx.snapshot.cloudwatch.alarms {
+        by_region.entry(a.region.as_str()).or_default().push(a);
+    }
+    let regions: HashMap<&str, Regional> = by_region
+        .into_iter()
+        .map(|(r, alarms)| (r, Regional::new(alarms)))
+        .collect();
+    let none = Regional::new(Vec::new());
+
+    for r in out.iter_mut() {
+        let Some(metric) = health_metric(r) else {
+            continue;
+        };
+        let regional = regions.get(r.region.as_str()).unwrap_or(&none);
+        let (mut heard, mut silent) = (Vec::new(), Vec::new());
+        for a in regional.alarms.iter().filter(|a| watches(a, &metric)) {
+            if regional.reaches_someone(a) {
+                heard.push(a.alarm_name.as_str());
+            } else {
+                silent.push(a.alarm_name.as_str());
+            }
+        }
+        if heard.is_empty() {
+            // An alarm by target group cannot be looked for when the target groups are unknown.
+            if let Some(why) = r.unknown.get("target_group_arns").cloned() {
+                r.unknown.entry("health_alarms".into()).or_insert(why);
+            }
+            // An alarm whose action setting was not returned may be the one that acts.
+            if let Some(a) = silent
+                .iter()
+                .filter_map(|n| regional.alarms.iter().find(|a| a.alarm_name == *n))
+                .find(|a| a.actions_enabled.is_none())
+            {
+                r.unknown.entry("health_alarms".into()).or_insert_with(|| {
+                    format!(
+                        "whether alarm {} has its actions enabled is unknown",
+                        a.alarm_name
+                    )
+                });
+            }
+        }
+        r.fields.insert("health_alarms".into(), distinct(heard));
+        r.fields
+            .insert("health_alarms_silent".into(), distinct(silent));
+        let region = r.region.clone();
+        depends_on_service(ctx, &mut r.unknown, "cloudwatch", &region, HEALTH_FIELDS);
+    }
+
+    for (region, regional) in &regions {
+        for a in &regional.alarms {
+            out.push(alarm(region, regional, a));
+        }
+    }
+}
+
+fn alarm(region: &str, regional: &Regional, a: &Alarm) -> Resource {
+    let mut fields = fields_of(a);
+    let mut unknown = BTreeMap::new();
+    let through = regional
+        .notified_through
+        .get(a.alarm_name.as_str())
+        .cloned()
+        .unwrap_or_default();
+    fields.insert("notified_through".into(), distinct(through));
+    if a.actions_enabled.is_none() {
+        unknown.insert(
+            "actions_enabled".into(),
+            "DescribeAlarms did not return ActionsEnabled".to_string(),
+        );
+    }
+    Resource {
+        kind: "cloudwatch.alarm",
+        id: a.alarm_name.clone(),
+        name: Some(a.alarm_name.clone()),
+        arn: a.alarm_arn.clone(),
+        region: region.to_string(),
+        fields,
+        unknown,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{alarm_terms, elb_dimension};
+
+    #[test]
+    fn composite_rule_terms() {
+        assert_eq!(
+            alarm_terms(r#"ALARM("db-lag") OR (ALARM(db-storage) AND OK("x"))"#),
+            vec!["db-lag", "db-storage"]
+        );
+        assert_eq!(
+            alarm_terms("ALARM(\"arn:aws:cloudwatch:us-east-1:123456789012:alarm:nat-errors\")"),
+            vec!["nat-errors"]
+        );
+        assert!(alarm_terms("TRUE").is_empty());
+    }
+
+    #[test]
+    fn elb_dimensions_from_arns() {
+        let lb = "arn:aws:elasticloadbalancing:us-east-1:123456789012:loadbalancer/app/web/50dc6c495c0c9188";
+        assert_eq!(
+            elb_dimension(lb, "loadbalancer"),
+            Some("app/web/50dc6c495c0c9188")
+        );
+        let tg =
+            "arn:aws:elasticloadbalancing:us-east-1:123456789012:targetgroup/web/73e2d6bc24d8a067";
+        assert_eq!(
+            elb_dimension(tg, "targetgroup"),
+            Some("targetgroup/web/73e2d6bc24d8a067")
+        );
+    }
+}
