@@ -6,12 +6,15 @@
 
 mod autoscaling;
 mod ec2;
+mod ecs;
+mod eks;
 mod elbv2;
 mod fail;
 mod identity;
 mod rds;
 mod route53;
 mod s3;
+mod vpn;
 
 use crate::error::{Error, Result};
 use crate::snapshot::{CollectError, Coverage, Snapshot, GLOBAL_REGION};
@@ -101,6 +104,9 @@ pub fn iam_actions() -> Vec<&'static str> {
         autoscaling::ACTIONS,
         s3::ACTIONS,
         route53::ACTIONS,
+        vpn::ACTIONS,
+        ecs::ACTIONS,
+        eks::ACTIONS,
     ]
     .concat();
     all.sort_unstable();
@@ -165,6 +171,21 @@ pub async fn collect(opts: &CollectOptions) -> Result<Snapshot> {
             "elbv2",
             region,
             elbv2::collect(s.clone()).map(Part::Elbv2),
+        ));
+        jobs.push(Job::new(
+            "vpn",
+            region,
+            vpn::collect(s.clone()).map(Part::Vpn),
+        ));
+        jobs.push(Job::new(
+            "ecs",
+            region,
+            ecs::collect(s.clone()).map(Part::Ecs),
+        ));
+        jobs.push(Job::new(
+            "eks",
+            region,
+            eks::collect(s.clone()).map(Part::Eks),
         ));
         jobs.push(Job::new(
             "autoscaling",
@@ -253,6 +274,9 @@ enum Part {
     AutoScaling(Collected<crate::snapshot::AutoScaling>),
     S3(Collected<crate::snapshot::S3>),
     Route53(Collected<crate::snapshot::Route53>),
+    Vpn(Collected<crate::snapshot::Vpn>),
+    Ecs(Collected<crate::snapshot::Ecs>),
+    Eks(Collected<crate::snapshot::Eks>),
 }
 
 impl Part {
@@ -263,7 +287,10 @@ impl Part {
             | Part::Elbv2((_, e))
             | Part::AutoScaling((_, e))
             | Part::S3((_, e))
-            | Part::Route53((_, e)) => std::mem::take(e),
+            | Part::Route53((_, e))
+            | Part::Vpn((_, e))
+            | Part::Ecs((_, e))
+            | Part::Eks((_, e)) => std::mem::take(e),
         }
     }
 
@@ -292,6 +319,19 @@ impl Part {
                 s.route53.hosted_zones.extend(p.hosted_zones);
                 s.route53.record_sets.extend(p.record_sets);
                 s.route53.health_checks.extend(p.health_checks);
+            }
+            Part::Vpn((p, _)) => {
+                s.vpn.vpn_connections.extend(p.vpn_connections);
+                s.vpn.customer_gateways.extend(p.customer_gateways);
+            }
+            Part::Ecs((p, _)) => {
+                s.ecs.clusters.extend(p.clusters);
+                s.ecs.services.extend(p.services);
+            }
+            Part::Eks((p, _)) => {
+                s.eks.clusters.extend(p.clusters);
+                s.eks.nodegroups.extend(p.nodegroups);
+                s.eks.fargate_profiles.extend(p.fargate_profiles);
             }
         }
     }
@@ -366,6 +406,9 @@ fn service_kinds(service: &str) -> Vec<String> {
             "route53.record",
             "route53.health_check",
         ],
+        "vpn" => &["vpn.connection", crate::snapshot::CUSTOMER_GATEWAY_KIND],
+        "ecs" => &["ecs.service"],
+        "eks" => &["eks.cluster", "eks.nodegroup"],
         _ => &[],
     };
     kinds.iter().map(|k| k.to_string()).collect()

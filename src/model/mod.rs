@@ -3,12 +3,14 @@
 //! was incomplete. Rules read only what this module exposes.
 
 mod compute;
+mod containers;
 mod dns;
 mod kinds;
 mod load_balancing;
 mod network;
 mod routing;
 mod storage;
+mod vpn;
 
 pub use kinds::{kind_info, KindInfo, KINDS};
 
@@ -82,6 +84,8 @@ impl Model {
         storage::build(&ctx, &mut resources);
         load_balancing::build(&ctx, &mut resources);
         dns::build(&ctx, &mut resources);
+        vpn::build(&ctx, &mut resources);
+        containers::build(&ctx, &mut resources);
         for r in &mut resources {
             r.fields.insert("id".into(), Value::String(r.id.clone()));
             r.fields.insert("arn".into(), Value::String(r.arn.clone()));
@@ -297,6 +301,10 @@ fn template_snapshot() -> Snapshot {
     snap.route53.hosted_zones.push(s::HostedZone::default());
     snap.route53.record_sets.push(s::RecordSet::default());
     snap.route53.health_checks.push(s::HealthCheck::default());
+    snap.vpn.vpn_connections.push(s::VpnConnection::default());
+    snap.ecs.services.push(s::EcsService::default());
+    snap.eks.clusters.push(s::EksCluster::default());
+    snap.eks.nodegroups.push(s::EksNodegroup::default());
     snap
 }
 

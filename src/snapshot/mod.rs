@@ -7,22 +7,28 @@
 mod autoscaling;
 mod coverage;
 mod ec2;
+mod ecs;
+mod eks;
 mod elbv2;
 mod io;
 mod lines;
 mod rds;
 mod route53;
 mod s3;
+mod vpn;
 
 pub use autoscaling::*;
 pub use coverage::*;
 pub use ec2::*;
+pub use ecs::*;
+pub use eks::*;
 pub use elbv2::*;
 pub use io::*;
 pub use lines::{resource_lines, ResourceLines};
 pub use rds::*;
 pub use route53::*;
 pub use s3::*;
+pub use vpn::*;
 
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -68,6 +74,12 @@ pub struct Snapshot {
     pub route53: Route53,
     #[serde(default)]
     pub autoscaling: AutoScaling,
+    #[serde(default)]
+    pub vpn: Vpn,
+    #[serde(default)]
+    pub ecs: Ecs,
+    #[serde(default)]
+    pub eks: Eks,
 }
 
 fn default_partition() -> String {
@@ -97,6 +109,9 @@ impl Snapshot {
             s3: S3::default(),
             route53: Route53::default(),
             autoscaling: AutoScaling::default(),
+            vpn: Vpn::default(),
+            ecs: Ecs::default(),
+            eks: Eks::default(),
             ..self
         }
     }
@@ -119,5 +134,8 @@ impl Snapshot {
         self.s3.normalize();
         self.route53.normalize();
         self.autoscaling.normalize();
+        self.vpn.normalize();
+        self.ecs.normalize();
+        self.eks.normalize();
     }
 }
