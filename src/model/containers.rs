@@ -1,6 +1,6 @@
 //! ECS services and EKS clusters: which AZs their subnets, tasks and worker nodes are in.
 
-use super::{depends_on, distinct, fields_of, propagate, Ctx, Resource};
+use super::{depends_on_service, distinct, fields_of, propagate, Ctx, Resource};
 use crate::snapshot::{EcsService, EksCluster, EksNodegroup};
 use serde_json::{json, Value};
 use std::collections::{BTreeMap, BTreeSet};
@@ -20,9 +20,9 @@ pub(super) fn build(ctx: &Ctx, out: &mut Vec<Resource>) {
 
 type Unknown = BTreeMap<String, String>;
 
-/// The AZs of `subnets`. The subnet listing of the region is what they are looked up in, so
-/// `fields` are unknown when EC2 was not collected there or its subnet listing failed. A
-/// subnet missing from a complete listing no longer exists and gives no AZ.
+/// The AZs of `subnets`, looked up in the region's EC2 subnet listing: `fields` are unknown
+/// when EC2 was not collected, or not completely, in the region. A subnet missing from a
+/// complete listing no longer exists and gives no AZ.
 fn subnet_azs<'a>(
     ctx: &Ctx<'a>,
     region: &str,
@@ -33,19 +33,7 @@ fn subnet_azs<'a>(
     if subnets.is_empty() {
         return BTreeSet::new();
     }
-    let listed = ctx
-        .snapshot
-        .coverage
-        .iter()
-        .any(|c| c.service == "ec2" && c.region == region);
-    if !listed {
-        for f in fields {
-            unknown.entry(f.to_string()).or_insert_with(|| {
-                format!("EC2 subnets were not collected in {region}, so their AZs are unknown")
-            });
-        }
-    }
-    depends_on(ctx, unknown, "ec2.subnet", region, fields);
+    depends_on_service(ctx, unknown, "ec2", region, fields);
     subnets
         .iter()
         .filter_map(|id| ctx.subnet_az(region, id))
@@ -110,13 +98,15 @@ fn service(ctx: &Ctx, sv: &EcsService) -> Resource {
         running += 1;
         let az = t.availability_zone.as_deref().or_else(|| {
             let subnet = t.subnet_id.as_deref()?;
-            let mut u = Unknown::new();
-            let found = subnet_azs(ctx, region, &[subnet.to_string()], &mut u, &["az"]);
-            unknown.extend(
-                u.into_iter()
-                    .map(|(_, why)| ("running_task_azs".to_string(), why)),
-            );
-            found.into_iter().next()
+            subnet_azs(
+                ctx,
+                region,
+                &[subnet.to_string()],
+                &mut unknown,
+                &task_fields[1..],
+            )
+            .into_iter()
+            .next()
         });
         match az {
             Some(az) => *by_az.entry(az).or_default() += 1,
@@ -356,7 +346,7 @@ mod tests {
         s
     }
 
-    fn find<'a>(m: &'a Model, kind: &str, id: &str) -> &'a Resource {
+    fn find<'a>(m: &'a Model, kind: &'a str, id: &str) -> &'a Resource {
         m.of_kind(kind)
             .find(|r| r.id == id)
             .unwrap_or_else(|| panic!("no {kind} {id}"))
@@ -438,7 +428,7 @@ mod tests {
         });
         let m = Model::build(&s);
         let api = find(&m, "ecs.service", "c/api");
-        assert!(api.unknown["subnet_azs"].contains("not collected"));
+        assert!(api.unknown["subnet_azs"].contains("ec2 was not collected in r"));
         assert!(api.unknown["running_task_count"].contains("DescribeTasks"));
         assert!(api.unknown["blocking_log_containers"].contains("defaultLogDriverMode"));
         let lost = find(&m, "ecs.service", "c/lost");
