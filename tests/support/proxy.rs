@@ -575,6 +575,10 @@ fn action_of(
         }
     }
     let segments: Vec<&str> = path.split('/').filter(|s| !s.is_empty()).collect();
+    if service == Some("eks") {
+        let action = format!("{method} {path}");
+        return (action, eks_operation(method, &segments).map(str::to_string));
+    }
     let is_route53 =
         service == Some("route53") || segments.first().is_some_and(|s| *s == "2013-04-01");
     if is_route53 {
@@ -637,6 +641,19 @@ fn s3_operation(method: &str, depth: usize, keys: &[&str]) -> Option<&'static st
         ("GET", 1) if sub("list-type") => "ListObjectsV2",
         ("GET", 1) if keys.is_empty() => "ListObjects",
         ("HEAD", 1) => "HeadBucket",
+        _ => return None,
+    })
+}
+
+/// EKS (REST-JSON): the path names the operation.
+fn eks_operation(method: &str, p: &[&str]) -> Option<&'static str> {
+    Some(match (method, p) {
+        ("GET", ["clusters"]) => "ListClusters",
+        ("GET", ["clusters", _]) => "DescribeCluster",
+        ("GET", ["clusters", _, "node-groups"]) => "ListNodegroups",
+        ("GET", ["clusters", _, "node-groups", _]) => "DescribeNodegroup",
+        ("GET", ["clusters", _, "fargate-profiles"]) => "ListFargateProfiles",
+        ("GET", ["clusters", _, "fargate-profiles", _]) => "DescribeFargateProfile",
         _ => return None,
     })
 }
