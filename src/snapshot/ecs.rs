@@ -13,6 +13,10 @@ pub struct Ecs {
 }
 
 impl Ecs {
+    pub fn is_empty(&self) -> bool {
+        self.clusters.is_empty() && self.services.is_empty()
+    }
+
     pub(super) fn normalize(&mut self) {
         self.clusters
             .sort_by(|a, b| (&a.region, &a.cluster_name).cmp(&(&b.region, &b.cluster_name)));

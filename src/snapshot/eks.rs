@@ -14,6 +14,10 @@ pub struct Eks {
 }
 
 impl Eks {
+    pub fn is_empty(&self) -> bool {
+        self.clusters.is_empty() && self.nodegroups.is_empty() && self.fargate_profiles.is_empty()
+    }
+
     pub(super) fn normalize(&mut self) {
         self.clusters
             .sort_by(|a, b| (&a.region, &a.name).cmp(&(&b.region, &b.name)));

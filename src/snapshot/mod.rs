@@ -74,11 +74,14 @@ pub struct Snapshot {
     pub route53: Route53,
     #[serde(default)]
     pub autoscaling: AutoScaling,
-    #[serde(default)]
+    // The sections added after the first release are left out when empty, so that a snapshot
+    // of an account without them is written exactly as before (and still points SARIF results
+    // at the right lines of a saved file).
+    #[serde(default, skip_serializing_if = "Vpn::is_empty")]
     pub vpn: Vpn,
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Ecs::is_empty")]
     pub ecs: Ecs,
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Eks::is_empty")]
     pub eks: Eks,
 }
 

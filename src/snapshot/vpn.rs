@@ -16,6 +16,10 @@ pub struct Vpn {
 }
 
 impl Vpn {
+    pub fn is_empty(&self) -> bool {
+        self.vpn_connections.is_empty() && self.customer_gateways.is_empty()
+    }
+
     pub(super) fn normalize(&mut self) {
         self.vpn_connections.sort_by(|a, b| {
             (&a.region, &a.vpn_connection_id).cmp(&(&b.region, &b.vpn_connection_id))
