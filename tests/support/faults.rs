@@ -193,6 +193,8 @@ enum Protocol {
 fn protocol(service: Option<&str>, json: bool) -> Protocol {
     match service {
         _ if json => Protocol::Json,
+        // restJson1 services answer errors with the same JSON body.
+        Some("eks") => Protocol::Json,
         Some("ec2") => Protocol::Ec2,
         Some("s3") => Protocol::S3,
         _ => Protocol::Query,
