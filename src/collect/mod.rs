@@ -13,7 +13,9 @@ mod cloudwatch;
 mod dynamodb;
 mod ebs;
 mod ec2;
+mod ecs;
 mod efs;
+mod eks;
 mod elasticache;
 mod elbv2;
 mod fail;
@@ -24,6 +26,7 @@ mod progress;
 mod rds;
 mod route53;
 mod s3;
+mod vpn;
 
 use crate::error::{Error, Result};
 use crate::snapshot::{CollectError, Coverage, Snapshot, GLOBAL_REGION};
@@ -172,6 +175,9 @@ pub fn iam_actions() -> Vec<&'static str> {
         lambda::ACTIONS,
         cloudfront::ACTIONS,
         cloudwatch::ACTIONS,
+        vpn::ACTIONS,
+        ecs::ACTIONS,
+        eks::ACTIONS,
     ]
     .concat();
     all.sort_unstable();
@@ -426,6 +432,21 @@ async fn collect_account(
             elbv2::collect(s.clone()).map(Part::Elbv2),
         ));
         jobs.push(Job::new(
+            "vpn",
+            region,
+            vpn::collect(s.clone()).map(Part::Vpn),
+        ));
+        jobs.push(Job::new(
+            "ecs",
+            region,
+            ecs::collect(s.clone()).map(Part::Ecs),
+        ));
+        jobs.push(Job::new(
+            "eks",
+            region,
+            eks::collect(s.clone()).map(Part::Eks),
+        ));
+        jobs.push(Job::new(
             "autoscaling",
             region,
             autoscaling::collect(s.clone()).map(Part::AutoScaling),
@@ -580,6 +601,9 @@ enum Part {
     Lambda(Collected<crate::snapshot::Lambda>),
     CloudFront(Collected<crate::snapshot::CloudFront>),
     CloudWatch(Collected<crate::snapshot::CloudWatch>),
+    Vpn(Collected<crate::snapshot::Vpn>),
+    Ecs(Collected<crate::snapshot::Ecs>),
+    Eks(Collected<crate::snapshot::Eks>),
 }
 
 impl Part {
@@ -592,13 +616,16 @@ impl Part {
             | Part::S3((_, e))
             | Part::Route53((_, e))
             | Part::ElastiCache((_, e))
-            | Part::DynamoDb((_, e)) => std::mem::take(e),
-            Part::Efs((_, e))
+            | Part::DynamoDb((_, e))
+            | Part::Efs((_, e))
             | Part::Ebs((_, e))
             | Part::Backup((_, e))
             | Part::Lambda((_, e))
             | Part::CloudFront((_, e))
-            | Part::CloudWatch((_, e)) => std::mem::take(e),
+            | Part::CloudWatch((_, e))
+            | Part::Vpn((_, e))
+            | Part::Ecs((_, e))
+            | Part::Eks((_, e)) => std::mem::take(e),
         }
     }
 
@@ -646,6 +673,19 @@ impl Part {
             Part::Lambda((p, _)) => s.lambda.functions.extend(p.functions),
             Part::CloudFront((p, _)) => s.cloudfront.distributions.extend(p.distributions),
             Part::CloudWatch((p, _)) => s.cloudwatch.alarms.extend(p.alarms),
+            Part::Vpn((p, _)) => {
+                s.vpn.vpn_connections.extend(p.vpn_connections);
+                s.vpn.customer_gateways.extend(p.customer_gateways);
+            }
+            Part::Ecs((p, _)) => {
+                s.ecs.clusters.extend(p.clusters);
+                s.ecs.services.extend(p.services);
+            }
+            Part::Eks((p, _)) => {
+                s.eks.clusters.extend(p.clusters);
+                s.eks.nodegroups.extend(p.nodegroups);
+                s.eks.fargate_profiles.extend(p.fargate_profiles);
+            }
         }
     }
 }
@@ -755,6 +795,9 @@ fn service_kinds(service: &str) -> Vec<String> {
         "lambda" => &["lambda.function"],
         "cloudfront" => &["cloudfront.distribution"],
         "cloudwatch" => &["cloudwatch.alarm"],
+        "vpn" => &["vpn.connection", crate::snapshot::CUSTOMER_GATEWAY_KIND],
+        "ecs" => &["ecs.service"],
+        "eks" => &["eks.cluster", "eks.nodegroup"],
         _ => &[],
     };
     kinds.iter().map(|k| k.to_string()).collect()

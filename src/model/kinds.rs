@@ -114,6 +114,30 @@ pub const KINDS: &[KindInfo] = &[
         global: false,
     },
     KindInfo {
+        kind: "vpn.connection",
+        service: "vpn",
+        label: "VPN connection",
+        global: false,
+    },
+    KindInfo {
+        kind: "ecs.service",
+        service: "ecs",
+        label: "ECS service",
+        global: false,
+    },
+    KindInfo {
+        kind: "eks.cluster",
+        service: "eks",
+        label: "EKS cluster",
+        global: false,
+    },
+    KindInfo {
+        kind: "eks.nodegroup",
+        service: "eks",
+        label: "EKS node group",
+        global: false,
+    },
+    KindInfo {
         kind: "route53.hosted_zone",
         service: "route53",
         label: "hosted zone",

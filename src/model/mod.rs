@@ -6,6 +6,7 @@ mod alarms;
 mod backup;
 mod backup_selection;
 mod compute;
+mod containers;
 mod dns;
 mod dynamodb;
 mod ebs;
@@ -17,6 +18,7 @@ mod network;
 mod routing;
 mod serverless;
 mod storage;
+mod vpn;
 
 pub use kinds::{kind_info, KindInfo, KINDS};
 
@@ -84,6 +86,8 @@ impl Model {
         serverless::build(&ctx, &mut resources);
         // Last: it adds the alarms watching the resources built above to them.
         alarms::build(&ctx, &mut resources);
+        vpn::build(&ctx, &mut resources);
+        containers::build(&ctx, &mut resources);
         for r in &mut resources {
             r.fields.insert("id".into(), Value::String(r.id.clone()));
             r.fields.insert("arn".into(), Value::String(r.arn.clone()));
@@ -335,6 +339,10 @@ fn template_snapshot() -> Snapshot {
         .distributions
         .push(s::Distribution::default());
     snap.cloudwatch.alarms.push(s::Alarm::default());
+    snap.vpn.vpn_connections.push(s::VpnConnection::default());
+    snap.ecs.services.push(s::EcsService::default());
+    snap.eks.clusters.push(s::EksCluster::default());
+    snap.eks.nodegroups.push(s::EksNodegroup::default());
     snap
 }
 

@@ -4,7 +4,7 @@ use serde::{Deserialize, Serialize};
 #[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
 #[serde(deny_unknown_fields)]
 pub struct Coverage {
-    /// Service key: ec2, rds, elbv2, s3, route53, autoscaling.
+    /// Service key: ec2, rds, elbv2, s3, route53, autoscaling, vpn, ecs, eks.
     pub service: String,
     pub region: String,
     /// Every failed call; empty means the service was read completely in that region.

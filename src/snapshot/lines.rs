@@ -316,5 +316,53 @@ pub fn resource_lines(snapshot: &Snapshot, text: &str) -> Option<ResourceLines> 
             .map(|x| ("cloudwatch.alarm", x.region.clone(), x.alarm_name.clone()))
             .collect(),
     );
+    put(
+        "vpn",
+        "vpn_connections",
+        s.vpn
+            .vpn_connections
+            .iter()
+            .map(|x| {
+                (
+                    "vpn.connection",
+                    x.region.clone(),
+                    x.vpn_connection_id.clone(),
+                )
+            })
+            .collect(),
+    );
+    put(
+        "ecs",
+        "services",
+        s.ecs
+            .services
+            .iter()
+            .map(|x| {
+                let id = format!("{}/{}", x.cluster_name, x.service_name);
+                ("ecs.service", x.region.clone(), id)
+            })
+            .collect(),
+    );
+    put(
+        "eks",
+        "clusters",
+        s.eks
+            .clusters
+            .iter()
+            .map(|x| ("eks.cluster", x.region.clone(), x.name.clone()))
+            .collect(),
+    );
+    put(
+        "eks",
+        "nodegroups",
+        s.eks
+            .nodegroups
+            .iter()
+            .map(|x| {
+                let id = format!("{}/{}", x.cluster_name, x.nodegroup_name);
+                ("eks.nodegroup", x.region.clone(), id)
+            })
+            .collect(),
+    );
     Some(out)
 }

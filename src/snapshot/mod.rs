@@ -13,7 +13,9 @@ mod coverage;
 mod dynamodb;
 mod ebs;
 mod ec2;
+mod ecs;
 mod efs;
+mod eks;
 mod elasticache;
 mod elbv2;
 mod io;
@@ -22,6 +24,7 @@ mod lines;
 mod rds;
 mod route53;
 mod s3;
+mod vpn;
 
 pub use accounts::*;
 pub use autoscaling::*;
@@ -32,7 +35,9 @@ pub use coverage::*;
 pub use dynamodb::*;
 pub use ebs::*;
 pub use ec2::*;
+pub use ecs::*;
 pub use efs::*;
+pub use eks::*;
 pub use elasticache::*;
 pub use elbv2::*;
 pub use io::*;
@@ -41,6 +46,7 @@ pub use lines::{resource_lines, ResourceLines};
 pub use rds::*;
 pub use route53::*;
 pub use s3::*;
+pub use vpn::*;
 
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -109,6 +115,15 @@ pub struct Snapshot {
     /// Left out when empty, so that snapshots without it read and write as before.
     #[serde(default, skip_serializing_if = "CloudWatch::is_empty")]
     pub cloudwatch: CloudWatch,
+    // The sections added after the first release are left out when empty, so that a snapshot
+    // of an account without them is written exactly as before (and still points SARIF results
+    // at the right lines of a saved file).
+    #[serde(default, skip_serializing_if = "Vpn::is_empty")]
+    pub vpn: Vpn,
+    #[serde(default, skip_serializing_if = "Ecs::is_empty")]
+    pub ecs: Ecs,
+    #[serde(default, skip_serializing_if = "Eks::is_empty")]
+    pub eks: Eks,
 }
 
 fn default_partition() -> String {
@@ -146,6 +161,9 @@ impl Snapshot {
             lambda: Lambda::default(),
             cloudfront: CloudFront::default(),
             cloudwatch: CloudWatch::default(),
+            vpn: Vpn::default(),
+            ecs: Ecs::default(),
+            eks: Eks::default(),
             ..self
         }
     }
@@ -176,5 +194,8 @@ impl Snapshot {
         self.lambda.normalize();
         self.cloudfront.normalize();
         self.cloudwatch.normalize();
+        self.vpn.normalize();
+        self.ecs.normalize();
+        self.eks.normalize();
     }
 }

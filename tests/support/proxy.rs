@@ -591,6 +591,10 @@ fn action_of(
     if let Some(op) = rest_json_operation(service, method, &segments) {
         return (format!("{method} {path}"), Some(op.to_string()));
     }
+    if service == Some("eks") {
+        let action = format!("{method} {path}");
+        return (action, eks_operation(method, &segments).map(str::to_string));
+    }
     let is_route53 =
         service == Some("route53") || segments.first().is_some_and(|s| *s == "2013-04-01");
     if is_route53 {
@@ -831,4 +835,17 @@ fn percent_decode(s: &str) -> String {
         }
     }
     String::from_utf8_lossy(&out).into_owned()
+}
+
+/// EKS (REST-JSON): the path names the operation.
+fn eks_operation(method: &str, p: &[&str]) -> Option<&'static str> {
+    Some(match (method, p) {
+        ("GET", ["clusters"]) => "ListClusters",
+        ("GET", ["clusters", _]) => "DescribeCluster",
+        ("GET", ["clusters", _, "node-groups"]) => "ListNodegroups",
+        ("GET", ["clusters", _, "node-groups", _]) => "DescribeNodegroup",
+        ("GET", ["clusters", _, "fargate-profiles"]) => "ListFargateProfiles",
+        ("GET", ["clusters", _, "fargate-profiles", _]) => "DescribeFargateProfile",
+        _ => return None,
+    })
 }
