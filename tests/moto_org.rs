@@ -197,7 +197,9 @@ fn one_command_reads_the_organisation_and_isolates_a_refused_role() {
         assert_eq!(f["outcome"], "not_evaluated", "{f}");
         // Only whole scopes, and the per-region summaries built from the region list.
         assert!(
-            f["resource_id"] == "*" || f["resource_kind"] == "ec2.region",
+            f["resource_id"] == "*"
+                || f["resource_kind"] == "ec2.region"
+                || f["resource_kind"] == "backup.region",
             "{f}"
         );
         assert!(
@@ -211,7 +213,10 @@ fn one_command_reads_the_organisation_and_isolates_a_refused_role() {
     // Every other account was read completely.
     for c in report["coverage"].as_array().unwrap() {
         if c["account_id"] != gamma.as_str() {
-            assert_eq!(c["complete"], true, "{c}");
+            assert!(
+                c["complete"] == true || support::cli::incomplete_only_by_emulator_gaps(c),
+                "{c}"
+            );
         }
     }
     let mut healthy = report.clone();

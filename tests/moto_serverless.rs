@@ -72,7 +72,10 @@ fn live_scan_of_the_serverless_account_gives_exactly_the_expected_findings() {
     let unread = support::cli::not_evaluated_beyond_emulator_gaps(&report);
     assert!(unread.is_empty(), "everything was readable: {unread:?}");
     for c in report["coverage"].as_array().unwrap() {
-        assert_eq!(c["complete"], true, "{c}");
+        assert!(
+            c["complete"] == true || support::cli::incomplete_only_by_emulator_gaps(c),
+            "{c}"
+        );
     }
 
     // The messages carry the cross-resource facts they were derived from.

@@ -423,6 +423,12 @@ mod tests {
     fn plans_and_recovery_points_of_a_resource() {
         let mut s = snapshot();
         s.backup.plans.push(plan("daily", vec![by_tag()]));
+        // CloudWatch read too, so that nothing but the backup facts is derived here.
+        s.coverage.push(crate::snapshot::Coverage {
+            service: "cloudwatch".into(),
+            region: "eu-west-1".into(),
+            errors: Vec::new(),
+        });
         let m = Model::build(&s);
         let tagged = find(&m, "rds.db_instance", "tagged");
         assert_eq!(tagged.fields["backup_plans"], json!(["daily"]));
