@@ -86,3 +86,39 @@ pub fn by_rule_and_resource(
         })
         .collect()
 }
+
+/// Compares the outcomes a report gives the rules that `pinned` names with `pinned`'s rows of
+/// (rule, resource id, outcome): every pinned row must be there with its outcome, and those
+/// rules may judge nothing else. Returns one line per difference.
+pub fn pinned_outcome_problems(report: &Value, pinned: &[(&str, &str, &str)]) -> Vec<String> {
+    let rules: BTreeSet<&str> = pinned.iter().map(|e| e.0).collect();
+    let got: BTreeMap<(String, String), String> = report["findings"]
+        .as_array()
+        .expect("findings")
+        .iter()
+        .filter(|f| rules.contains(f["rule_id"].as_str().unwrap_or_default()))
+        .map(|f| {
+            let s = |k: &str| f[k].as_str().unwrap_or_default().to_string();
+            ((s("rule_id"), s("resource_id")), s("outcome"))
+        })
+        .collect();
+    let want: BTreeMap<(String, String), String> = pinned
+        .iter()
+        .map(|(r, id, o)| ((r.to_string(), id.to_string()), o.to_string()))
+        .collect();
+    assert_eq!(want.len(), pinned.len(), "duplicate pinned rows");
+    let mut problems = Vec::new();
+    for (k, o) in &want {
+        match got.get(k) {
+            Some(g) if g == o => {}
+            Some(g) => problems.push(format!("{k:?}: expected {o}, got {g}")),
+            None => problems.push(format!("{k:?}: missing (expected {o})")),
+        }
+    }
+    for (k, g) in &got {
+        if !want.contains_key(k) {
+            problems.push(format!("{k:?}: unexpected finding ({g})"));
+        }
+    }
+    problems
+}
