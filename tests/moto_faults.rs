@@ -30,13 +30,18 @@ struct Scan {
 }
 
 fn scan(proxy: &Proxy, extra: &[&str]) -> Scan {
+    scan_with(proxy, &[&FAST_BACKOFF[..], extra].concat(), &[])
+}
+
+/// A scan with the product's own retry defaults, and extra environment variables.
+fn scan_with(proxy: &Proxy, extra: &[&str], env: &[(&str, &str)]) -> Scan {
     proxy.clear();
     let started = Instant::now();
     let out = run(ha_audit(Some(&proxy.endpoint))
         .args(["scan", "--format", "json"])
         .args(REGIONS)
-        .args(FAST_BACKOFF)
-        .args(extra));
+        .args(extra)
+        .envs(env.iter().copied()));
     let seconds = started.elapsed().as_secs_f64();
     let report = serde_json::from_str(&stdout(&out))
         .unwrap_or_else(|e| panic!("JSON report ({e}); stderr: {}", stderr(&out)));
@@ -237,14 +242,25 @@ fn a_failing_service_is_not_evaluated_and_the_rest_is_exact(
     proxy.set_faults(Faults::new(1).on("elasticloadbalancing", None, 1.0, Fault::ServerError(503)));
     let s = scan(proxy, &["--max-retries", "2"]);
     figures("ELBv2 answering 503 to every call", &s);
-    // Each ELBv2 call was tried three times (the first attempt and two retries).
-    let elb: Vec<_> = s
-        .requests
-        .iter()
-        .filter(|r| r.service.as_deref() == Some("elasticloadbalancing"))
-        .collect();
-    assert!(!elb.is_empty() && elb.iter().all(|r| r.fault.is_some()));
-    assert_eq!(elb.len() % 3, 0, "three attempts per call: {}", elb.len());
+    // A server error is retried at most twice; the two listings of each region failing
+    // together open the endpoint's breaker after three failed attempts, which stops the
+    // retries still to come: 3 or 4 attempts per region instead of 6.
+    for region in ["us-east-1", "us-west-2"] {
+        let elb: Vec<_> = s
+            .requests
+            .iter()
+            .filter(|r| r.service.as_deref() == Some("elasticloadbalancing"))
+            .filter(|r| r.region.as_deref() == Some(region))
+            .collect();
+        assert!(elb
+            .iter()
+            .all(|r| r.fault.is_some() && r.attempt <= Some(3)));
+        assert!(
+            (3..=4).contains(&elb.len()),
+            "{region}: {} attempts",
+            elb.len()
+        );
+    }
 
     let unread = assert_unread_only_because(expected, &s.report, "elbv2.", "ServiceUnavailable");
     eprintln!("  {unread} findings not evaluated because ELBv2 was unreadable");
@@ -387,4 +403,270 @@ fn an_interrupted_scan_leaves_no_half_written_output() {
         .collect();
     left.sort();
     assert_eq!(left, ["report.json"], "no snapshot, no temporary file");
+}
+
+/// Figures of one request class: `(service, region)` attempts seen by the proxy.
+fn attempts(s: &Scan, service: &str, region: &str, operation: Option<&str>) -> Vec<u32> {
+    s.requests
+        .iter()
+        .filter(|r| r.service.as_deref() == Some(service) && r.region.as_deref() == Some(region))
+        .filter(|r| operation.is_none() || r.operation.as_deref() == operation)
+        .map(|r| r.attempt.unwrap_or(0))
+        .collect()
+}
+
+/// Compares a scan with the healthy one: every finding is the same, except those `affected`
+/// says the fault explains, which must be `not_evaluated` with a reason `explains` accepts
+/// (or, for resources that could not be listed, be gone, a scope-level row standing for
+/// them). Returns how many findings of the healthy run the fault cost, and how many
+/// not-evaluated rows it added.
+fn only_affected_differ(
+    healthy: &Scan,
+    broken: &Scan,
+    affected: impl Fn(&Value) -> bool,
+    explains: impl Fn(&str) -> bool,
+) -> (usize, usize) {
+    let want = findings(&healthy.report);
+    let got = findings(&broken.report);
+    let (mut cost, mut added) = (0, 0);
+    for (key, f) in &got {
+        match want.get(key) {
+            Some(w) if w == f => {}
+            _ => {
+                assert!(affected(f), "{key:?} changed but is not affected: {f}");
+                assert_eq!(f["outcome"], "not_evaluated", "{key:?}: {f}");
+                let reason = f["reason"].as_str().unwrap();
+                assert!(explains(reason), "{key:?}: {reason}");
+                if want.contains_key(key) {
+                    cost += 1;
+                } else {
+                    added += 1;
+                }
+            }
+        }
+    }
+    for key in want.keys() {
+        if !got.contains_key(key) {
+            assert!(affected(&want[key]), "{key:?} is missing");
+            cost += 1;
+        }
+    }
+    (cost, added)
+}
+
+fn read_seconds(s: &Scan) -> f64 {
+    let line = stderr(&s.out)
+        .lines()
+        .find_map(|l| l.strip_prefix("ha-audit: timings ").map(str::to_string))
+        .expect("--timings line");
+    let t: Value = serde_json::from_str(&line).unwrap();
+    t["phases_s"]["read"].as_f64().unwrap()
+}
+
+/// A broken API costs its own scope and a second at most, never the minutes of patient
+/// retries: a persistent 500 on one operation, on a whole service in one region, a stalled
+/// endpoint, a refused connection, and `--deadline` against a stall. Each run is compared
+/// with the healthy run, finding by finding, and timed. The product's own retry defaults are
+/// used (no `--max-backoff`), since what is measured is their cost.
+#[test]
+fn a_broken_api_never_holds_the_scan() {
+    let moto = Moto::start();
+    moto.seed("seed_storage.py");
+    let proxy = Proxy::start(&moto.addr());
+    let timings = ["--timings", "-v"];
+
+    // moto implements neither AWS Backup's ListBackupSelections nor EFS's
+    // DescribeReplicationConfigurations: it answers both with HTTP 500, every time. The
+    // healthy run has the proxy answer them as AWS does for an account without selections
+    // or replications. (Its first scan also warms moto, which imports each backend on
+    // first use.)
+    let healthy_answers = || Faults::new(0).answering_moto_gaps();
+    proxy.set_faults(healthy_answers());
+    let _ = scan_with(&proxy, &timings, &[]);
+    let healthy = scan_with(&proxy, &timings, &[]);
+    figures("healthy", &healthy);
+
+    // 1. A persistent 500 on two operations (moto's own answers).
+    proxy.set_faults(Faults::new(0));
+    let broken = scan_with(&proxy, &timings, &[]);
+    figures(
+        "ListBackupSelections and DescribeReplicationConfigurations answer 500",
+        &broken,
+    );
+    let extra = broken.seconds - healthy.seconds;
+    eprintln!("  {extra:.2} s more than the healthy run");
+    assert!(extra < 1.5, "{extra:.2} s lost to two broken operations");
+    for region in ["us-east-1", "us-west-2"] {
+        // One call per region, tried three times: the first attempt and two retries.
+        assert_eq!(
+            attempts(
+                &broken,
+                "elasticfilesystem",
+                region,
+                Some("DescribeReplicationConfigurations")
+            ),
+            [1, 2, 3],
+            "{region}"
+        );
+    }
+    // us-east-1 has three plans, whose selections are read at once: no call goes past its
+    // third attempt, and the operation's breaker stops what is left after three failures.
+    let selections = attempts(&broken, "backup", "us-east-1", Some("ListBackupSelections"));
+    assert!(
+        selections.iter().all(|a| (1..=3).contains(a)),
+        "{selections:?}"
+    );
+    assert!((3..=6).contains(&selections.len()), "{selections:?}");
+    let cost = only_affected_differ(
+        &healthy,
+        &broken,
+        |f| {
+            let rule = f["rule_id"].as_str().unwrap();
+            rule.starts_with("HA-BAK-") || rule.starts_with("HA-EFS-")
+        },
+        |reason| {
+            ["ListBackupSelections", "DescribeReplicationConfigurations"]
+                .iter()
+                .any(|op| support::cli::names_emulator_gap(reason, op, "http-500"))
+        },
+    );
+    eprintln!("  {cost:?} findings lost and rows added because of the two operations");
+    assert_eq!(cost, (17, 10));
+    let err = stderr(&broken.out);
+    assert!(
+        err.contains(
+            "ha-audit: breaker open: efs DescribeReplicationConfigurations in us-east-1: 3 \
+             consecutive server errors (HTTP 500), later calls not sent"
+        ),
+        "{err}"
+    );
+    assert!(
+        err.lines().any(|l| l
+            .starts_with("ha-audit: api efs DescribeReplicationConfigurations: 2 calls, 2 failed")
+            && l.contains("failed attempts: 6 server_error")),
+        "{err}"
+    );
+
+    // 2. A whole service answering 500 in one region: RDS in us-east-1. Its two listings
+    // fail together, which opens the endpoint's breaker; us-west-2 is read as usual.
+    proxy.set_faults(healthy_answers().in_region("rds", "us-east-1", Fault::ServerError(500)));
+    let rds_down = scan_with(&proxy, &timings, &[]);
+    figures("RDS answering 500 in us-east-1", &rds_down);
+    let east = attempts(&rds_down, "rds", "us-east-1", None);
+    assert!((3..=4).contains(&east.len()), "{east:?}");
+    assert!(!attempts(&rds_down, "rds", "us-west-2", None).is_empty());
+    let in_east = |f: &Value| f["region"] == "us-east-1";
+    let cost = only_affected_differ(&healthy, &rds_down, in_east, |r| {
+        r.contains("InternalError")
+    });
+    eprintln!("  {cost:?} findings lost and rows added");
+    // The region's database findings become one scope row per RDS rule, and the backup
+    // rules about its databases are not evaluated.
+    assert_eq!(cost, (9, 22));
+    assert!(
+        stderr(&rds_down.out)
+            .contains("breaker open: rds in us-east-1: 3 consecutive server errors (HTTP 500)"),
+        "{}",
+        stderr(&rds_down.out)
+    );
+    assert!(rds_down.seconds - healthy.seconds < 1.5);
+
+    // 3. A stalled endpoint: RDS in us-east-1 takes every request and never answers. With a
+    // 1 s attempt timeout the scope costs at most three of them.
+    proxy.set_faults(healthy_answers().in_region("rds", "us-east-1", Fault::Stall));
+    let stalled = scan_with(
+        &proxy,
+        &[&timings[..], &["--attempt-timeout", "1"]].concat(),
+        &[],
+    );
+    figures("RDS stalled in us-east-1, 1 s attempt timeout", &stalled);
+    let extra = read_seconds(&stalled) - read_seconds(&healthy);
+    eprintln!("  read {extra:.2} s longer than the healthy run");
+    assert!(extra < 3.0 + 0.5, "a stall cost {extra:.2} s");
+    assert!((3..=4).contains(&attempts(&stalled, "rds", "us-east-1", None).len()));
+    let cost = only_affected_differ(&healthy, &stalled, in_east, |r| r.contains("timeout"));
+    eprintln!("  {cost:?} findings lost and rows added");
+    assert_eq!(cost, (9, 22));
+    assert!(
+        stderr(&stalled.out)
+            .contains("breaker open: rds in us-east-1: 3 consecutive attempts without an answer"),
+        "{}",
+        stderr(&stalled.out)
+    );
+
+    // 4. A refused connection: RDS's endpoint (both regions) is a port nobody listens on.
+    proxy.set_faults(healthy_answers());
+    let closed = format!("http://127.0.0.1:{}", support::moto::free_port());
+    let refused = scan_with(&proxy, &timings, &[("AWS_ENDPOINT_URL_RDS", &closed)]);
+    figures("RDS refusing connections", &refused);
+    assert!(attempts(&refused, "rds", "us-east-1", None).is_empty());
+    let is_rds = |f: &Value| {
+        let kind = f["resource_kind"].as_str().unwrap();
+        kind.starts_with("rds.") || f["outcome"] == "not_evaluated"
+    };
+    let cost = only_affected_differ(&healthy, &refused, is_rds, |r| r.contains("dispatch"));
+    eprintln!("  {cost:?} findings lost and rows added");
+    assert_eq!(cost, (28, 22));
+    let extra = read_seconds(&refused) - read_seconds(&healthy);
+    eprintln!("  read {extra:.2} s longer than the healthy run");
+    assert!(extra < 1.5, "a refused connection cost {extra:.2} s");
+
+    // 5. `--deadline 5s` against a stall with the default 10 s attempt timeout: the read ends
+    // at the deadline, the rest of the account is judged, the stalled scope is not evaluated
+    // for that reason, and the exit code follows the findings.
+    proxy.set_faults(healthy_answers().in_region("rds", "us-east-1", Fault::Stall));
+    let dir = tempfile::tempdir().unwrap();
+    let saved = dir.path().join("late.json");
+    let late = scan_with(
+        &proxy,
+        &[
+            &timings[..],
+            &[
+                "--deadline",
+                "5s",
+                "--save-snapshot",
+                saved.to_str().unwrap(),
+            ],
+        ]
+        .concat(),
+        &[],
+    );
+    figures("RDS stalled in us-east-1, --deadline 5s", &late);
+    let read = read_seconds(&late);
+    eprintln!("  read phase {read:.2} s, process {:.2} s", late.seconds);
+    assert!((5.0..6.0).contains(&read), "read took {read:.2} s");
+    assert_eq!(late.out.status.code(), Some(1), "{}", stderr(&late.out));
+    let cost = only_affected_differ(&healthy, &late, in_east, |r| {
+        r.contains("abandoned: scan deadline reached (--deadline 5s)")
+    });
+    eprintln!("  {cost:?} findings lost and rows added");
+    assert_eq!(cost, (9, 22));
+    let rds_east = late.report["coverage"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["service"] == "rds" && c["region"] == "us-east-1")
+        .unwrap();
+    assert!(
+        rds_east["errors"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|e| e["code"] == "deadline"),
+        "{rds_east}"
+    );
+    // The table's coverage section names each call cut short, and counts them.
+    let table = stdout(&run(ha_audit(None)
+        .args(["scan", "--fail-on", "never", "--snapshot"])
+        .arg(&saved)));
+    for op in ["DescribeDBInstances", "DescribeDBClusters"] {
+        let line =
+            format!("  rds us-east-1: {op}: abandoned: scan deadline reached (--deadline 5s)\n");
+        assert!(table.contains(&line), "{line}{table}");
+    }
+    assert!(
+        table.contains("Cut short: 2 stopped by the scan deadline (calls or listings).\n"),
+        "{table}"
+    );
+    proxy.set_faults(Faults::new(0));
 }

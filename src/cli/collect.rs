@@ -13,7 +13,7 @@ pub struct CollectArgs {
 }
 
 pub fn run(a: CollectArgs) -> Result<u8> {
-    let snapshots = a.aws.collect()?;
+    let snapshots = a.aws.collect()?.snapshots;
     crate::snapshot::save_all(&snapshots, &a.out)?;
     if a.aws.quiet {
         return Ok(0);

@@ -98,14 +98,16 @@ pub fn run(a: ScanArgs) -> Result<u8> {
         suppressions = config.suppressions(&rules)?;
     }
     let mut clock = Timings::start();
+    let mut api = None;
     let snapshots = match &a.snapshot {
         Some(path) => crate::snapshot::load_all(path)?,
         None => {
-            let s = a.aws.collect()?;
+            let read = a.aws.collect()?;
             if let Some(path) = &a.save_snapshot {
-                crate::snapshot::save_all(&s, path)?;
+                crate::snapshot::save_all(&read.snapshots, path)?;
             }
-            s
+            api = Some(read.api);
+            read.snapshots
         }
     };
     clock.lap("read");
@@ -200,6 +202,7 @@ pub fn run(a: ScanArgs) -> Result<u8> {
                 "rule_evaluations": evaluations,
                 "findings": findings.len(),
                 "threads": threads,
+                "api": api,
             })
         );
     }

@@ -110,7 +110,7 @@ pub(super) async fn organization_accounts(
             .build(),
     );
     let mut pages = client.list_accounts().into_paginator().send();
-    let (pages, err) = timed(super::drain(|cx| pages.poll_next(cx))).await;
+    let (pages, err) = timed(Default::default(), super::drain(|cx| pages.poll_next(cx))).await;
     let items: Vec<_> = pages.iter().flat_map(|p| p.accounts()).collect();
     if let Some(e) = err {
         return Err(Error::Credentials(format!(

@@ -3,6 +3,7 @@
 //! Every failed call ends up as a [`CollectError`] so that the rules depending on what it
 //! would have read report `not_evaluated` instead of passing on missing data.
 
+use super::guard::Refused;
 use crate::snapshot::{CollectError, Unreadable};
 use aws_sdk_sts::config::http::HttpResponse;
 use aws_sdk_sts::error::{ProvideErrorMetadata, SdkError};
@@ -75,11 +76,15 @@ pub(crate) fn mark_unreadable(unreadable: &mut Unreadable, fields: &[&str], err:
     }
 }
 
-/// The error code: the AWS code when the service sent one, else a transport class.
+/// The error code: ours for a call that was not sent or was abandoned, the AWS code when the
+/// service sent one, else a transport class.
 fn classify<E>(err: &SdkError<E, HttpResponse>) -> (String, String)
 where
     E: ProvideErrorMetadata + StdError + 'static,
 {
+    if let Some(refused) = Refused::find(err) {
+        return (refused.code().to_string(), refused.message().to_string());
+    }
     if let Some(code) = err.code() {
         let message = err
             .message()

@@ -19,6 +19,7 @@ mod eks;
 mod elasticache;
 mod elbv2;
 mod fail;
+mod guard;
 mod identity;
 mod lambda;
 mod meter;
@@ -36,30 +37,47 @@ use aws_config::{BehaviorVersion, Region, SdkConfig};
 use futures::future::BoxFuture;
 use futures::{FutureExt, StreamExt};
 use std::future::Future;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 use std::task::{Context, Poll};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 use tokio::sync::Semaphore;
 
 pub use accounts::{is_account_id, parse_accounts_file, CALLER_ACTIONS, SESSION_NAME};
+pub use guard::{Breakers, Class, Endpoint, Refused, Trip, FRAGILE_RETRIES, TRIP_AFTER};
 pub use meter::{Meter, OperationStats, ScopeProgress};
 
-/// A service client built from a [`Scope`], with the scan's request meter attached: every
-/// collector builds its clients with it, so that `--verbose` and the progress display count
-/// its calls. `sdk_client!(aws_sdk_rds, scope)`, or with an explicit config as third argument.
+/// A service client built from a [`Scope`], with the scan's request meter and guard attached:
+/// every collector builds its clients with it, so that `--verbose` and the progress display
+/// count its calls, and its retries follow the error classes and breakers of
+/// [`guard`]. `sdk_client!(aws_sdk_rds, scope)`, or with an explicit config as third argument.
 macro_rules! sdk_client {
     ($sdk:ident, $scope:expr) => {
         $crate::collect::sdk_client!($sdk, $scope, $scope.sdk_config())
     };
     ($sdk:ident, $scope:expr, $config:expr) => {
         $sdk::Client::from_conf(
-            $sdk::config::Builder::from(&$config)
-                .interceptor($scope.count_requests($crate::collect::service_of(stringify!($sdk))))
-                .build(),
+            $crate::collect::watched!(
+                $sdk::config::Builder::from(&$config),
+                $scope,
+                $crate::collect::service_of(stringify!($sdk))
+            )
+            .build(),
         )
     };
 }
 pub(crate) use sdk_client;
+
+/// Attaches the meter, the guard and the HTTP 429 classifier to a service config builder.
+macro_rules! watched {
+    ($builder:expr, $scope:expr, $service:expr) => {{
+        let service: &'static str = $service;
+        $builder
+            .interceptor($scope.count_requests(service))
+            .interceptor($scope.guard(service))
+            .retry_classifier($crate::collect::guard::TooManyRequests)
+    }};
+}
+pub(crate) use watched;
 
 /// The service key of an SDK crate, as coverage names it: `aws_sdk_ec2` -> `ec2`.
 pub(crate) fn service_of(krate: &'static str) -> &'static str {
@@ -97,19 +115,30 @@ pub struct CollectOptions {
     pub progress: bool,
     /// Print one line per (service, operation) called, with counts and times, on stderr.
     pub verbose: bool,
+    /// Stop reading this long after the start: calls still outstanding are abandoned and
+    /// what they would have read is `not_evaluated`.
+    pub deadline: Option<Duration>,
 }
 
-/// Retry policy for every call. Throttling, 5xx answers, timeouts and broken connections are
-/// retried with exponential backoff and full jitter; what still fails after the last retry is
-/// a coverage error, never a silent gap.
+/// Retry policy for every call, by error class (see [`guard`]): throttling is retried
+/// patiently, with exponential backoff and full jitter; server errors, refused connections and
+/// stalled attempts at most [`FRAGILE_RETRIES`] times with a short backoff. What still fails
+/// after the last retry is a coverage error, never a silent gap.
 #[derive(Debug, Clone)]
 pub struct RetryOptions {
-    /// Retries after the first attempt.
+    /// Retries after the first attempt, for throttling and interrupted answers.
     pub max_retries: u32,
     /// Cap on one backoff wait.
     pub max_backoff: Duration,
     pub mode: RetryMode,
+    /// Longest wait for one attempt's answer.
+    pub attempt_timeout: Duration,
 }
+
+/// A stalled endpoint costs at most three of these per call, and a breaker stops it after
+/// three. 10 s is several times the slowest healthy answer seen from the describe/list calls
+/// ha-audit makes (large DescribeInstances pages take 1-3 s).
+pub const DEFAULT_ATTEMPT_TIMEOUT: Duration = Duration::from_secs(10);
 
 impl Default for RetryOptions {
     fn default() -> Self {
@@ -119,6 +148,7 @@ impl Default for RetryOptions {
             max_retries: 8,
             max_backoff: Duration::from_secs(20),
             mode: RetryMode::Standard,
+            attempt_timeout: DEFAULT_ATTEMPT_TIMEOUT,
         }
     }
 }
@@ -151,6 +181,7 @@ impl Default for CollectOptions {
             account_concurrency: 4,
             progress: false,
             verbose: false,
+            deadline: None,
         }
     }
 }
@@ -185,9 +216,17 @@ pub fn iam_actions() -> Vec<&'static str> {
     all
 }
 
-/// Reads the account, or every account of an organisation scan, into normalised snapshots
-/// (one per account, sorted by account id).
-pub async fn collect(opts: &CollectOptions) -> Result<Vec<Snapshot>> {
+/// What a read gave: a normalised snapshot per account (sorted by account id), and the
+/// figures of the API calls for `--timings`.
+#[derive(Debug)]
+pub struct Read {
+    pub snapshots: Vec<Snapshot>,
+    /// Requests, failed attempts by class, breakers, calls cut short, time lost.
+    pub api: serde_json::Value,
+}
+
+/// Reads the account, or every account of an organisation scan.
+pub async fn collect(opts: &CollectOptions) -> Result<Read> {
     for r in &opts.regions {
         if !is_region_name(r) {
             return Err(Error::Usage(format!(
@@ -196,31 +235,106 @@ pub async fn collect(opts: &CollectOptions) -> Result<Vec<Snapshot>> {
         }
     }
     let meter = Meter::new();
+    let breakers = Breakers::new();
+    let deadline = opts.deadline.map(Deadline::from_now);
     let display = opts
         .progress
         .then(|| progress::Display::start(Arc::clone(&meter)));
-    let result = collect_accounts(opts, &meter).await;
+    let result = collect_accounts(opts, &meter, &breakers, deadline).await;
     if let Some(d) = display {
         d.stop();
     }
+    let trips = breakers.trips();
     if opts.verbose {
-        for line in meter.summary_lines() {
+        for line in meter.summary_lines(&trips) {
             eprintln!("{line}");
         }
     }
-    result
+    Ok(Read {
+        snapshots: result?,
+        api: meter.timings(&trips),
+    })
+}
+
+/// The end of the read (`--deadline`), and how long it was.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Deadline {
+    at: Instant,
+    budget: Duration,
+}
+
+impl Deadline {
+    fn from_now(budget: Duration) -> Deadline {
+        Deadline {
+            at: Instant::now() + budget,
+            budget,
+        }
+    }
+
+    fn passed(&self) -> bool {
+        Instant::now() >= self.at
+    }
+
+    fn refused(&self, in_flight: bool) -> Refused {
+        let what = if in_flight { "abandoned" } else { "not sent" };
+        Refused::Deadline(format!(
+            "{what}: scan deadline reached (--deadline {})",
+            humantime::format_duration(self.budget)
+        ))
+    }
+
+    /// Runs an account-level call (identity, regions) that must end by the deadline too.
+    async fn bound<T>(
+        deadline: Option<Deadline>,
+        call: impl Future<Output = Result<T>>,
+    ) -> Result<T> {
+        let Some(d) = deadline else {
+            return call.await;
+        };
+        match tokio::time::timeout_at(d.at.into(), call).await {
+            Ok(out) => out,
+            Err(_) => Err(Error::Credentials(format!(
+                "the scan deadline ({}) passed before the account could be read",
+                humantime::format_duration(d.budget)
+            ))),
+        }
+    }
+}
+
+/// The output of a call run by [`Scope::call`] that can stand for a call cut short: an SDK
+/// result, or a paginated listing's items and error.
+pub(crate) trait Abandon {
+    fn abandoned(why: Refused) -> Self;
+}
+
+impl<T, E, R> Abandon for std::result::Result<T, aws_sdk_sts::error::SdkError<E, R>> {
+    fn abandoned(why: Refused) -> Self {
+        Err(aws_sdk_sts::error::SdkError::timeout_error(why))
+    }
+}
+
+impl<T, E, R> Abandon for (Vec<T>, Option<aws_sdk_sts::error::SdkError<E, R>>) {
+    /// What a listing read before the deadline is dropped: incomplete, it would be judged
+    /// as if it were the whole list.
+    fn abandoned(why: Refused) -> Self {
+        (
+            Vec::new(),
+            Some(aws_sdk_sts::error::SdkError::timeout_error(why)),
+        )
+    }
 }
 
 /// Runs one of the account-level calls made before the collectors (with clients of their
-/// own, outside the meter's interceptor) and records it for `--verbose`.
+/// own, outside the meter's interceptor), by the deadline, and records it for `--verbose`.
 async fn counted<T>(
     meter: &Meter,
+    deadline: Option<Deadline>,
     service: &str,
     operation: &str,
     call: impl Future<Output = Result<T>>,
 ) -> Result<T> {
     let started = std::time::Instant::now();
-    let out = call.await;
+    let out = Deadline::bound(deadline, call).await;
     meter.record(service, operation, out.is_err(), started.elapsed());
     out
 }
@@ -233,11 +347,19 @@ struct Shared {
     concurrency: usize,
     in_flight: Arc<Semaphore>,
     meter: Arc<Meter>,
+    breakers: Arc<Breakers>,
+    deadline: Option<Deadline>,
+    policy: guard::Policy,
     /// Regions recorded for an account that could not be read at all.
     fallback_regions: Vec<String>,
 }
 
-async fn collect_accounts(opts: &CollectOptions, meter: &Arc<Meter>) -> Result<Vec<Snapshot>> {
+async fn collect_accounts(
+    opts: &CollectOptions,
+    meter: &Arc<Meter>,
+    breakers: &Arc<Breakers>,
+    deadline: Option<Deadline>,
+) -> Result<Vec<Snapshot>> {
     let taken_at = chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
     let mut config = load_config(opts).await;
     // The region that account-level calls (STS, DescribeRegions) go to.
@@ -248,12 +370,16 @@ async fn collect_accounts(opts: &CollectOptions, meter: &Arc<Meter>) -> Result<V
         .or_else(|| config.region().map(|r| r.to_string()))
         .ok_or_else(|| Error::Usage("no region: pass --region or set AWS_REGION".to_string()))?;
     if let Some(arn) = &opts.role_arn {
-        config = accounts::assume(&config, &home, arn, opts.external_id.as_deref(), meter)
-            .await
-            .map_err(|e| Error::Credentials(e.reason()))?;
+        let assumed = async {
+            accounts::assume(&config, &home, arn, opts.external_id.as_deref(), meter)
+                .await
+                .map_err(|e| Error::Credentials(e.reason()))
+        };
+        config = Deadline::bound(deadline, assumed).await?;
     }
     let who = counted(
         meter,
+        deadline,
         "sts",
         "GetCallerIdentity",
         identity::caller(&config, &home),
@@ -267,6 +393,11 @@ async fn collect_accounts(opts: &CollectOptions, meter: &Arc<Meter>) -> Result<V
         concurrency,
         in_flight: Arc::new(Semaphore::new(concurrency)),
         meter: Arc::clone(meter),
+        breakers: Arc::clone(breakers),
+        deadline,
+        policy: guard::Policy {
+            fragile_retries: opts.retry.max_retries.min(FRAGILE_RETRIES),
+        },
         fallback_regions: Vec::new(),
     };
     let Some(role) = &opts.org_role_name else {
@@ -279,7 +410,11 @@ async fn collect_accounts(opts: &CollectOptions, meter: &Arc<Meter>) -> Result<V
     };
 
     let ids = if opts.accounts.is_empty() {
-        accounts::organization_accounts(&config, &home, &who.account_id, meter).await?
+        Deadline::bound(
+            deadline,
+            accounts::organization_accounts(&config, &home, &who.account_id, meter),
+        )
+        .await?
     } else {
         opts.accounts.clone()
     };
@@ -290,6 +425,7 @@ async fn collect_accounts(opts: &CollectOptions, meter: &Arc<Meter>) -> Result<V
     } else if opts.all_regions {
         counted(
             meter,
+            deadline,
             "ec2",
             "DescribeRegions",
             ec2::enabled_regions(&config, &home),
@@ -379,6 +515,7 @@ async fn collect_account(
     } else if !opts.regions.is_empty() {
         counted(
             &shared.meter,
+            shared.deadline,
             "ec2",
             "DescribeRegions",
             ec2::check_regions(&config, &home, &opts.regions),
@@ -388,6 +525,7 @@ async fn collect_account(
     } else if opts.all_regions {
         counted(
             &shared.meter,
+            shared.deadline,
             "ec2",
             "DescribeRegions",
             ec2::enabled_regions(&config, &home),
@@ -405,12 +543,16 @@ async fn collect_account(
     snapshot.partition = shared.partition.clone();
     let scope = Scope {
         config,
+        label: home.clone(),
         region: home,
         partition: shared.partition.clone(),
         account: target.account_id.clone(),
         concurrency: shared.concurrency,
         in_flight: Arc::clone(&shared.in_flight),
         meter: Arc::clone(&shared.meter),
+        breakers: Arc::clone(&shared.breakers),
+        deadline: shared.deadline,
+        policy: shared.policy,
     };
 
     let mut jobs: Vec<Job> = Vec::new();
@@ -487,8 +629,10 @@ async fn collect_account(
             cloudwatch::collect(s).map(Part::CloudWatch),
         ));
     }
-    // Global services: read once, from the partition's global region.
-    let g = scope.in_region(&global_region(&scope.partition, &scope.region));
+    // Global services: read once, from the partition's global region; their requests count
+    // towards the `global` row.
+    let mut g = scope.in_region(&global_region(&scope.partition, &scope.region));
+    g.label = GLOBAL_REGION.to_string();
     jobs.push(Job::new(
         "s3",
         GLOBAL_REGION,
@@ -509,7 +653,9 @@ async fn collect_account(
     // calls in flight, so that a job waiting on a slow listing leaves its share to the others.
     let all = jobs.len();
     for job in &jobs {
-        shared.meter.expect_service(&scope.account, &job.region);
+        shared
+            .meter
+            .expect_service(&scope.account, &job.region, job.service);
     }
     let done: Vec<(Coverage, Option<Part>)> = match &target.unreachable {
         Some(why) => jobs
@@ -539,7 +685,11 @@ async fn collect_account(
 #[derive(Clone)]
 pub(crate) struct Scope {
     pub config: SdkConfig,
+    /// The region whose endpoints are called.
     pub region: String,
+    /// The coverage region the calls read for: `region`, or `global` for the services read
+    /// once per account.
+    label: String,
     pub partition: String,
     /// How many per-resource detail futures a collector keeps going at once; the calls they
     /// make still wait for [`Scope::call`].
@@ -550,28 +700,76 @@ pub(crate) struct Scope {
     pub account: String,
     /// Counts the requests of every client built with [`sdk_client!`].
     meter: Arc<Meter>,
+    breakers: Arc<Breakers>,
+    deadline: Option<Deadline>,
+    policy: guard::Policy,
 }
 
 impl Scope {
     pub(crate) fn in_region(&self, region: &str) -> Scope {
         Scope {
             region: region.to_string(),
+            label: region.to_string(),
             ..self.clone()
         }
     }
 
     /// Runs one API call, or one paginated listing (its pages follow each other, so it has one
     /// request in flight at a time), once fewer than `concurrency` are in flight scan-wide.
-    /// Retries and their backoff happen inside the call and keep its permit.
-    pub(crate) async fn call<F: Future>(&self, call: F) -> F::Output {
-        // The semaphore is never closed.
-        let _permit = self.in_flight.acquire().await.ok();
-        meter::timed(call).await
+    /// Retries and their backoff happen inside the call and keep its permit. After the scan
+    /// deadline a call is not sent, and one still in flight is abandoned: either way it
+    /// returns an error whose source is [`Refused::Deadline`].
+    pub(crate) async fn call<F>(&self, call: F) -> F::Output
+    where
+        F: Future,
+        F::Output: Abandon,
+    {
+        let open: meter::OpenCalls = Arc::new(Mutex::new(Vec::new()));
+        let work = async {
+            // The semaphore is never closed.
+            let _permit = self.in_flight.acquire().await.ok();
+            meter::timed(Arc::clone(&open), call).await
+        };
+        let Some(deadline) = self.deadline else {
+            return work.await;
+        };
+        if deadline.passed() {
+            self.meter.late();
+            return F::Output::abandoned(deadline.refused(false));
+        }
+        tokio::select! {
+            out = work => out,
+            () = tokio::time::sleep_until(deadline.at.into()) => {
+                let in_flight = !open.lock().unwrap_or_else(|e| e.into_inner()).is_empty();
+                if in_flight {
+                    self.meter.abandoned(&open);
+                } else {
+                    self.meter.late();
+                }
+                F::Output::abandoned(deadline.refused(in_flight))
+            }
+        }
     }
 
     /// The interceptor that counts a `service` client's calls for this account and region.
     pub(crate) fn count_requests(&self, service: &'static str) -> meter::CountRequests {
-        self.meter.interceptor(service, &self.account, &self.region)
+        self.meter.interceptor(service, &self.account, &self.label)
+    }
+
+    /// The interceptor that retries a `service` client's calls by class and keeps its
+    /// breakers.
+    pub(crate) fn guard(&self, service: &'static str) -> guard::Guard {
+        guard::Guard {
+            breakers: Arc::clone(&self.breakers),
+            meter: Arc::clone(&self.meter),
+            endpoint: Endpoint {
+                account: self.account.clone(),
+                service,
+                region: self.region.clone(),
+            },
+            label: self.label.clone(),
+            policy: self.policy,
+        }
     }
 
     /// The shared config pointed at this scope's region, for building service clients.
@@ -714,7 +912,9 @@ impl Job {
     /// The coverage of a job that cannot run because its account could not be entered: every
     /// kind of the service is unread, for the account's reason.
     fn unreachable(self, why: &CollectError, scope: &Scope) -> (Coverage, Option<Part>) {
-        scope.meter.service_done(&scope.account, &self.region);
+        scope
+            .meter
+            .service_done(&scope.account, &self.region, self.service);
         let error = CollectError {
             kinds: service_kinds(self.service),
             ..why.clone()
@@ -729,9 +929,9 @@ impl Job {
 
     async fn run(self, scope: &Scope) -> (Coverage, Option<Part>) {
         let meter = Arc::clone(&scope.meter);
-        let (account, region) = (scope.account.clone(), self.region.clone());
+        let (account, region, service) = (scope.account.clone(), self.region.clone(), self.service);
         let done = self.run_alone().await;
-        meter.service_done(&account, &region);
+        meter.service_done(&account, &region, service);
         done
     }
 
@@ -811,10 +1011,11 @@ async fn load_config(opts: &CollectOptions) -> SdkConfig {
     .with_max_attempts(opts.retry.max_retries.saturating_add(1))
     .with_max_backoff(opts.retry.max_backoff);
     // Bounded so that an unreachable or stalled endpoint ends the scan with coverage errors
-    // instead of hanging it.
+    // instead of hanging it: a stalled attempt is cut after `attempt_timeout`, and the guard
+    // retries it at most twice. The operation timeout bounds a patiently retried call.
     let timeouts = TimeoutConfig::builder()
-        .connect_timeout(Duration::from_secs(5))
-        .operation_attempt_timeout(Duration::from_secs(30))
+        .connect_timeout(Duration::from_secs(5).min(opts.retry.attempt_timeout))
+        .operation_attempt_timeout(opts.retry.attempt_timeout)
         .operation_timeout(Duration::from_secs(120))
         .build();
     let mut loader = aws_config::defaults(BehaviorVersion::latest())

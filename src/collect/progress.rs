@@ -1,8 +1,9 @@
 //! The progress display: one line per (account, region) on stderr while a scan runs, with the
-//! services read, the requests sent and the time so far. Drawn only when stderr is a terminal
+//! services read, the requests sent, the time so far, and, when few are left, which services
+//! it is still waiting on and whether they are retrying. Drawn only when stderr is a terminal
 //! (never into a log file or a CI capture) and not with `--quiet`.
 
-use super::meter::Meter;
+use super::meter::{Meter, ScopeProgress};
 use indicatif::{MultiProgress, ProgressBar, ProgressDrawTarget, ProgressStyle};
 use std::collections::BTreeMap;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -59,7 +60,7 @@ fn draw(meter: &Meter, stop: &AtomicBool) {
             });
             bar.set_length(s.services as u64);
             bar.set_position(s.services_done as u64);
-            bar.set_message(format!("{} requests", s.requests));
+            bar.set_message(message(&s));
             if s.services > 0 && s.services_done == s.services && !bar.is_finished() {
                 bar.finish();
             }
@@ -73,4 +74,52 @@ fn draw(meter: &Meter, stop: &AtomicBool) {
         bar.finish_and_clear();
     }
     let _ = multi.clear();
+}
+
+/// `37 requests · waiting on backup, efs (retrying DescribeReplicationConfigurations after
+/// HTTP 500)`: the services still being read are named once few are left, so a line that
+/// stops moving says why.
+fn message(s: &ScopeProgress) -> String {
+    const NAMED: usize = 4;
+    let mut text = format!("{} requests", s.requests);
+    let left = s.services.saturating_sub(s.services_done);
+    if left == 0 || left > NAMED || s.pending.is_empty() {
+        return text;
+    }
+    let names: Vec<&str> = s.pending.iter().copied().collect();
+    text.push_str(" · waiting on ");
+    text.push_str(&names.join(", "));
+    let notes: Vec<&str> = s.notes.values().map(String::as_str).collect();
+    if !notes.is_empty() {
+        text.push_str(&format!(" ({})", notes.join("; ")));
+    }
+    text
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_message_names_what_is_still_read() {
+        let mut s = ScopeProgress {
+            services: 14,
+            services_done: 12,
+            requests: 37,
+            ..Default::default()
+        };
+        s.pending.insert("efs");
+        s.pending.insert("backup");
+        s.notes.insert(
+            "efs",
+            "retrying DescribeReplicationConfigurations after HTTP 500".into(),
+        );
+        assert_eq!(
+            message(&s),
+            "37 requests · waiting on backup, efs (retrying DescribeReplicationConfigurations \
+             after HTTP 500)"
+        );
+        s.services_done = 2;
+        assert_eq!(message(&s), "37 requests");
+    }
 }

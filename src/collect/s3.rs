@@ -111,10 +111,8 @@ impl Clients<'_> {
 fn client(scope: &Scope) -> Client {
     let config = scope.sdk_config();
     let path_style = config.endpoint_url().is_some();
-    let conf = aws_sdk_s3::config::Builder::from(&config)
-        .force_path_style(path_style)
-        .interceptor(scope.count_requests("s3"))
-        .build();
+    let builder = aws_sdk_s3::config::Builder::from(&config).force_path_style(path_style);
+    let conf = super::watched!(builder, scope, "s3").build();
     Client::from_conf(conf)
 }
 

@@ -103,12 +103,39 @@ pub fn render(r: &Report, opts: &RenderOptions) -> String {
                 .as_deref()
                 .map(|x| format!(" ({x})"))
                 .unwrap_or_default();
-            let _ = writeln!(
-                out,
-                "  {account}{} {}: {}{} failed: {}: {} [needs {}]",
-                c.service, c.region, e.operation, target, e.code, e.message, e.iam_action
-            );
+            let line = if e.is_cut_short() {
+                format!("{}{target}: {}", e.operation, e.message)
+            } else {
+                format!(
+                    "{}{target} failed: {}: {} [needs {}]",
+                    e.operation, e.code, e.message, e.iam_action
+                )
+            };
+            let _ = writeln!(out, "  {account}{} {}: {line}", c.service, c.region);
         }
+    }
+    let cut: Vec<&crate::snapshot::CollectError> = r
+        .coverage
+        .iter()
+        .flat_map(|c| &c.coverage.errors)
+        .filter(|e| e.is_cut_short())
+        .collect();
+    if !cut.is_empty() {
+        let count = |code: &str| cut.iter().filter(|e| e.code == code).count();
+        let (breaker, deadline) = (
+            count(crate::snapshot::CIRCUIT_OPEN),
+            count(crate::snapshot::DEADLINE),
+        );
+        let mut parts = Vec::new();
+        if breaker > 0 {
+            parts.push(format!(
+                "{breaker} not sent because their endpoint or operation kept failing"
+            ));
+        }
+        if deadline > 0 {
+            parts.push(format!("{deadline} stopped by the scan deadline"));
+        }
+        let _ = writeln!(out, "Cut short: {} (calls or listings).", parts.join(", "));
     }
 
     let s = &r.summary;

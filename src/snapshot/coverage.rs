@@ -1,5 +1,12 @@
 use serde::{Deserialize, Serialize};
 
+/// The code of a call that was not sent because a circuit breaker was open: its endpoint or
+/// operation had failed several times in a row.
+pub const CIRCUIT_OPEN: &str = "circuit-open";
+
+/// The code of a call that was abandoned, or not sent, because the scan deadline passed.
+pub const DEADLINE: &str = "deadline";
+
 /// What was read of one service in one region (or `global`).
 #[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
 #[serde(deny_unknown_fields)]
@@ -27,8 +34,9 @@ pub struct CollectError {
     /// The resource whose detail call failed, when the failure concerns one resource.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resource: Option<String>,
-    /// AWS error code (`AccessDenied`, `Throttling`...) or a transport class
-    /// (`http-500`, `timeout`, `dispatch`, `response-parse`).
+    /// AWS error code (`AccessDenied`, `Throttling`...), a transport class (`http-500`,
+    /// `timeout`, `dispatch`, `response-parse`), or why the call was cut short
+    /// ([`CIRCUIT_OPEN`], [`DEADLINE`]).
     pub code: String,
     pub message: String,
 }
@@ -37,6 +45,11 @@ impl CollectError {
     /// Why what this call would have read is unknown, as shown in `not_evaluated` findings.
     /// A denied call also names the permission to grant, which is what the reader needs.
     pub fn reason(&self) -> String {
+        if self.is_cut_short() {
+            // The message says what happened: "efs in us-east-1: 3 consecutive server errors
+            // (HTTP 500), later calls not sent" / "abandoned: scan deadline reached (...)".
+            return format!("{}: {}", self.operation, self.message);
+        }
         let mut reason = format!("{} failed: {}: {}", self.operation, self.code, self.message);
         if self.is_access_denied() && !self.iam_action.is_empty() {
             reason.push_str(&format!(
@@ -45,6 +58,12 @@ impl CollectError {
             ));
         }
         reason
+    }
+
+    /// The call was not sent, or abandoned, by ha-audit itself: a breaker was open or the scan
+    /// deadline had passed.
+    pub fn is_cut_short(&self) -> bool {
+        self.code == CIRCUIT_OPEN || self.code == DEADLINE
     }
 
     /// The call was refused for lack of permission (as opposed to failing or being throttled).

@@ -36,6 +36,12 @@ pub enum Fault {
     /// 403 with the service's access-denied body naming the IAM action
     /// (`UnauthorizedOperation` for EC2, `AccessDenied` elsewhere).
     AccessDenied,
+    /// The request is read and never answered: the connection stays open until the client
+    /// gives up (or a minute passes).
+    Stall,
+    /// A healthy answer in moto's place: 200 with this JSON body. Stands in for an operation
+    /// moto does not implement, to time a scan where that operation works.
+    Answer(&'static str),
 }
 
 impl fmt::Display for Fault {
@@ -46,6 +52,8 @@ impl fmt::Display for Fault {
             Fault::Reset => write!(f, "reset"),
             Fault::Truncate => write!(f, "truncate"),
             Fault::AccessDenied => write!(f, "access-denied"),
+            Fault::Stall => write!(f, "stall"),
+            Fault::Answer(_) => write!(f, "answer"),
         }
     }
 }
@@ -56,6 +64,8 @@ struct Rule {
     service: Option<String>,
     /// Operation name (`DescribeDBClusters`, `GetBucketVersioning`, ...).
     action: Option<String>,
+    /// Region from the credential scope.
+    region: Option<String>,
     share: f64,
     fault: Fault,
     /// Only requests whose body contains this (e.g. one account id in an AssumeRole).
@@ -81,6 +91,25 @@ impl Faults {
             seed,
             ..Faults::default()
         }
+    }
+
+    /// Healthy answers, in moto's place, to the two operations moto 5.2.5 answers with HTTP 500
+    /// on every call (AWS Backup ListBackupSelections, EFS DescribeReplicationConfigurations):
+    /// what AWS sends for an account without selections or replications. A scan through
+    /// them is the healthy run to compare a broken one with.
+    pub fn answering_moto_gaps(self) -> Faults {
+        self.on(
+            "backup",
+            Some("ListBackupSelections"),
+            1.0,
+            Fault::Answer(r#"{"BackupSelectionsList":[]}"#),
+        )
+        .on(
+            "elasticfilesystem",
+            Some("DescribeReplicationConfigurations"),
+            1.0,
+            Fault::Answer(r#"{"Replications":[]}"#),
+        )
     }
 
     /// Delay before each request is handled (answered or forwarded).
@@ -113,11 +142,21 @@ impl Faults {
         self.rules.push(Rule {
             service: service.map(str::to_string),
             action: action.map(str::to_string),
+            region: None,
             share,
             fault,
             body_contains: None,
             first: None,
         });
+        self
+    }
+
+    /// Every request to one service in one region fails with `fault`.
+    pub fn in_region(mut self, service: &str, region: &str, fault: Fault) -> Faults {
+        self = self.push(Some(service), None, 1.0, fault);
+        if let Some(rule) = self.rules.last_mut() {
+            rule.region = Some(region.to_string());
+        }
         self
     }
 
@@ -127,6 +166,7 @@ impl Faults {
         self.rules.push(Rule {
             service: Some(service.to_string()),
             action: Some(action.to_string()),
+            region: None,
             share: 1.0,
             fault,
             body_contains: Some(needle.to_string()),
@@ -141,6 +181,7 @@ impl Faults {
         self.rules.push(Rule {
             service: Some(service.to_string()),
             action: None,
+            region: None,
             share: 0.0,
             fault,
             body_contains: None,
@@ -155,13 +196,14 @@ impl Faults {
 
     /// The fault for one request, if any.
     pub fn pick(&self, service: Option<&str>, operation: Option<&str>) -> Option<Fault> {
-        self.pick_request(service, operation, b"")
+        self.pick_request(service, None, operation, b"")
     }
 
     /// The fault for one request with this body, if any.
     pub fn pick_request(
         &self,
         service: Option<&str>,
+        region: Option<&str>,
         operation: Option<&str>,
         body: &[u8],
     ) -> Option<Fault> {
@@ -171,6 +213,7 @@ impl Faults {
             .iter()
             .filter(|r| r.service.is_none() || r.service.as_deref() == service)
             .filter(|r| r.action.is_none() || r.action.as_deref() == operation)
+            .filter(|r| r.region.is_none() || r.region.as_deref() == region)
             .filter(|r| {
                 r.body_contains
                     .as_deref()
@@ -285,7 +328,9 @@ pub fn error_answer(
         (Fault::AccessDenied, Protocol::S3) => (403, "AccessDenied", "Access Denied".to_string()),
         (Fault::AccessDenied, Protocol::Json) => (400, "AccessDeniedException", denied),
         (Fault::AccessDenied, Protocol::Query) => (403, "AccessDenied", denied),
-        (Fault::Reset | Fault::Truncate, _) => unreachable!("{fault} is not an error answer"),
+        (Fault::Reset | Fault::Truncate | Fault::Stall | Fault::Answer(_), _) => {
+            unreachable!("{fault} is not an error answer")
+        }
     };
     let request_id = "4a1e5c1e-0000-4000-8000-hatestproxy0";
     let (content_type, body) = match proto {

@@ -34,6 +34,9 @@ use std::time::{Duration, Instant};
 /// How long the proxy waits on moto for one response.
 const UPSTREAM_TIMEOUT: Duration = Duration::from_secs(120);
 
+/// Longest a stalled request holds its connection.
+const STALL_LIMIT: Duration = Duration::from_secs(60);
+
 /// One request seen by the proxy.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RecordedRequest {
@@ -241,7 +244,12 @@ fn serve_connection(client: TcpStream, upstream: SocketAddr, shared: &Shared) ->
         if !faults.delay().is_zero() {
             thread::sleep(faults.delay());
         }
-        let fault = faults.pick_request(service.as_deref(), operation.as_deref(), &body);
+        let fault = faults.pick_request(
+            service.as_deref(),
+            region.as_deref(),
+            operation.as_deref(),
+            &body,
+        );
         let record = |status: u16, rewritten: bool| {
             // Recorded before the client sees the response, so a test that reads
             // `requests()` right after its call finds it there.
@@ -265,8 +273,30 @@ fn serve_connection(client: TcpStream, upstream: SocketAddr, shared: &Shared) ->
             let _ = writer.shutdown(Shutdown::Both);
             return Ok(());
         }
+        if fault == Some(Fault::Stall) {
+            record(0, false);
+            // Hold the connection without answering until the client closes it (its attempt
+            // timeout) or the proxy stops.
+            let _ = reader.get_ref().set_read_timeout(Some(STALL_LIMIT));
+            let _ = io::copy(&mut reader, &mut io::sink());
+            return Ok(());
+        }
         let rpc = rpc_v2_cbor(&head, &target);
         let (resp, rewritten) = match fault {
+            Some(Fault::Answer(body)) => {
+                let r = http::Response {
+                    status: 200,
+                    head: Head {
+                        start_line: "HTTP/1.1 200 OK".into(),
+                        headers: vec![
+                            ("Content-Type".into(), "application/json".into()),
+                            ("x-amzn-RequestId".into(), "hatestproxy".into()),
+                        ],
+                    },
+                    body: body.as_bytes().to_vec(),
+                };
+                (r, false)
+            }
             Some(f @ (Fault::Throttle | Fault::ServerError(_) | Fault::AccessDenied)) => {
                 let json = head.header("x-amz-target").is_some() || rpc.is_some();
                 let (status, content_type, body) =
