@@ -37,7 +37,7 @@ pub struct Config {
     pub suppressions: Vec<Spanned<SuppressionConfig>>,
     /// Gate threshold when `--fail-on` is not given: critical, high, medium, low or never.
     #[serde(default)]
-    pub fail_on: Option<crate::cli::scan::FailOn>,
+    pub fail_on: Option<crate::engine::FailOn>,
     /// Which resources are judged.
     #[serde(default)]
     pub scope: Scope,
@@ -88,7 +88,7 @@ impl Scope {
         if self
             .regions
             .as_ref()
-            .is_some_and(|v| !v.contains(&r.region))
+            .is_some_and(|v| !v.iter().any(|x| *x == r.region))
         {
             return false;
         }
@@ -99,9 +99,13 @@ impl Scope {
         {
             return false;
         }
+        let tags = r.source.map(|s| {
+            let mut out = [None];
+            s.pick(&["tags"], &mut out);
+            out[0].take().unwrap_or_default()
+        });
         let tag = |k: &str| {
-            r.fields
-                .get("tags")
+            tags.as_ref()
                 .and_then(|t| t.get(k))
                 .and_then(|v| v.as_str())
         };
@@ -228,8 +232,9 @@ impl Config {
             }
         }
         for (service, on) in &self.services {
-            let known: std::collections::BTreeSet<&str> =
-                crate::model::KINDS.iter().map(|k| k.service).collect();
+            let known: std::collections::BTreeSet<&str> = crate::model::judged_kinds()
+                .map(|k| k.service().key())
+                .collect();
             if !known.contains(service.get_ref().as_str()) {
                 return Err(self.error(
                     service.span(),

@@ -10,5 +10,7 @@ pub mod engine;
 pub mod error;
 pub mod model;
 pub mod output;
+pub mod pipeline;
+pub mod registry;
 pub mod report;
 pub mod snapshot;

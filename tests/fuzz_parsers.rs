@@ -647,9 +647,11 @@ fn builtin() -> &'static RuleSet {
 }
 
 /// The demo snapshot's model, to evaluate mutated rules against.
-fn demo_model() -> &'static Model {
-    static MODEL: OnceLock<Model> = OnceLock::new();
-    MODEL.get_or_init(|| Model::build(&snapshot::parse(demo_snapshot()).unwrap()))
+fn demo_model() -> &'static Model<'static> {
+    static SNAPSHOT: OnceLock<snapshot::Snapshot> = OnceLock::new();
+    static MODEL: OnceLock<Model<'static>> = OnceLock::new();
+    let s = SNAPSHOT.get_or_init(|| snapshot::parse(demo_snapshot()).unwrap());
+    MODEL.get_or_init(|| Model::build(s))
 }
 
 const SNAPSHOT_FILE: &str = "fuzz/snapshot.json";
@@ -668,7 +670,7 @@ fn check_snapshot(text: &str) -> TestCaseResult {
                 again.err()
             );
             let model = Model::build(&snap);
-            if let Err(e) = evaluate(&model, builtin()) {
+            if let Err(e) = evaluate(std::slice::from_ref(&model), builtin()) {
                 prop_assert!(e.to_string().contains("rules/"), "{e}");
             }
             let _ = snapshot::resource_lines(&snap, text);
@@ -707,7 +709,7 @@ fn check_rule(path: &str, text: &str) -> TestCaseResult {
                 let _ = run_example(&rule, ex);
             }
             let set = RuleSet { rules: vec![rule] };
-            if let Err(e) = evaluate(demo_model(), &set) {
+            if let Err(e) = evaluate(std::slice::from_ref(demo_model()), &set) {
                 prop_assert!(e.to_string().starts_with(&format!("{path}: ")), "{e}");
             }
         }

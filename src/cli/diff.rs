@@ -1,6 +1,7 @@
 use super::emit;
-use crate::engine::{diff, load_report, Finding};
+use crate::engine::{diff, Finding};
 use crate::error::Result;
+use crate::report::load_report;
 use crate::report::score::{change_text, Tally};
 use clap::{Args, ValueEnum};
 use std::fmt::Write;

@@ -1,7 +1,7 @@
 //! `ha-audit merge`: joins the snapshots, or the JSON reports, of separate jobs (one per
 //! account or per region, say) into one, as if one scan had read everything.
 
-use crate::engine::Finding;
+use crate::engine::OwnedFinding;
 use crate::error::{Error, Result};
 use crate::report::{AccountCoverage, AccountHeader, Report};
 use crate::snapshot::{CollectError, Coverage, Snapshot};
@@ -163,7 +163,13 @@ struct ReportIn {
     accounts: Vec<AccountHeader>,
     #[serde(default)]
     coverage: Vec<CoverageIn>,
-    findings: Vec<Finding>,
+    findings: Vec<OwnedFinding>,
+}
+
+impl crate::report::Versioned for ReportIn {
+    fn schema_version(&self) -> u32 {
+        self.schema_version
+    }
 }
 
 #[derive(serde::Deserialize)]
@@ -182,26 +188,7 @@ fn merge_reports(texts: &[(&Path, String)]) -> Result<String> {
     let mut coverage = Vec::new();
     let mut findings = Vec::new();
     for (path, text) in texts {
-        let r: ReportIn = serde_json::from_str(text).map_err(|e| {
-            input(
-                path,
-                format!(
-                    "line {}, column {}: not an ha-audit JSON report: {e}",
-                    e.line(),
-                    e.column()
-                ),
-            )
-        })?;
-        if r.schema_version != crate::report::REPORT_SCHEMA_VERSION {
-            return Err(input(
-                path,
-                format!(
-                    "field `schema_version`: report schema version {}, this ha-audit reads {}",
-                    r.schema_version,
-                    crate::report::REPORT_SCHEMA_VERSION
-                ),
-            ));
-        }
+        let r: ReportIn = crate::report::parse_report(path, text)?;
         let mut headers = r.accounts;
         if headers.is_empty() {
             // A report written before reports listed their accounts.

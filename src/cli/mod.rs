@@ -89,17 +89,4 @@ pub(crate) fn load_rules(dirs: &[std::path::PathBuf]) -> Result<crate::engine::R
     Ok(set)
 }
 
-/// Writes a report to `--output` atomically, or to stdout.
-pub(crate) fn emit(text: &str, output: Option<&std::path::Path>) -> Result<()> {
-    use std::io::Write;
-    match output {
-        Some(path) => crate::output::write_atomically(path, text.as_bytes()),
-        None => {
-            let mut out = std::io::stdout().lock();
-            // A closed pipe (`| head`) is not an error worth a non-zero exit.
-            let _ = out.write_all(text.as_bytes());
-            let _ = out.flush();
-            Ok(())
-        }
-    }
-}
+pub(crate) use crate::output::emit;

@@ -5,32 +5,60 @@
 //! never turns into a silent pass.
 
 mod accounts;
+/// Application Auto Scaling targets, read for DynamoDB tables.
 mod application_autoscaling;
-mod autoscaling;
-mod backup;
-mod cloudfront;
-mod cloudwatch;
-mod dynamodb;
-mod ebs;
-mod ec2;
-mod ecs;
-mod efs;
-mod eks;
-mod elasticache;
-mod elbv2;
 mod fail;
 mod guard;
 mod identity;
-mod lambda;
 mod meter;
 mod progress;
-mod rds;
-mod route53;
-mod s3;
-mod vpn;
+
+/// One collector module per service of the registry (`collect/<key>.rs`), each with
+/// `collect(Scope) -> Collected<Section>` and the IAM `ACTIONS` it calls.
+macro_rules! collector_modules {
+    ($($key:ident $section:ident $reach:ident $shape:ident [$($kinds:tt)*];)*) => {
+        $(mod $key;)*
+
+        /// Every IAM action a collector of the registry may call.
+        const SERVICE_ACTIONS: &[&[&str]] = &[$($key::ACTIONS,)*];
+
+        /// One job per (service, region), and one per global service.
+        fn service_jobs(scope: &Scope, regions: &[String], global: &Scope) -> Vec<Job> {
+            let mut jobs = Vec::new();
+            $(
+                match Service::$key.reach() {
+                    Reach::Regional => {
+                        for region in regions {
+                            let s = scope.in_region(region);
+                            jobs.push(Job::new(
+                                Service::$key,
+                                region,
+                                $key::collect(s).map(|(read, errors)| Part {
+                                    errors,
+                                    merge: Box::new(move |snap: &mut Snapshot| snap.$key.append(read)),
+                                }),
+                            ));
+                        }
+                    }
+                    Reach::Global => jobs.push(Job::new(
+                        Service::$key,
+                        GLOBAL_REGION,
+                        $key::collect(global.clone()).map(|(read, errors)| Part {
+                            errors,
+                            merge: Box::new(move |snap: &mut Snapshot| snap.$key.append(read)),
+                        }),
+                    )),
+                }
+            )*
+            jobs
+        }
+    };
+}
+crate::for_each_service!(collector_modules);
 
 use crate::error::{Error, Result};
-use crate::snapshot::{CollectError, Coverage, Snapshot, GLOBAL_REGION};
+use crate::registry::{is_region_name, Reach, Service};
+use crate::snapshot::{CollectError, Coverage, Section, Snapshot, GLOBAL_REGION};
 use aws_config::retry::RetryConfig;
 use aws_config::timeout::TimeoutConfig;
 use aws_config::{BehaviorVersion, Region, SdkConfig};
@@ -189,28 +217,10 @@ impl Default for CollectOptions {
 /// Every IAM action the collectors may call, sorted and deduplicated: the least-privilege
 /// read-only policy.
 pub fn iam_actions() -> Vec<&'static str> {
-    let mut all: Vec<&'static str> = [
-        identity::ACTIONS,
-        ec2::ACTIONS,
-        rds::ACTIONS,
-        elbv2::ACTIONS,
-        autoscaling::ACTIONS,
-        s3::ACTIONS,
-        route53::ACTIONS,
-        elasticache::ACTIONS,
-        dynamodb::ACTIONS,
-        application_autoscaling::ACTIONS,
-        efs::ACTIONS,
-        ebs::ACTIONS,
-        backup::ACTIONS,
-        lambda::ACTIONS,
-        cloudfront::ACTIONS,
-        cloudwatch::ACTIONS,
-        vpn::ACTIONS,
-        ecs::ACTIONS,
-        eks::ACTIONS,
-    ]
-    .concat();
+    let mut all: Vec<&'static str> = SERVICE_ACTIONS.concat();
+    all.extend(identity::ACTIONS);
+    // Read for the DynamoDB tables, by a helper of that collector.
+    all.extend(application_autoscaling::ACTIONS);
     all.sort_unstable();
     all.dedup();
     all
@@ -555,99 +565,11 @@ async fn collect_account(
         policy: shared.policy,
     };
 
-    let mut jobs: Vec<Job> = Vec::new();
-    for region in &regions {
-        let s = scope.in_region(region);
-        jobs.push(Job::new(
-            "ec2",
-            region,
-            ec2::collect(s.clone()).map(Part::Ec2),
-        ));
-        jobs.push(Job::new(
-            "rds",
-            region,
-            rds::collect(s.clone()).map(Part::Rds),
-        ));
-        jobs.push(Job::new(
-            "elbv2",
-            region,
-            elbv2::collect(s.clone()).map(Part::Elbv2),
-        ));
-        jobs.push(Job::new(
-            "vpn",
-            region,
-            vpn::collect(s.clone()).map(Part::Vpn),
-        ));
-        jobs.push(Job::new(
-            "ecs",
-            region,
-            ecs::collect(s.clone()).map(Part::Ecs),
-        ));
-        jobs.push(Job::new(
-            "eks",
-            region,
-            eks::collect(s.clone()).map(Part::Eks),
-        ));
-        jobs.push(Job::new(
-            "autoscaling",
-            region,
-            autoscaling::collect(s.clone()).map(Part::AutoScaling),
-        ));
-        jobs.push(Job::new(
-            "elasticache",
-            region,
-            elasticache::collect(s.clone()).map(Part::ElastiCache),
-        ));
-        jobs.push(Job::new(
-            "dynamodb",
-            region,
-            dynamodb::collect(s.clone()).map(Part::DynamoDb),
-        ));
-        jobs.push(Job::new(
-            "efs",
-            region,
-            efs::collect(s.clone()).map(Part::Efs),
-        ));
-        jobs.push(Job::new(
-            "ebs",
-            region,
-            ebs::collect(s.clone()).map(Part::Ebs),
-        ));
-        jobs.push(Job::new(
-            "backup",
-            region,
-            backup::collect(s.clone()).map(Part::Backup),
-        ));
-        jobs.push(Job::new(
-            "lambda",
-            region,
-            lambda::collect(s.clone()).map(Part::Lambda),
-        ));
-        jobs.push(Job::new(
-            "cloudwatch",
-            region,
-            cloudwatch::collect(s).map(Part::CloudWatch),
-        ));
-    }
     // Global services: read once, from the partition's global region; their requests count
     // towards the `global` row.
-    let mut g = scope.in_region(&global_region(&scope.partition, &scope.region));
-    g.label = GLOBAL_REGION.to_string();
-    jobs.push(Job::new(
-        "s3",
-        GLOBAL_REGION,
-        s3::collect(g.clone()).map(Part::S3),
-    ));
-    jobs.push(Job::new(
-        "route53",
-        GLOBAL_REGION,
-        route53::collect(g.clone()).map(Part::Route53),
-    ));
-    jobs.push(Job::new(
-        "cloudfront",
-        GLOBAL_REGION,
-        cloudfront::collect(g).map(Part::CloudFront),
-    ));
+    let mut global = scope.in_region(&global_region(&scope.partition, &scope.region));
+    global.label = GLOBAL_REGION.to_string();
+    let jobs = service_jobs(&scope, &regions, &global);
 
     // Every job starts at once: the scope's semaphore, not the number of jobs, bounds the
     // calls in flight, so that a job waiting on a slow listing leaves its share to the others.
@@ -655,7 +577,7 @@ async fn collect_account(
     for job in &jobs {
         shared
             .meter
-            .expect_service(&scope.account, &job.region, job.service);
+            .expect_service(&scope.account, &job.region, job.service.key());
     }
     let done: Vec<(Coverage, Option<Part>)> = match &target.unreachable {
         Some(why) => jobs
@@ -672,7 +594,7 @@ async fn collect_account(
     for (coverage, part) in done {
         snapshot.coverage.push(coverage);
         if let Some(part) = part {
-            part.merge_into(&mut snapshot);
+            (part.merge)(&mut snapshot);
         }
     }
     snapshot.normalize();
@@ -784,121 +706,23 @@ impl Scope {
 /// What one (service, region) collector read, plus its failed calls.
 type Collected<T> = (T, Vec<CollectError>);
 
-enum Part {
-    Ec2(Collected<crate::snapshot::Ec2>),
-    Rds(Collected<crate::snapshot::Rds>),
-    Elbv2(Collected<crate::snapshot::Elbv2>),
-    AutoScaling(Collected<crate::snapshot::AutoScaling>),
-    S3(Collected<crate::snapshot::S3>),
-    Route53(Collected<crate::snapshot::Route53>),
-    ElastiCache(Collected<crate::snapshot::ElastiCache>),
-    DynamoDb(Collected<crate::snapshot::DynamoDb>),
-    Efs(Collected<crate::snapshot::Efs>),
-    Ebs(Collected<crate::snapshot::Ebs>),
-    Backup(Collected<crate::snapshot::Backup>),
-    Lambda(Collected<crate::snapshot::Lambda>),
-    CloudFront(Collected<crate::snapshot::CloudFront>),
-    CloudWatch(Collected<crate::snapshot::CloudWatch>),
-    Vpn(Collected<crate::snapshot::Vpn>),
-    Ecs(Collected<crate::snapshot::Ecs>),
-    Eks(Collected<crate::snapshot::Eks>),
-}
-
-impl Part {
-    fn errors(&mut self) -> Vec<CollectError> {
-        match self {
-            Part::Ec2((_, e))
-            | Part::Rds((_, e))
-            | Part::Elbv2((_, e))
-            | Part::AutoScaling((_, e))
-            | Part::S3((_, e))
-            | Part::Route53((_, e))
-            | Part::ElastiCache((_, e))
-            | Part::DynamoDb((_, e))
-            | Part::Efs((_, e))
-            | Part::Ebs((_, e))
-            | Part::Backup((_, e))
-            | Part::Lambda((_, e))
-            | Part::CloudFront((_, e))
-            | Part::CloudWatch((_, e))
-            | Part::Vpn((_, e))
-            | Part::Ecs((_, e))
-            | Part::Eks((_, e)) => std::mem::take(e),
-        }
-    }
-
-    fn merge_into(self, s: &mut Snapshot) {
-        match self {
-            Part::Ec2((p, _)) => {
-                s.ec2.availability_zones.extend(p.availability_zones);
-                s.ec2.vpcs.extend(p.vpcs);
-                s.ec2.subnets.extend(p.subnets);
-                s.ec2.route_tables.extend(p.route_tables);
-                s.ec2.nat_gateways.extend(p.nat_gateways);
-                s.ec2.instances.extend(p.instances);
-                s.ec2.vpc_endpoints.extend(p.vpc_endpoints);
-            }
-            Part::Rds((p, _)) => {
-                s.rds.db_instances.extend(p.db_instances);
-                s.rds.db_clusters.extend(p.db_clusters);
-            }
-            Part::Elbv2((p, _)) => {
-                s.elbv2.load_balancers.extend(p.load_balancers);
-                s.elbv2.target_groups.extend(p.target_groups);
-            }
-            Part::AutoScaling((p, _)) => s.autoscaling.groups.extend(p.groups),
-            Part::S3((p, _)) => s.s3.buckets.extend(p.buckets),
-            Part::Route53((p, _)) => {
-                s.route53.hosted_zones.extend(p.hosted_zones);
-                s.route53.record_sets.extend(p.record_sets);
-                s.route53.health_checks.extend(p.health_checks);
-            }
-            Part::ElastiCache((p, _)) => {
-                s.elasticache
-                    .replication_groups
-                    .extend(p.replication_groups);
-                s.elasticache.cache_clusters.extend(p.cache_clusters);
-                s.elasticache.subnet_groups.extend(p.subnet_groups);
-            }
-            Part::DynamoDb((p, _)) => s.dynamodb.tables.extend(p.tables),
-            Part::Efs((p, _)) => s.efs.file_systems.extend(p.file_systems),
-            Part::Ebs((p, _)) => s.ebs.volumes.extend(p.volumes),
-            Part::Backup((p, _)) => {
-                s.backup.plans.extend(p.plans);
-                s.backup.vaults.extend(p.vaults);
-                s.backup.regions.extend(p.regions);
-            }
-            Part::Lambda((p, _)) => s.lambda.functions.extend(p.functions),
-            Part::CloudFront((p, _)) => s.cloudfront.distributions.extend(p.distributions),
-            Part::CloudWatch((p, _)) => s.cloudwatch.alarms.extend(p.alarms),
-            Part::Vpn((p, _)) => {
-                s.vpn.vpn_connections.extend(p.vpn_connections);
-                s.vpn.customer_gateways.extend(p.customer_gateways);
-            }
-            Part::Ecs((p, _)) => {
-                s.ecs.clusters.extend(p.clusters);
-                s.ecs.services.extend(p.services);
-            }
-            Part::Eks((p, _)) => {
-                s.eks.clusters.extend(p.clusters);
-                s.eks.nodegroups.extend(p.nodegroups);
-                s.eks.fargate_profiles.extend(p.fargate_profiles);
-            }
-        }
-    }
+/// What one job read: its failed calls, and how to add what it read to the snapshot.
+struct Part {
+    errors: Vec<CollectError>,
+    merge: Box<dyn FnOnce(&mut Snapshot) + Send>,
 }
 
 /// One (service, region) collector, run on its own task so that response parsing can use
 /// every core.
 struct Job {
-    service: &'static str,
+    service: Service,
     region: String,
     work: BoxFuture<'static, Part>,
 }
 
 impl Job {
     fn new(
-        service: &'static str,
+        service: Service,
         region: &str,
         work: impl std::future::Future<Output = Part> + Send + 'static,
     ) -> Job {
@@ -914,13 +738,13 @@ impl Job {
     fn unreachable(self, why: &CollectError, scope: &Scope) -> (Coverage, Option<Part>) {
         scope
             .meter
-            .service_done(&scope.account, &self.region, self.service);
+            .service_done(&scope.account, &self.region, self.service.key());
         let error = CollectError {
-            kinds: service_kinds(self.service),
+            kinds: listed_kinds(self.service),
             ..why.clone()
         };
         let coverage = Coverage {
-            service: self.service.to_string(),
+            service: self.service.key().to_string(),
             region: self.region,
             errors: vec![error],
         };
@@ -929,7 +753,11 @@ impl Job {
 
     async fn run(self, scope: &Scope) -> (Coverage, Option<Part>) {
         let meter = Arc::clone(&scope.meter);
-        let (account, region, service) = (scope.account.clone(), self.region.clone(), self.service);
+        let (account, region, service) = (
+            scope.account.clone(),
+            self.region.clone(),
+            self.service.key(),
+        );
         let done = self.run_alone().await;
         meter.service_done(&account, &region, service);
         done
@@ -937,13 +765,13 @@ impl Job {
 
     async fn run_alone(self) -> (Coverage, Option<Part>) {
         let mut coverage = Coverage {
-            service: self.service.to_string(),
+            service: self.service.key().to_string(),
             region: self.region,
             errors: Vec::new(),
         };
         match tokio::spawn(self.work).await {
             Ok(mut part) => {
-                coverage.errors = part.errors();
+                coverage.errors = std::mem::take(&mut part.errors);
                 (coverage, Some(part))
             }
             // A bug in a collector must not abort the scan nor pass silently: the whole
@@ -952,7 +780,7 @@ impl Job {
                 coverage.errors.push(CollectError {
                     operation: "collect".to_string(),
                     iam_action: String::new(),
-                    kinds: service_kinds(self.service),
+                    kinds: listed_kinds(self.service),
                     resource: None,
                     code: "internal".to_string(),
                     message: format!("collector failed: {e}"),
@@ -963,44 +791,15 @@ impl Job {
     }
 }
 
-fn service_kinds(service: &str) -> Vec<String> {
-    let kinds: &[&str] = match service {
-        "ec2" => &[
-            "ec2.availability_zone",
-            "ec2.vpc",
-            "ec2.subnet",
-            "ec2.route_table",
-            "ec2.nat_gateway",
-            "ec2.instance",
-            "ec2.vpc_endpoint",
-        ],
-        "rds" => &["rds.db_instance", "rds.db_cluster"],
-        "elbv2" => &["elbv2.load_balancer", "elbv2.target_group"],
-        "autoscaling" => &["autoscaling.group"],
-        "s3" => &["s3.bucket"],
-        "efs" => &["efs.file_system"],
-        "ebs" => &["ebs.volume"],
-        "backup" => &["backup.plan"],
-        "route53" => &[
-            "route53.hosted_zone",
-            "route53.record",
-            "route53.health_check",
-        ],
-        "elasticache" => &[
-            "elasticache.replication_group",
-            "elasticache.cache_cluster",
-            "elasticache.subnet_group",
-        ],
-        "dynamodb" => &["dynamodb.table"],
-        "lambda" => &["lambda.function"],
-        "cloudfront" => &["cloudfront.distribution"],
-        "cloudwatch" => &["cloudwatch.alarm"],
-        "vpn" => &["vpn.connection", crate::snapshot::CUSTOMER_GATEWAY_KIND],
-        "ecs" => &["ecs.service"],
-        "eks" => &["eks.cluster", "eks.nodegroup"],
-        _ => &[],
-    };
-    kinds.iter().map(|k| k.to_string()).collect()
+/// The kinds of a service that its reads list (not those the model derives): what an
+/// unread service leaves unknown.
+fn listed_kinds(service: Service) -> Vec<String> {
+    service
+        .kinds()
+        .iter()
+        .filter(|k| k.role() != crate::registry::Role::Derived)
+        .map(|k| k.key().to_string())
+        .collect()
 }
 
 async fn load_config(opts: &CollectOptions) -> SdkConfig {
@@ -1034,19 +833,6 @@ fn global_region(partition: &str, home: &str) -> String {
         // China, GovCloud and isolated partitions: their own regions serve the global APIs.
         _ => home.to_string(),
     }
-}
-
-/// `^[a-z]{2}(-[a-z]+)+-\d+$`, e.g. `us-east-1`, `us-gov-west-1`, `ap-southeast-3`.
-pub(crate) fn is_region_name(name: &str) -> bool {
-    let parts: Vec<&str> = name.split('-').collect();
-    let n = parts.len();
-    n >= 3
-        && parts[0].len() == 2
-        && parts[..n - 1]
-            .iter()
-            .all(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_lowercase()))
-        && !parts[n - 1].is_empty()
-        && parts[n - 1].bytes().all(|b| b.is_ascii_digit())
 }
 
 /// Drains an SDK paginator (`.into_paginator().items().send()` or `.send()`), keeping what
@@ -1086,29 +872,6 @@ pub(crate) fn tags<'a>(
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn region_names() {
-        for ok in [
-            "us-east-1",
-            "us-gov-west-1",
-            "ap-southeast-3",
-            "eu-central-2",
-        ] {
-            assert!(is_region_name(ok), "{ok}");
-        }
-        for bad in [
-            "us-east-9x",
-            "us-east",
-            "useast-1",
-            "US-EAST-1",
-            "u-east-1",
-            "us--1",
-            "",
-        ] {
-            assert!(!is_region_name(bad), "{bad}");
-        }
-    }
 
     #[test]
     fn actions_are_sorted_unique_and_read_only() {

@@ -1,69 +1,39 @@
-//! Comparing findings with an earlier JSON report: `scan --baseline` (gate only on what is
-//! new) and `ha-audit diff` (new, resolved and unchanged failures).
+//! Comparing findings with an earlier report's: `scan --baseline` (gate only on what is new)
+//! and `ha-audit diff` (new, resolved and unchanged failures).
 
-use super::finding::{Finding, Outcome};
-use crate::error::{Error, Result};
-use serde::{Deserialize, Serialize};
+use super::finding::{Finding, Outcome, OwnedFinding};
+use serde::Serialize;
 use std::collections::BTreeSet;
-use std::path::Path;
 
-/// The part of a JSON report that a comparison needs.
-#[derive(Debug, Deserialize)]
-pub struct ReportFindings {
-    pub schema_version: u32,
-    #[serde(default)]
-    pub taken_at: String,
-    pub findings: Vec<Finding>,
-}
-
-/// Reads a JSON report written by `scan --format json`.
-pub fn load_report(path: &Path) -> Result<ReportFindings> {
-    let err = |detail: String| Error::Input {
-        path: path.to_path_buf(),
-        detail,
-    };
-    let text = crate::error::read_text(path, "report")?;
-    let report: ReportFindings = serde_json::from_str(&text).map_err(|e| {
-        err(format!(
-            "line {}, column {}: not an ha-audit JSON report (scan --format json): {e}",
-            e.line(),
-            e.column()
-        ))
-    })?;
-    if report.schema_version != crate::report::REPORT_SCHEMA_VERSION {
-        return Err(err(format!(
-            "field `schema_version`: report schema version {}, this ha-audit reads {}",
-            report.schema_version,
-            crate::report::REPORT_SCHEMA_VERSION
-        )));
-    }
-    Ok(report)
-}
-
-/// Marks the failing findings that already failed in `baseline`.
-pub fn mark(findings: &mut [Finding], baseline: &[Finding]) {
-    let known: BTreeSet<_> = baseline
+/// The identities (rule, account, region, kind, resource id) that failed in `baseline`.
+pub fn failing_identities(baseline: &[OwnedFinding]) -> BTreeSet<(&str, &str, &str, &str, &str)> {
+    baseline
         .iter()
         .filter(|f| f.outcome == Outcome::Fail)
         .map(|f| f.identity())
-        .collect();
+        .collect()
+}
+
+/// Marks the failing findings that already failed in `baseline`.
+pub fn mark(findings: &mut [Finding], baseline: &[OwnedFinding]) {
+    let known = failing_identities(baseline);
     for f in findings.iter_mut().filter(|f| f.outcome == Outcome::Fail) {
         f.in_baseline = known.contains(&f.identity());
     }
 }
 
 #[derive(Debug, Serialize)]
-pub struct Diff {
+pub struct Diff<'a> {
     /// Failing now, not failing before.
-    pub new: Vec<Finding>,
+    pub new: Vec<Finding<'a>>,
     /// Failing before, not failing now (fixed, suppressed, or gone).
-    pub resolved: Vec<Finding>,
+    pub resolved: Vec<Finding<'a>>,
     /// Failing in both.
-    pub unchanged: Vec<Finding>,
+    pub unchanged: Vec<Finding<'a>>,
 }
 
-pub fn diff(old: &[Finding], new: &[Finding]) -> Diff {
-    let failing = |v: &[Finding]| -> Vec<Finding> {
+pub fn diff<'a>(old: &[Finding<'a>], new: &[Finding<'a>]) -> Diff<'a> {
+    let failing = |v: &[Finding<'a>]| -> Vec<Finding<'a>> {
         v.iter()
             .filter(|f| f.outcome == Outcome::Fail)
             .cloned()

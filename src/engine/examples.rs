@@ -1,11 +1,13 @@
 //! Running a rule's `[[examples]]`: each gives a resource (fields the rule reads) and the
 //! outcome it must produce. The test suite runs every example of every rule.
 
-use super::evaluate::{judge, known_value, resource_scope, Judgement};
+use super::compiled::Bound;
+use super::evaluate::{judge, known_value, resource_scope, Compiled, Judgement, Verdict};
 use super::loader::{params_value, CompiledRule};
 use super::message::render;
 use super::rule::Example;
 use crate::model::field_names;
+use crate::model::Val;
 use std::collections::BTreeMap;
 
 /// What an example produced: the outcome name and, for a failure, the rendered message.
@@ -13,6 +15,9 @@ use std::collections::BTreeMap;
 pub struct ExampleRun {
     pub outcome: &'static str,
     pub message: Option<String>,
+    /// What the compiled form of the rule decided alone: the same outcome, or `None` when
+    /// it left the example to the interpreter.
+    pub compiled: Option<&'static str>,
 }
 
 /// Evaluates one example. Fields the example leaves out are null, as an absent optional
@@ -47,26 +52,47 @@ pub fn run_example(rule: &CompiledRule, ex: &Example) -> Result<ExampleRun, Stri
         .collect();
     let (params, params_json) = params_value(&rule.rule.params, &overrides);
     let cel_value = known_value(&fields, &unknown);
-    let json = serde_json::Value::Object(fields);
     let root = cel::Context::default();
     let scope = resource_scope(&root, cel_value);
-    let judgement = judge(rule, &scope, &unknown, &params).map_err(|e| e.to_string())?;
-    Ok(match judgement {
-        Judgement::NotApplicable => ExampleRun {
-            outcome: "not_applicable",
-            message: None,
-        },
-        Judgement::Pass => ExampleRun {
-            outcome: "pass",
-            message: None,
-        },
-        Judgement::NotEvaluated(_) => ExampleRun {
-            outcome: "not_evaluated",
-            message: None,
-        },
-        Judgement::Fail => ExampleRun {
-            outcome: "fail",
-            message: Some(render(&rule.rule.message, &json, &params_json)),
-        },
+    let unknown_of = |f: &str| unknown.get(f).cloned();
+    let judgement = judge(rule, &scope, &unknown_of, &params).map_err(|e| e.to_string())?;
+
+    // The compiled form, bound to the same fields with the example's params.
+    let mut names: Vec<String> = Vec::new();
+    let compiled = Compiled::of(rule, &params_json, &mut |name: &str| {
+        let at = names.iter().position(|n| n == name).unwrap_or_else(|| {
+            names.push(name.to_string());
+            names.len() - 1
+        });
+        u16::try_from(at).ok()
+    });
+    let slots: Vec<Bound> = names
+        .iter()
+        .map(|n| match (fields.get(n), unknown.contains_key(n)) {
+            (_, true) => Bound::Unknown,
+            (Some(v), false) => Bound::Known(Val::from_json(v)),
+            (None, false) => Bound::Absent,
+        })
+        .collect();
+    let compiled = compiled.and_then(|c| c.judge(&slots)).map(|v| match v {
+        Verdict::NotApplicable => "not_applicable",
+        Verdict::Pass => "pass",
+        Verdict::Fail => "fail",
+        Verdict::NotEvaluated => "not_evaluated",
+    });
+    let json = serde_json::Value::Object(fields.clone());
+    let (outcome, message) = match judgement {
+        Judgement::NotApplicable => ("not_applicable", None),
+        Judgement::Pass => ("pass", None),
+        Judgement::NotEvaluated(_) => ("not_evaluated", None),
+        Judgement::Fail => (
+            "fail",
+            Some(render(&rule.rule.message, &json, &params_json)),
+        ),
+    };
+    Ok(ExampleRun {
+        outcome,
+        message,
+        compiled,
     })
 }

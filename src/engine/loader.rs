@@ -4,7 +4,6 @@
 use super::celvalue::json_to_cel;
 use super::rule::Rule;
 use crate::error::{Error, Result};
-use crate::model::kind_info;
 use cel::Program;
 use include_dir::{include_dir, Dir};
 use std::collections::BTreeMap;
@@ -22,6 +21,10 @@ pub struct CompiledRule {
     /// The same params as JSON, for rendering messages.
     pub params_json: serde_json::Value,
     pub fields: Vec<String>,
+    /// The message of a passing finding: `<title>: compliant`.
+    pub pass_message: String,
+    /// The message of a finding that could not be judged: `<title>: not evaluated`.
+    pub not_evaluated_message: String,
 }
 
 impl CompiledRule {
@@ -161,8 +164,8 @@ pub fn compile(path: &str, text: &str) -> Result<CompiledRule> {
             rule.id
         )));
     }
-    if kind_info(&rule.resource).is_none() {
-        let known: Vec<&str> = crate::model::KINDS.iter().map(|k| k.kind).collect();
+    if crate::registry::Kind::from_key(&rule.resource).is_none_or(|k| !k.is_judged()) {
+        let known: Vec<&str> = crate::model::judged_kinds().map(|k| k.key()).collect();
         return Err(fail(format!(
             "field `resource`: unknown resource kind `{}`; expected one of: {}",
             rule.resource,
@@ -209,6 +212,8 @@ pub fn compile(path: &str, text: &str) -> Result<CompiledRule> {
         )));
     }
     Ok(CompiledRule {
+        pass_message: format!("{}: compliant", rule.title),
+        not_evaluated_message: format!("{}: not evaluated", rule.title),
         rule,
         applies,
         compliant,

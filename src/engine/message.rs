@@ -6,6 +6,17 @@ use serde_json::Value;
 /// ", " and empty or null values read "none". Unknown placeholders are left as written so a
 /// catalogue test can catch them.
 pub fn render(template: &str, resource: &Value, params: &Value) -> String {
+    render_with(template, params, |field| resource.get(field).cloned())
+}
+
+/// [`render`] with the resource's fields given one at a time by `field` (its JSON, or `None`
+/// for a field the resource does not have): a failing finding reads only the fields its
+/// message names.
+pub fn render_with(
+    template: &str,
+    params: &Value,
+    field: impl Fn(&str) -> Option<Value>,
+) -> String {
     let mut out = String::with_capacity(template.len() + 32);
     let mut rest = template;
     while let Some(start) = rest.find('{') {
@@ -17,11 +28,20 @@ pub fn render(template: &str, resource: &Value, params: &Value) -> String {
         };
         let key = &after[..end];
         let value = match key.strip_prefix("params.") {
-            Some(p) => lookup(params, p),
-            None => lookup(resource, key),
+            Some(p) => lookup(params, p).cloned(),
+            None => {
+                let (name, rest) = key.split_once('.').unwrap_or((key, ""));
+                field(name).and_then(|v| {
+                    if rest.is_empty() {
+                        Some(v)
+                    } else {
+                        lookup(&v, rest).cloned()
+                    }
+                })
+            }
         };
         match value {
-            Some(v) => out.push_str(&text(v)),
+            Some(v) => out.push_str(&text(&v)),
             None => {
                 out.push('{');
                 out.push_str(key);

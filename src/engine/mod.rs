@@ -2,20 +2,23 @@
 
 mod baseline;
 mod celvalue;
+mod compiled;
 mod evaluate;
 mod examples;
 mod finding;
+mod judgements;
 mod loader;
 mod message;
 mod rule;
 mod suppress;
 
-pub use baseline::{diff, load_report, mark as mark_baseline, Diff, ReportFindings};
+pub use baseline::{diff, failing_identities, mark as mark_baseline, Diff};
 pub use celvalue::json_to_cel;
-pub use evaluate::{evaluate, judge, resource_scope, Evaluation, Judgement};
+pub use evaluate::{evaluate, evaluate_interpreted, judge, resource_scope, Judgement};
 pub use examples::{run_example, ExampleRun};
-pub use finding::{Finding, Outcome, Summary};
+pub use finding::{Finding, Outcome, OwnedFinding, Summary};
+pub use judgements::{Judged, Judgements, Row};
 pub use loader::{compile, load_builtin, load_dir, CompiledRule, RuleSet};
-pub use message::render;
-pub use rule::{Category, Example, Rule, Severity};
-pub use suppress::{apply as apply_suppressions, Suppression};
+pub use message::{render, render_with};
+pub use rule::{Category, Example, FailOn, Rule, Severity};
+pub use suppress::{apply as apply_suppressions, decide, Decision, Suppression, Target};

@@ -15,18 +15,59 @@ pub struct Suppression {
     pub expires: Option<NaiveDate>,
 }
 
+/// What a failing finding is matched on: its rule, and its id, ARN and name.
+#[derive(Debug, Clone, Copy)]
+pub struct Target<'a> {
+    pub rule_id: &'a str,
+    pub resource_id: &'a str,
+    pub arn: Option<&'a str>,
+    pub resource_name: Option<&'a str>,
+}
+
 impl Suppression {
-    fn matches(&self, f: &Finding) -> bool {
-        (self.rule == "*" || self.rule.eq_ignore_ascii_case(&f.rule_id))
-            && [
-                Some(f.resource_id.as_str()),
-                f.arn.as_deref(),
-                f.resource_name.as_deref(),
-            ]
-            .into_iter()
-            .flatten()
-            .any(|candidate| glob(&self.resource, candidate))
+    fn matches(&self, t: &Target) -> bool {
+        (self.rule == "*" || self.rule.eq_ignore_ascii_case(t.rule_id))
+            && [Some(t.resource_id), t.arn, t.resource_name]
+                .into_iter()
+                .flatten()
+                .any(|candidate| glob(&self.resource, candidate))
     }
+}
+
+/// What the suppressions make of one failing finding.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Decision {
+    /// An active suppression: suppressed, with this reason.
+    Suppressed(String),
+    /// Only expired ones matched: still failing, with this reason, and a warning for the
+    /// user.
+    Expired { reason: String, warning: String },
+}
+
+/// Decides one failing finding as of `today`; `None` when no suppression matches it.
+pub fn decide(t: &Target, suppressions: &[Suppression], today: NaiveDate) -> Option<Decision> {
+    let matching: Vec<&Suppression> = suppressions.iter().filter(|s| s.matches(t)).collect();
+    if let Some(active) = matching
+        .iter()
+        .find(|s| s.expires.is_none_or(|d| today <= d))
+    {
+        return Some(Decision::Suppressed(match active.expires {
+            Some(d) => format!("{} (suppressed until {d})", active.reason),
+            None => active.reason.clone(),
+        }));
+    }
+    let expired = matching.first()?;
+    let d = expired.expires.expect("only expired ones are left");
+    Some(Decision::Expired {
+        reason: format!(
+            "a suppression expired on {d} and no longer applies: {}",
+            expired.reason
+        ),
+        warning: format!(
+            "suppression of {} for {} expired on {d}: the finding fails again",
+            t.rule_id, expired.resource
+        ),
+    })
 }
 
 /// Applies suppressions to failing findings as of `today`. Returns one warning per expired
@@ -38,26 +79,22 @@ pub fn apply(
 ) -> Vec<String> {
     let mut warnings = Vec::new();
     for f in findings.iter_mut().filter(|f| f.outcome == Outcome::Fail) {
-        let matching: Vec<&Suppression> = suppressions.iter().filter(|s| s.matches(f)).collect();
-        if let Some(active) = matching
-            .iter()
-            .find(|s| s.expires.is_none_or(|d| today <= d))
-        {
-            f.outcome = Outcome::Suppressed;
-            f.reason = Some(match active.expires {
-                Some(d) => format!("{} (suppressed until {d})", active.reason),
-                None => active.reason.clone(),
-            });
-        } else if let Some(expired) = matching.first() {
-            let d = expired.expires.expect("only expired ones are left");
-            f.reason = Some(format!(
-                "a suppression expired on {d} and no longer applies: {}",
-                expired.reason
-            ));
-            warnings.push(format!(
-                "suppression of {} for {} expired on {d}: the finding fails again",
-                f.rule_id, expired.resource
-            ));
+        let target = Target {
+            rule_id: &f.rule_id,
+            resource_id: &f.resource_id,
+            arn: f.arn.as_deref(),
+            resource_name: f.resource_name.as_deref(),
+        };
+        match decide(&target, suppressions, today) {
+            Some(Decision::Suppressed(reason)) => {
+                f.outcome = Outcome::Suppressed;
+                f.reason = Some(reason.into());
+            }
+            Some(Decision::Expired { reason, warning }) => {
+                f.reason = Some(reason.into());
+                warnings.push(warning);
+            }
+            None => {}
         }
     }
     warnings
@@ -88,7 +125,7 @@ mod tests {
     use super::*;
     use crate::engine::Severity;
 
-    fn finding(rule: &str, id: &str, arn: &str) -> Finding {
+    fn finding(rule: &'static str, id: &'static str, arn: &'static str) -> Finding<'static> {
         Finding {
             rule_id: rule.into(),
             rule_name: "r".into(),

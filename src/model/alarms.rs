@@ -21,13 +21,10 @@
 //! These facts are unknown when CloudWatch was not collected, or not completely, in the
 //! resource's region: no alarm found in a listing that was never made is not "no alarm".
 
-use super::{depends_on_service, distinct, fields_of, Ctx, Resource};
-use crate::snapshot::{Alarm, Dimension};
-use serde_json::Value;
+use super::{distinct, Ctx, Known, MarkUnknown};
+use crate::registry::Service;
+use crate::snapshot::{Alarm, Dimension, Snapshot};
 use std::collections::{BTreeMap, HashMap, HashSet};
-
-/// The fields this module adds to resources of other kinds.
-pub(crate) const HEALTH_FIELDS: &[&str] = &["health_alarms", "health_alarms_silent"];
 
 const ELB_NAMESPACES: &[&str] = &["AWS/ApplicationELB", "AWS/NetworkELB", "AWS/GatewayELB"];
 const ELB_METRICS: &[&str] = &["UnHealthyHostCount", "HealthyHostCount"];
@@ -51,7 +48,7 @@ const EC2_METRICS: &[&str] = &[
 
 /// What identifies a resource's health metric: namespaces, metric names, and the
 /// (dimension name, value) pairs that name the resource.
-struct HealthMetric {
+pub(crate) struct HealthMetric {
     namespaces: &'static [&'static str],
     metrics: &'static [&'static str],
     dimensions: Vec<(&'static str, String)>,
@@ -67,44 +64,52 @@ fn elb_dimension<'a>(arn: &'a str, resource_type: &str) -> Option<&'a str> {
     }
 }
 
-fn health_metric(r: &Resource) -> Option<HealthMetric> {
-    Some(match r.kind {
-        "elbv2.load_balancer" => {
-            let mut dimensions: Vec<(&str, String)> = elb_dimension(&r.arn, "loadbalancer")
-                .map(|d| ("LoadBalancer", d.to_string()))
+impl HealthMetric {
+    /// A load balancer's: by its own dimension or by one of its target groups'.
+    pub(crate) fn load_balancer<'t>(
+        arn: &str,
+        target_groups: impl IntoIterator<Item = &'t str>,
+    ) -> HealthMetric {
+        let mut dimensions: Vec<(&str, String)> = elb_dimension(arn, "loadbalancer")
+            .map(|d| ("LoadBalancer", d.to_string()))
+            .into_iter()
+            .collect();
+        dimensions.extend(
+            target_groups
                 .into_iter()
-                .collect();
-            if let Some(Value::Array(tgs)) = r.fields.get("target_group_arns") {
-                dimensions.extend(
-                    tgs.iter()
-                        .filter_map(Value::as_str)
-                        .filter_map(|a| elb_dimension(a, "targetgroup"))
-                        .map(|d| ("TargetGroup", d.to_string())),
-                );
-            }
-            HealthMetric {
-                namespaces: ELB_NAMESPACES,
-                metrics: ELB_METRICS,
-                dimensions,
-            }
+                .filter_map(|a| elb_dimension(a, "targetgroup"))
+                .map(|d| ("TargetGroup", d.to_string())),
+        );
+        HealthMetric {
+            namespaces: ELB_NAMESPACES,
+            metrics: ELB_METRICS,
+            dimensions,
         }
-        "rds.db_instance" => HealthMetric {
+    }
+
+    pub(crate) fn db_instance(id: &str) -> HealthMetric {
+        HealthMetric {
             namespaces: &["AWS/RDS"],
             metrics: RDS_METRICS,
-            dimensions: vec![("DBInstanceIdentifier", r.id.clone())],
-        },
-        "ec2.nat_gateway" => HealthMetric {
+            dimensions: vec![("DBInstanceIdentifier", id.to_string())],
+        }
+    }
+
+    pub(crate) fn nat_gateway(id: &str) -> HealthMetric {
+        HealthMetric {
             namespaces: &["AWS/NATGateway"],
             metrics: NAT_METRICS,
-            dimensions: vec![("NatGatewayId", r.id.clone())],
-        },
-        "ec2.instance" => HealthMetric {
+            dimensions: vec![("NatGatewayId", id.to_string())],
+        }
+    }
+
+    pub(crate) fn instance(id: &str) -> HealthMetric {
+        HealthMetric {
             namespaces: &["AWS/EC2"],
             metrics: EC2_METRICS,
-            dimensions: vec![("InstanceId", r.id.clone())],
-        },
-        _ => return None,
-    })
+            dimensions: vec![("InstanceId", id.to_string())],
+        }
+    }
 }
 
 /// The alarm names a composite alarm's rule depends on through `ALARM(...)` terms, by name
@@ -121,7 +126,7 @@ pub(crate) fn alarm_terms(rule: &str) -> Vec<String> {
 }
 
 /// Alarms of one region, with whether each one's firing reaches someone.
-struct Regional<'a> {
+pub(crate) struct Regional<'a> {
     alarms: Vec<&'a Alarm>,
     /// Alarm name -> the notifying composite alarms that name it in an `ALARM(...)` term.
     notified_through: HashMap<&'a str, Vec<&'a str>>,
@@ -184,6 +189,11 @@ impl<'a> Regional<'a> {
         }
     }
 
+    /// The notifying composite alarms that name `alarm` in an `ALARM(...)` term.
+    pub(crate) fn notified_through(&self, alarm: &str) -> &[&'a str] {
+        self.notified_through.get(alarm).map_or(&[], Vec::as_slice)
+    }
+
     fn reaches_someone(&self, a: &Alarm) -> bool {
         self.notifying.contains(a.alarm_name.as_str())
             || self.notified_through.contains_key(a.alarm_name.as_str())
@@ -214,34 +224,75 @@ fn watches(a: &Alarm, m: &HealthMetric) -> bool {
         })
 }
 
-pub(super) fn build(ctx: &Ctx, out: &mut Vec<Resource>) {
-    let mut by_region: BTreeMap<&str, Vec<&Alarm>> = BTreeMap::new();
-    for a in &ctx.snapshot.cloudwatch.alarms {
-        by_region.entry(a.region.as_str()).or_default().push(a);
-    }
-    let regions: HashMap<&str, Regional> = by_region
-        .into_iter()
-        .map(|(r, alarms)| (r, Regional::new(alarms)))
-        .collect();
-    let none = Regional::new(Vec::new());
+/// The facts this module gives resources of other kinds.
+#[cfg(test)]
+pub(crate) const HEALTH_FIELDS: &[&str] = &["health_alarms", "health_alarms_silent"];
 
-    for r in out.iter_mut() {
-        let Some(metric) = health_metric(r) else {
-            continue;
-        };
-        let regional = regions.get(r.region.as_str()).unwrap_or(&none);
+/// Every region's alarms, built once per snapshot.
+pub(crate) struct Index<'a> {
+    regions: BTreeMap<&'a str, Regional<'a>>,
+    none: Regional<'a>,
+}
+
+impl<'a> Index<'a> {
+    pub fn new(s: &'a Snapshot) -> Index<'a> {
+        let mut by_region: BTreeMap<&str, Vec<&Alarm>> = BTreeMap::new();
+        for a in &s.cloudwatch.alarms {
+            by_region.entry(a.region.as_str()).or_default().push(a);
+        }
+        Index {
+            regions: by_region
+                .into_iter()
+                .map(|(r, alarms)| (r, Regional::new(alarms)))
+                .collect(),
+            none: Regional::new(Vec::new()),
+        }
+    }
+
+    /// Every region with alarms, and its alarms.
+    pub fn regions(&self) -> impl Iterator<Item = (&'a str, &Regional<'a>)> + '_ {
+        self.regions.iter().map(|(r, regional)| (*r, regional))
+    }
+
+    pub fn alarms_of<'r>(regional: &'r Regional<'a>) -> &'r [&'a Alarm] {
+        &regional.alarms
+    }
+}
+
+/// The alarms that watch a resource's health metric: `health_alarms` (someone is told when
+/// one fires) and `health_alarms_silent` (no one is).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub(crate) struct Health<'a> {
+    pub heard: Known<Vec<&'a str>>,
+    pub silent: Known<Vec<&'a str>>,
+}
+
+impl<'a> Ctx<'a> {
+    /// The health alarms of a resource in `region` whose health metric is `metric`.
+    /// `targets_unknown`: why the resource's target groups are unknown (an alarm by target
+    /// group cannot be looked for then).
+    pub fn health_alarms(
+        &self,
+        region: &str,
+        metric: &HealthMetric,
+        targets_unknown: Option<&str>,
+    ) -> Health<'a> {
+        let regional = self.alarms.regions.get(region).unwrap_or(&self.alarms.none);
         let (mut heard, mut silent) = (Vec::new(), Vec::new());
-        for a in regional.alarms.iter().filter(|a| watches(a, &metric)) {
+        for a in regional.alarms.iter().filter(|a| watches(a, metric)) {
             if regional.reaches_someone(a) {
                 heard.push(a.alarm_name.as_str());
             } else {
                 silent.push(a.alarm_name.as_str());
             }
         }
+        let mut health = Health {
+            heard: Known::Is(distinct(heard.iter().copied())),
+            silent: Known::Is(distinct(silent.iter().copied())),
+        };
         if heard.is_empty() {
-            // An alarm by target group cannot be looked for when the target groups are unknown.
-            if let Some(why) = r.unknown.get("target_group_arns").cloned() {
-                r.unknown.entry("health_alarms".into()).or_insert(why);
+            if let Some(why) = targets_unknown {
+                health.heard.mark_unknown(why);
             }
             // An alarm whose action setting was not returned may be the one that acts.
             if let Some(a) = silent
@@ -249,51 +300,14 @@ pub(super) fn build(ctx: &Ctx, out: &mut Vec<Resource>) {
                 .filter_map(|n| regional.alarms.iter().find(|a| a.alarm_name == *n))
                 .find(|a| a.actions_enabled.is_none())
             {
-                r.unknown.entry("health_alarms".into()).or_insert_with(|| {
-                    format!(
-                        "whether alarm {} has its actions enabled is unknown",
-                        a.alarm_name
-                    )
-                });
+                health.heard.mark_unknown(&format!(
+                    "whether alarm {} has its actions enabled is unknown",
+                    a.alarm_name
+                ));
             }
         }
-        r.fields.insert("health_alarms".into(), distinct(heard));
-        r.fields
-            .insert("health_alarms_silent".into(), distinct(silent));
-        let region = r.region.clone();
-        depends_on_service(ctx, &mut r.unknown, "cloudwatch", &region, HEALTH_FIELDS);
-    }
-
-    for (region, regional) in &regions {
-        for a in &regional.alarms {
-            out.push(alarm(region, regional, a));
-        }
-    }
-}
-
-fn alarm(region: &str, regional: &Regional, a: &Alarm) -> Resource {
-    let mut fields = fields_of(a);
-    let mut unknown = BTreeMap::new();
-    let through = regional
-        .notified_through
-        .get(a.alarm_name.as_str())
-        .cloned()
-        .unwrap_or_default();
-    fields.insert("notified_through".into(), distinct(through));
-    if a.actions_enabled.is_none() {
-        unknown.insert(
-            "actions_enabled".into(),
-            "DescribeAlarms did not return ActionsEnabled".to_string(),
-        );
-    }
-    Resource {
-        kind: "cloudwatch.alarm",
-        id: a.alarm_name.clone(),
-        name: Some(a.alarm_name.clone()),
-        arn: a.alarm_arn.clone(),
-        region: region.to_string(),
-        fields,
-        unknown,
+        crate::unknown_if!(self.not_collected(Service::cloudwatch, region) => health.heard, health.silent);
+        health
     }
 }
 

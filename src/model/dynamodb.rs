@@ -1,9 +1,44 @@
-//! DynamoDB tables, with the autoscaling of their capacity and their replicas in other
-//! regions.
+//! DynamoDB tables, with the autoscaling of their capacity, their replicas in other
+//! regions, and their backup coverage.
 
-use super::{distinct, fields_of, propagate, Ctx, Resource};
+use super::{distinct, Always, Ctx, Known, Resource};
+use crate::registry::Kind;
 use crate::snapshot::Table;
-use serde_json::Value;
+use std::borrow::Cow;
+
+crate::facts! {
+    /// Derived facts of a DynamoDB table.
+    pub struct TableFacts<'a> {
+        /// `ACTIVE`, `CREATING` ... (unknown when the snapshot lacks it).
+        pub table_status: Known<Option<&'a str>>,
+        /// `PROVISIONED` or `PAY_PER_REQUEST` (unknown when the snapshot lacks it).
+        pub billing_mode: Known<Option<&'a str>>,
+        /// Whether deletion protection is on (unknown when the snapshot lacks it).
+        pub deletion_protection_enabled: Known<Option<bool>>,
+        /// `ENABLED` or `DISABLED` (unknown when the snapshot lacks it).
+        pub point_in_time_recovery: Known<Option<&'a str>>,
+        /// Whether Application Auto Scaling scales the table's read capacity.
+        pub read_autoscaling: Known<bool>,
+        /// Whether Application Auto Scaling scales the table's write capacity.
+        pub write_autoscaling: Known<bool>,
+        /// Its global secondary indexes whose read or write capacity is not autoscaled.
+        pub gsis_without_autoscaling: Known<Vec<&'a str>>,
+        /// How many global secondary indexes it has.
+        pub gsi_count: Known<usize>,
+        /// The regions of its replicas other than its own.
+        pub replica_regions: Known<Vec<&'a str>>,
+        /// The regions of its replicas that do not serve or receive writes.
+        pub broken_replicas: Known<Vec<&'a str>>,
+        /// The resource type AWS Backup gives it.
+        pub backup_resource_type: Always<&'static str>,
+        /// The AWS Backup plans whose selections assign it.
+        pub backup_plans: Known<Vec<&'a str>>,
+        /// Its newest recovery point (null: none).
+        pub last_backup_time: Known<Option<&'a str>>,
+        /// That recovery point's age when the snapshot was taken, in hours.
+        pub backup_age_hours: Known<Option<i64>>,
+    }
+}
 
 /// Replica states in which a global table replica does not serve or does not receive writes.
 const BROKEN_REPLICA: &[&str] = &[
@@ -15,7 +50,7 @@ const BROKEN_REPLICA: &[&str] = &[
     "REPLICATION_NOT_AUTHORIZED",
 ];
 
-pub(super) fn build(ctx: &Ctx, out: &mut Vec<Resource>) {
+pub(super) fn build<'a>(ctx: &Ctx<'a>, out: &mut Vec<Resource<'a>>) {
     for t in &ctx.snapshot.dynamodb.tables {
         out.push(table(ctx, t));
     }
@@ -31,29 +66,15 @@ fn scales(t: &Table, index: Option<&str>, dimension: &str) -> bool {
     })
 }
 
-fn table(ctx: &Ctx, t: &Table) -> Resource {
-    let mut fields = fields_of(t);
-    let mut unknown = t.unreadable.clone();
-    for f in [
-        "table_status",
-        "billing_mode",
-        "deletion_protection_enabled",
-        "point_in_time_recovery",
-    ] {
-        if fields.get(f).is_none_or(Value::is_null) {
-            unknown
-                .entry(f.to_string())
-                .or_insert_with(|| "not in the snapshot".to_string());
-        }
+/// A field the snapshot leaves absent only when it could not be read: unknown.
+fn present<T: Copy>(v: Option<T>) -> Known<Option<T>> {
+    match v {
+        Some(v) => Known::Is(Some(v)),
+        None => Known::Unknown("not in the snapshot".to_string()),
     }
-    fields.insert(
-        "read_autoscaling".into(),
-        Value::Bool(scales(t, None, "ReadCapacityUnits")),
-    );
-    fields.insert(
-        "write_autoscaling".into(),
-        Value::Bool(scales(t, None, "WriteCapacityUnits")),
-    );
+}
+
+fn table<'a>(ctx: &Ctx<'a>, t: &'a Table) -> Resource<'a> {
     let unscaled: Vec<&str> = t
         .global_secondary_indexes
         .iter()
@@ -63,23 +84,29 @@ fn table(ctx: &Ctx, t: &Table) -> Resource {
         })
         .map(|i| i.index_name.as_str())
         .collect();
-    fields.insert("gsis_without_autoscaling".into(), distinct(unscaled));
-    fields.insert(
-        "gsi_count".into(),
-        Value::from(t.global_secondary_indexes.len()),
-    );
-    fields.insert(
-        "replica_regions".into(),
-        distinct(
+    // A table DescribeTable could not read has no ARN in the answer: build it.
+    let arn = if t.arn.is_empty() {
+        Cow::Owned(ctx.arn("dynamodb", &t.region, "table", &t.table_name))
+    } else {
+        Cow::Borrowed(t.arn.as_str())
+    };
+    let backup = ctx.backup_coverage(Kind::Table, &t.region, &arn, None);
+    let mut f = TableFacts {
+        table_status: present(t.table_status.as_deref()),
+        billing_mode: present(t.billing_mode.as_deref()),
+        deletion_protection_enabled: present(t.deletion_protection_enabled),
+        point_in_time_recovery: present(t.point_in_time_recovery.as_deref()),
+        read_autoscaling: Known::Is(scales(t, None, "ReadCapacityUnits")),
+        write_autoscaling: Known::Is(scales(t, None, "WriteCapacityUnits")),
+        gsis_without_autoscaling: Known::Is(distinct(unscaled)),
+        gsi_count: Known::Is(t.global_secondary_indexes.len()),
+        replica_regions: Known::Is(distinct(
             t.replicas
                 .iter()
                 .map(|r| r.region_name.as_str())
                 .filter(|r| *r != t.region),
-        ),
-    );
-    fields.insert(
-        "broken_replicas".into(),
-        distinct(
+        )),
+        broken_replicas: Known::Is(distinct(
             t.replicas
                 .iter()
                 .filter(|r| {
@@ -88,44 +115,26 @@ fn table(ctx: &Ctx, t: &Table) -> Resource {
                         .is_some_and(|s| BROKEN_REPLICA.contains(&s))
                 })
                 .map(|r| r.region_name.as_str()),
-        ),
-    );
-    propagate(
-        &mut unknown,
-        "scalable_targets",
-        &[
-            "read_autoscaling",
-            "write_autoscaling",
-            "gsis_without_autoscaling",
-        ],
-    );
-    propagate(
-        &mut unknown,
-        "global_secondary_indexes",
-        &["gsis_without_autoscaling", "gsi_count"],
-    );
-    propagate(
-        &mut unknown,
-        "replicas",
-        &["replica_regions", "broken_replicas"],
-    );
-    // A table DescribeTable could not read has no ARN in the answer: build it.
-    let arn = if t.arn.is_empty() {
-        format!(
-            "arn:{}:dynamodb:{}:{}:table/{}",
-            ctx.snapshot.partition, t.region, ctx.snapshot.account_id, t.table_name
-        )
-    } else {
-        t.arn.clone()
+        )),
+        backup_resource_type: Always(backup.resource_type),
+        backup_plans: backup.plans,
+        last_backup_time: backup.last_backup_time,
+        backup_age_hours: backup.age_hours,
     };
+    crate::unknown_if!(t.unreadable.get("scalable_targets") =>
+        f.read_autoscaling, f.write_autoscaling, f.gsis_without_autoscaling);
+    crate::unknown_if!(t.unreadable.get("global_secondary_indexes") =>
+        f.gsis_without_autoscaling, f.gsi_count);
+    crate::unknown_if!(t.unreadable.get("replicas") => f.replica_regions, f.broken_replicas);
     Resource {
-        kind: "dynamodb.table",
-        id: t.table_name.clone(),
-        name: Some(t.table_name.clone()),
+        kind: Kind::Table,
+        id: Cow::Borrowed(&t.table_name),
+        name: Some(Cow::Borrowed(&t.table_name)),
         arn,
-        region: t.region.clone(),
-        fields,
-        unknown,
+        region: Cow::Borrowed(&t.region),
+        source: Some(t),
+        unreadable: Some(&t.unreadable),
+        facts: Box::new(f),
     }
 }
 
@@ -135,10 +144,8 @@ mod tests {
     use crate::snapshot::*;
     use serde_json::json;
 
-    fn find<'a>(m: &'a Model, id: &str) -> &'a Resource {
-        m.of_kind("dynamodb.table")
-            .find(|r| r.id == id)
-            .unwrap_or_else(|| panic!("no table {id}"))
+    fn find<'a>(m: &'a Model, id: &str) -> &'a Resource<'a> {
+        crate::model::tests::find(m, "dynamodb.table", id)
     }
 
     fn target(index: Option<&str>, dim: &str, suspended: bool) -> ScalableTarget {
@@ -201,20 +208,20 @@ mod tests {
         s.dynamodb.tables.push(lost);
         let m = Model::build(&s);
         let full = find(&m, "full");
-        assert_eq!(full.fields["read_autoscaling"], json!(true));
-        assert_eq!(full.fields["write_autoscaling"], json!(true));
-        assert_eq!(full.fields["gsis_without_autoscaling"], json!([]));
+        assert_eq!(full.fields()["read_autoscaling"], json!(true));
+        assert_eq!(full.fields()["write_autoscaling"], json!(true));
+        assert_eq!(full.fields()["gsis_without_autoscaling"], json!([]));
         let partial = find(&m, "partial");
-        assert_eq!(partial.fields["read_autoscaling"], json!(false));
-        assert_eq!(partial.fields["write_autoscaling"], json!(false));
-        assert_eq!(partial.fields["gsis_without_autoscaling"], json!([]));
+        assert_eq!(partial.fields()["read_autoscaling"], json!(false));
+        assert_eq!(partial.fields()["write_autoscaling"], json!(false));
+        assert_eq!(partial.fields()["gsis_without_autoscaling"], json!([]));
         let lost = find(&m, "lost");
         for f in [
             "read_autoscaling",
             "write_autoscaling",
             "gsis_without_autoscaling",
         ] {
-            assert!(lost.unknown[f].contains("DescribeScalableTargets"), "{f}");
+            assert!(lost.unknown()[f].contains("DescribeScalableTargets"), "{f}");
         }
     }
 
@@ -241,16 +248,16 @@ mod tests {
         s.dynamodb.tables = vec![global, unread];
         let m = Model::build(&s);
         let global = find(&m, "global");
-        assert_eq!(global.fields["replica_regions"], json!(["us-east-1"]));
-        assert_eq!(global.fields["broken_replicas"], json!(["us-east-1"]));
+        assert_eq!(global.fields()["replica_regions"], json!(["us-east-1"]));
+        assert_eq!(global.fields()["broken_replicas"], json!(["us-east-1"]));
         let unread = find(&m, "unread");
         assert_eq!(
             unread.arn,
             "arn:aws:dynamodb:eu-west-1:111122223333:table/unread"
         );
-        assert!(unread.unknown["replica_regions"].contains("DescribeTable"));
+        assert!(unread.unknown()["replica_regions"].contains("DescribeTable"));
         // Absent from the snapshot: unknown, not false.
-        assert!(unread.unknown.contains_key("point_in_time_recovery"));
-        assert!(unread.unknown.contains_key("deletion_protection_enabled"));
+        assert!(unread.unknown().contains_key("point_in_time_recovery"));
+        assert!(unread.unknown().contains_key("deletion_protection_enabled"));
     }
 }

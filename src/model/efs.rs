@@ -1,31 +1,52 @@
-//! EFS file systems: the AZs their mount targets serve, replication, and the AZs where
-//! compute in their VPC runs without a mount target of its own.
+//! EFS file systems: the AZs their mount targets serve, replication, the AZs where compute
+//! in their VPC runs without a mount target of its own, and their backup coverage.
 
-use super::{
-    depends_on, depends_on_service, distinct, fields_of, name_tag, propagate, Ctx, Resource,
-};
+use super::{name_tag, Always, Ctx, Known, Resource};
+use crate::registry::{Kind, Service};
 use crate::snapshot::FileSystem;
-use serde_json::{json, Value};
+use std::borrow::Cow;
 use std::collections::BTreeSet;
+
+crate::facts! {
+    /// Derived facts of an EFS file system.
+    pub struct FileSystemFacts<'a> {
+        /// `ENABLED` or `DISABLED` (unknown when the snapshot lacks the backup policy).
+        pub backup_policy_status: Known<Option<&'a str>>,
+        /// Whether it is a One Zone file system.
+        pub one_zone: Always<bool>,
+        /// The AZs of its mount targets that serve clients.
+        pub mount_target_azs: Known<Vec<&'a str>>,
+        /// The VPCs of those mount targets.
+        pub vpc_ids: Known<Vec<&'a str>>,
+        /// The AZs where compute of those VPCs runs: running instances, and the subnets Auto
+        /// Scaling groups launch into.
+        pub consumer_azs: Known<Vec<&'a str>>,
+        /// Those AZs without a mount target.
+        pub consumer_azs_without_mount_target: Known<Vec<&'a str>>,
+        /// Whether it replicates to a file system in another region.
+        pub cross_region_replication: Known<bool>,
+        /// The resource type AWS Backup gives it.
+        pub backup_resource_type: Always<&'static str>,
+        /// The AWS Backup plans whose selections assign it.
+        pub backup_plans: Known<Vec<&'a str>>,
+        /// Its newest recovery point (null: none).
+        pub last_backup_time: Known<Option<&'a str>>,
+        /// That recovery point's age when the snapshot was taken, in hours.
+        pub backup_age_hours: Known<Option<i64>>,
+    }
+}
 
 /// Mount target states that serve no client.
 const GONE: &[&str] = &["deleting", "deleted", "error"];
 
-pub(super) fn build(ctx: &Ctx, out: &mut Vec<Resource>) {
+pub(super) fn build<'a>(ctx: &Ctx<'a>, out: &mut Vec<Resource<'a>>) {
     for fs in &ctx.snapshot.efs.file_systems {
         out.push(file_system(ctx, fs));
     }
 }
 
-fn file_system(ctx: &Ctx, fs: &FileSystem) -> Resource {
+fn file_system<'a>(ctx: &Ctx<'a>, fs: &'a FileSystem) -> Resource<'a> {
     let s = ctx.snapshot;
-    let mut fields = fields_of(fs);
-    let mut unknown = fs.unreadable.clone();
-    if fs.backup_policy_status.is_none() {
-        unknown
-            .entry("backup_policy_status".into())
-            .or_insert_with(|| "the backup policy is not in the snapshot".into());
-    }
     let serving: Vec<_> = fs
         .mount_targets
         .iter()
@@ -53,12 +74,6 @@ fn file_system(ctx: &Ctx, fs: &FileSystem) -> Resource {
             })
         })
         .collect();
-    fields.insert(
-        "one_zone".into(),
-        Value::Bool(fs.availability_zone_name.is_some()),
-    );
-    fields.insert("mount_target_azs".into(), distinct(azs.iter().copied()));
-    fields.insert("vpc_ids".into(), distinct(vpcs.iter().copied()));
 
     // Compute in the same VPCs: running instances, and the subnets Auto Scaling groups
     // launch into (a group at zero still scales into them).
@@ -86,51 +101,53 @@ fn file_system(ctx: &Ctx, fs: &FileSystem) -> Resource {
         }
     }
     let missing: Vec<&str> = consumers.difference(&azs).copied().collect();
-    fields.insert("consumer_azs".into(), distinct(consumers.iter().copied()));
-    fields.insert("consumer_azs_without_mount_target".into(), json!(missing));
-    let consumer_facts = ["consumer_azs", "consumer_azs_without_mount_target"];
-    for kind in ["ec2.instance", "ec2.subnet", "autoscaling.group"] {
-        depends_on(ctx, &mut unknown, kind, &fs.region, &consumer_facts);
-    }
-    for service in ["ec2", "autoscaling"] {
-        depends_on_service(ctx, &mut unknown, service, &fs.region, &consumer_facts);
-    }
-
-    let cross_region = fs
-        .replication_destinations
-        .iter()
-        .any(|d| d.region != fs.region);
-    fields.insert("cross_region_replication".into(), Value::Bool(cross_region));
-    propagate(
-        &mut unknown,
-        "replication_destinations",
-        &["cross_region_replication"],
-    );
-    propagate(
-        &mut unknown,
-        "mount_targets",
-        &[
-            "mount_target_azs",
-            "vpc_ids",
-            "consumer_azs",
-            "consumer_azs_without_mount_target",
-        ],
-    );
-    Resource {
-        kind: "efs.file_system",
-        id: fs.file_system_id.clone(),
-        name: name_tag(&fs.tags).or_else(|| Some(fs.file_system_id.clone())),
-        arn: if fs.arn.is_empty() {
-            format!(
-                "arn:{}:elasticfilesystem:{}:{}:file-system/{}",
-                s.partition, fs.region, s.account_id, fs.file_system_id
-            )
-        } else {
-            fs.arn.clone()
+    let arn = if fs.arn.is_empty() {
+        Cow::Owned(ctx.arn("elasticfilesystem", &fs.region, "file-system", &fs.file_system_id))
+    } else {
+        Cow::Borrowed(fs.arn.as_str())
+    };
+    let tags = (!fs.unreadable.contains_key("tags")).then_some(&fs.tags);
+    let backup = ctx.backup_coverage(Kind::FileSystem, &fs.region, &arn, tags);
+    let mut f = FileSystemFacts {
+        backup_policy_status: match fs.backup_policy_status.as_deref() {
+            Some(st) => Known::Is(Some(st)),
+            None => Known::Unknown("the backup policy is not in the snapshot".into()),
         },
-        region: fs.region.clone(),
-        fields,
-        unknown,
+        one_zone: Always(fs.availability_zone_name.is_some()),
+        mount_target_azs: Known::Is(azs.iter().copied().collect()),
+        vpc_ids: Known::Is(vpcs.iter().copied().collect()),
+        consumer_azs: Known::Is(consumers.iter().copied().collect()),
+        consumer_azs_without_mount_target: Known::Is(missing),
+        cross_region_replication: Known::Is(
+            fs.replication_destinations
+                .iter()
+                .any(|d| d.region != fs.region),
+        ),
+        backup_resource_type: Always(backup.resource_type),
+        backup_plans: backup.plans,
+        last_backup_time: backup.last_backup_time,
+        backup_age_hours: backup.age_hours,
+    };
+    for kind in [Kind::Instance, Kind::Subnet, Kind::AutoScalingGroup] {
+        crate::unknown_if!(ctx.incomplete(kind, &fs.region) =>
+            f.consumer_azs, f.consumer_azs_without_mount_target);
+    }
+    for service in [Service::ec2, Service::autoscaling] {
+        crate::unknown_if!(ctx.not_collected(service, &fs.region) =>
+            f.consumer_azs, f.consumer_azs_without_mount_target);
+    }
+    crate::unknown_if!(fs.unreadable.get("replication_destinations") => f.cross_region_replication);
+    crate::unknown_if!(fs.unreadable.get("mount_targets") =>
+        f.mount_target_azs, f.vpc_ids, f.consumer_azs, f.consumer_azs_without_mount_target);
+    Resource {
+        kind: Kind::FileSystem,
+        id: Cow::Borrowed(&fs.file_system_id),
+        name: name_tag(&fs.tags).or(Some(Cow::Borrowed(&fs.file_system_id))),
+        arn,
+        region: Cow::Borrowed(&fs.region),
+        source: Some(fs),
+        unreadable: Some(&fs.unreadable),
+        facts: Box::new(f),
     }
 }
 
@@ -210,25 +227,26 @@ mod tests {
 
     #[test]
     fn compute_of_the_vpc_in_an_az_without_a_serving_mount_target() {
-        let m = Model::build(&snapshot());
-        let fs = m.of_kind("efs.file_system").next().unwrap();
+        let s = snapshot();
+        let m = Model::build(&s);
+        let fs = m.of_kind(crate::registry::Kind::from_key("efs.file_system").unwrap()).next().unwrap();
         assert_eq!(
-            fs.fields["mount_target_azs"],
+            fs.fields()["mount_target_azs"],
             json!(["eu-west-1a", "eu-west-1b"])
         );
         assert_eq!(
-            fs.fields["consumer_azs"],
+            fs.fields()["consumer_azs"],
             json!(["eu-west-1a", "eu-west-1c", "eu-west-1d"])
         );
         assert_eq!(
-            fs.fields["consumer_azs_without_mount_target"],
+            fs.fields()["consumer_azs_without_mount_target"],
             json!(["eu-west-1c", "eu-west-1d"])
         );
-        assert_eq!(fs.fields["one_zone"], json!(false));
+        assert_eq!(fs.fields()["one_zone"], json!(false));
         assert!(
-            crate::model::backup::unknown_besides_backup(&fs.unknown).is_empty(),
+            crate::model::backup::unknown_besides_backup(&fs.unknown()).is_empty(),
             "{:?}",
-            fs.unknown
+            fs.unknown()
         );
     }
 
@@ -240,16 +258,16 @@ mod tests {
             "DescribeMountTargets failed: Throttling: slow down".into(),
         );
         let m = Model::build(&s);
-        let fs = m.of_kind("efs.file_system").next().unwrap();
+        let fs = m.of_kind(crate::registry::Kind::from_key("efs.file_system").unwrap()).next().unwrap();
         for f in ["mount_target_azs", "consumer_azs_without_mount_target"] {
-            assert!(fs.unknown[f].contains("DescribeMountTargets"), "{f}");
+            assert!(fs.unknown()[f].contains("DescribeMountTargets"), "{f}");
         }
         let mut s = snapshot();
         s.coverage.retain(|c| c.service != "autoscaling");
         let m = Model::build(&s);
-        let fs = m.of_kind("efs.file_system").next().unwrap();
-        assert!(fs.unknown["consumer_azs_without_mount_target"]
+        let fs = m.of_kind(crate::registry::Kind::from_key("efs.file_system").unwrap()).next().unwrap();
+        assert!(fs.unknown()["consumer_azs_without_mount_target"]
             .contains("autoscaling was not collected"));
-        assert!(!fs.unknown.contains_key("mount_target_azs"));
+        assert!(!fs.unknown().contains_key("mount_target_azs"));
     }
 }

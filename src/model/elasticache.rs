@@ -1,10 +1,61 @@
 //! ElastiCache replication groups and standalone cache clusters, with the AZs of their nodes
 //! and of their cache subnet groups.
 
-use super::{distinct, fields_of, Ctx, Resource};
+use super::{distinct, Always, Ctx, Known, Resource};
+use crate::registry::{Kind, Service};
 use crate::snapshot::{CacheCluster, CacheSubnetGroup, ReplicationGroup};
-use serde_json::Value;
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::borrow::Cow;
+use std::collections::{BTreeSet, HashMap};
+
+crate::facts! {
+    /// Derived facts of an ElastiCache replication group.
+    pub struct ReplicationGroupFacts<'a> {
+        /// Automatic failover: `enabled`, `disabled`, `enabling` ... (unknown when the API
+        /// answer lacked it).
+        pub automatic_failover: Known<Option<&'a str>>,
+        /// Multi-AZ: `enabled` or `disabled` (unknown when the API answer lacked it).
+        pub multi_az: Known<Option<&'a str>>,
+        /// Days of automatic snapshots kept (unknown when the API answer lacked it).
+        pub snapshot_retention_limit: Known<Option<i64>>,
+        /// The AZs its nodes run in.
+        pub node_azs: Known<Vec<String>>,
+        /// How many AZs its nodes run in.
+        pub node_az_count: Known<usize>,
+        /// How many shards (node groups) it has.
+        pub shard_count: Always<usize>,
+        /// How many nodes it has.
+        pub node_count: Always<usize>,
+        /// How many of its nodes are replicas.
+        pub replica_count: Always<usize>,
+        /// Its shards with no replica.
+        pub shards_without_replica: Always<Vec<&'a str>>,
+        /// Its shards with replicas whose nodes all run in one AZ.
+        pub single_az_shards: Known<Vec<&'a str>>,
+        /// Replicas in the same AZ as their shard's primary.
+        pub replicas_in_primary_az: Known<Vec<String>>,
+        /// The cache subnet group of its member clusters.
+        pub subnet_group: Known<Option<&'a str>>,
+        /// The AZs of that subnet group's subnets.
+        pub subnet_group_azs: Known<Vec<&'a str>>,
+    }
+}
+
+crate::facts! {
+    /// Derived facts of a standalone ElastiCache cluster.
+    pub struct CacheClusterFacts<'a> {
+        /// How many nodes it has (unknown when the API answer lacked it).
+        pub num_cache_nodes: Known<Option<i64>>,
+        /// Days of automatic snapshots kept (unknown when the API answer lacked it, except
+        /// for Memcached, which keeps none).
+        pub snapshot_retention_limit: Known<Option<i64>>,
+        /// The AZs its nodes run in.
+        pub node_azs: Known<Vec<&'a str>>,
+        /// How many AZs its nodes run in.
+        pub node_az_count: Known<usize>,
+        /// The AZs of its cache subnet group's subnets.
+        pub subnet_group_azs: Known<Vec<&'a str>>,
+    }
+}
 
 /// The value `PreferredAvailabilityZone` takes for a Memcached cluster spread over AZs.
 const MULTIPLE_AZS: &str = "Multiple";
@@ -16,7 +67,7 @@ struct Index<'a> {
     subnet_groups: HashMap<Key<'a>, &'a CacheSubnetGroup>,
 }
 
-pub(super) fn build(ctx: &Ctx, out: &mut Vec<Resource>) {
+pub(super) fn build<'a>(ctx: &Ctx<'a>, out: &mut Vec<Resource<'a>>) {
     let s = &ctx.snapshot.elasticache;
     let index = Index {
         clusters: s
@@ -43,19 +94,12 @@ pub(super) fn build(ctx: &Ctx, out: &mut Vec<Resource>) {
     }
 }
 
-/// Fields the snapshot leaves absent only when the answer lacked them (or a hand-made
-/// snapshot omits them): unknown, never a default.
-fn absent_is_unknown(
-    fields: &serde_json::Map<String, Value>,
-    names: &[&str],
-    unknown: &mut BTreeMap<String, String>,
-) {
-    for n in names {
-        if fields.get(*n).is_none_or(Value::is_null) {
-            unknown
-                .entry(n.to_string())
-                .or_insert_with(|| "not in the API answer or the snapshot".to_string());
-        }
+/// A field the snapshot leaves absent only when the answer lacked it (or a hand-made
+/// snapshot omits it): unknown, never a default.
+fn present<T: Copy>(v: Option<T>) -> Known<Option<T>> {
+    match v {
+        Some(v) => Known::Is(Some(v)),
+        None => Known::Unknown("not in the API answer or the snapshot".to_string()),
     }
 }
 
@@ -72,14 +116,14 @@ fn az_spread(known: &BTreeSet<&str>, missing: Option<String>) -> Result<(), Stri
 /// The AZs of a cache subnet group's subnets: as ElastiCache names them, else from the EC2
 /// subnet listing (some answers leave `SubnetAvailabilityZone` empty).
 fn subnet_group_azs<'a>(
-    ctx: &'a Ctx,
-    index: &'a Index,
+    ctx: &Ctx<'a>,
+    index: &Index<'a>,
     region: &'a str,
     name: &'a str,
 ) -> Result<BTreeSet<&'a str>, String> {
     let Some(group) = index.subnet_groups.get(&(region, name)) else {
         return Err(ctx
-            .incomplete("elasticache.subnet_group", region)
+            .incomplete(Kind::CacheSubnetGroup, region)
             .unwrap_or_else(|| {
                 format!("cache subnet group {name} is not in the subnet group listing of {region}")
             }));
@@ -97,8 +141,8 @@ fn subnet_group_azs<'a>(
             }
             None if missing.is_none() => {
                 let why = ctx
-                    .incomplete("ec2.subnet", region)
-                    .or_else(|| ctx.not_collected("ec2", region))
+                    .incomplete(Kind::Subnet, region)
+                    .or_else(|| ctx.not_collected(Service::ec2, region))
                     .unwrap_or_else(|| "it is not in the EC2 subnet listing".to_string());
                 missing = Some(format!(
                     "the AZ of subnet {} of cache subnet group {name} is unknown: {why}",
@@ -112,27 +156,15 @@ fn subnet_group_azs<'a>(
     Ok(azs)
 }
 
-/// Puts `subnet_group_azs` on a resource, or marks it unknown.
-fn put_subnet_group_azs(
-    ctx: &Ctx,
-    index: &Index,
-    region: &str,
-    group: Option<&str>,
-    fields: &mut serde_json::Map<String, Value>,
-    unknown: &mut BTreeMap<String, String>,
-) {
+/// The AZs of a cache subnet group, empty for none, or why they are unknown.
+fn group_azs<'a>(ctx: &Ctx<'a>, index: &Index<'a>, region: &'a str, group: Option<&'a str>) -> Known<Vec<&'a str>> {
     let azs = match group {
         Some(name) => subnet_group_azs(ctx, index, region, name),
         None => Ok(BTreeSet::new()),
     };
     match azs {
-        Ok(azs) => {
-            fields.insert("subnet_group_azs".into(), distinct(azs));
-        }
-        Err(why) => {
-            fields.insert("subnet_group_azs".into(), Value::Array(Vec::new()));
-            unknown.entry("subnet_group_azs".into()).or_insert(why);
-        }
+        Ok(azs) => Known::Is(azs.into_iter().collect()),
+        Err(why) => Known::Unknown(why),
     }
 }
 
@@ -153,14 +185,7 @@ fn cluster_node_azs(c: &CacheCluster) -> Vec<Option<&str>> {
         .collect()
 }
 
-fn replication_group(ctx: &Ctx, index: &Index, g: &ReplicationGroup) -> Resource {
-    let mut fields = fields_of(g);
-    let mut unknown = BTreeMap::new();
-    absent_is_unknown(
-        &fields,
-        &["automatic_failover", "multi_az", "snapshot_retention_limit"],
-        &mut unknown,
-    );
+fn replication_group<'a>(ctx: &Ctx<'a>, index: &Index<'a>, g: &'a ReplicationGroup) -> Resource<'a> {
     let region = g.region.as_str();
     // A member's AZ: as the group names it, else from its cache cluster.
     let member_az = |id: &str, named: Option<&str>| -> Result<String, String> {
@@ -175,7 +200,7 @@ fn replication_group(ctx: &Ctx, index: &Index, g: &ReplicationGroup) -> Resource
                 .map(str::to_string)
                 .ok_or_else(|| format!("the AZ of member {id} is in neither the group nor its cache cluster")),
             None => Err(ctx
-                .incomplete("elasticache.cache_cluster", region)
+                .incomplete(Kind::CacheCluster, region)
                 .unwrap_or_else(|| {
                     format!("the group does not name the AZ of member {id}, which is not in the cache cluster listing of {region}")
                 })),
@@ -254,34 +279,37 @@ fn replication_group(ctx: &Ctx, index: &Index, g: &ReplicationGroup) -> Resource
         }
     }
     let node_az_refs: BTreeSet<&str> = node_azs.iter().map(String::as_str).collect();
-    fields.insert("node_azs".into(), distinct(node_az_refs.iter().copied()));
-    fields.insert("node_az_count".into(), Value::from(node_azs.len()));
-    if let Err(why) = az_spread(&node_az_refs, node_missing) {
-        for f in ["node_azs", "node_az_count"] {
-            unknown.insert(f.into(), why.clone());
-        }
+    let spread = az_spread(&node_az_refs, node_missing);
+    let mut f = ReplicationGroupFacts {
+        automatic_failover: present(g.automatic_failover.as_deref()),
+        multi_az: present(g.multi_az.as_deref()),
+        snapshot_retention_limit: present(g.snapshot_retention_limit),
+        node_az_count: Known::Is(node_azs.len()),
+        node_azs: Known::Is(node_azs.into_iter().collect()),
+        shard_count: Always(g.node_groups.len()),
+        node_count: Always(node_count),
+        replica_count: Always(replica_count),
+        shards_without_replica: Always(distinct(shards_without_replica)),
+        single_az_shards: Known::Is(distinct(single_az_shards.iter().copied())),
+        replicas_in_primary_az: Known::Is(
+            distinct(replicas_in_primary_az.iter().map(String::as_str))
+                .into_iter()
+                .map(str::to_string)
+                .collect(),
+        ),
+        subnet_group: Known::Is(None),
+        subnet_group_azs: Known::Is(Vec::new()),
+    };
+    if let Err(why) = spread {
+        f.node_azs = Known::Unknown(why.clone());
+        f.node_az_count = Known::Unknown(why);
     }
-    fields.insert("shard_count".into(), Value::from(g.node_groups.len()));
-    fields.insert("node_count".into(), Value::from(node_count));
-    fields.insert("replica_count".into(), Value::from(replica_count));
-    fields.insert(
-        "shards_without_replica".into(),
-        distinct(shards_without_replica),
-    );
-    fields.insert(
-        "single_az_shards".into(),
-        distinct(single_az_shards.iter().copied()),
-    );
     // One shard known to be in one AZ decides; otherwise an unknown AZ leaves it open.
     if let (true, Some(why)) = (single_az_shards.is_empty(), shard_missing) {
-        unknown.insert("single_az_shards".into(), why);
+        f.single_az_shards = Known::Unknown(why);
     }
-    fields.insert(
-        "replicas_in_primary_az".into(),
-        distinct(replicas_in_primary_az.iter().map(String::as_str)),
-    );
     if let Some(why) = roles_missing {
-        unknown.insert("replicas_in_primary_az".into(), why);
+        f.replicas_in_primary_az = Known::Unknown(why);
     }
 
     // The subnet group is a setting of the member clusters, not of the group.
@@ -293,95 +321,77 @@ fn replication_group(ctx: &Ctx, index: &Index, g: &ReplicationGroup) -> Resource
     let subnet_group = listed
         .iter()
         .find_map(|c| c.cache_subnet_group_name.as_deref());
-    fields.insert(
-        "subnet_group".into(),
-        subnet_group.map_or(Value::Null, Value::from),
-    );
+    f.subnet_group = Known::Is(subnet_group);
     if listed.is_empty() && !g.member_clusters.is_empty() {
         let why = ctx
-            .incomplete("elasticache.cache_cluster", region)
+            .incomplete(Kind::CacheCluster, region)
             .unwrap_or_else(|| {
                 format!(
                     "no member of the group ({}) is in the cache cluster listing of {region}",
                     g.member_clusters.join(", ")
                 )
             });
-        fields.insert("subnet_group_azs".into(), Value::Array(Vec::new()));
-        for f in ["subnet_group", "subnet_group_azs"] {
-            unknown.insert(f.into(), why.clone());
-        }
+        f.subnet_group = Known::Unknown(why.clone());
+        f.subnet_group_azs = Known::Unknown(why);
     } else {
-        put_subnet_group_azs(ctx, index, region, subnet_group, &mut fields, &mut unknown);
+        f.subnet_group_azs = group_azs(ctx, index, region, subnet_group);
     }
     Resource {
-        kind: "elasticache.replication_group",
-        id: g.replication_group_id.clone(),
-        name: Some(g.replication_group_id.clone()),
-        arn: g.arn.clone(),
-        region: g.region.clone(),
-        fields,
-        unknown,
+        kind: Kind::ReplicationGroup,
+        id: Cow::Borrowed(&g.replication_group_id),
+        name: Some(Cow::Borrowed(&g.replication_group_id)),
+        arn: Cow::Borrowed(&g.arn),
+        region: Cow::Borrowed(&g.region),
+        source: Some(g),
+        unreadable: None,
+        facts: Box::new(f),
     }
 }
 
-fn cache_cluster(ctx: &Ctx, index: &Index, c: &CacheCluster) -> Resource {
-    let mut fields = fields_of(c);
-    let mut unknown = BTreeMap::new();
-    absent_is_unknown(
-        &fields,
-        &["num_cache_nodes", "snapshot_retention_limit"],
-        &mut unknown,
-    );
-    // Memcached clusters keep no snapshots: the field means nothing for them.
-    if c.engine == "memcached" {
-        unknown.remove("snapshot_retention_limit");
-    }
+fn cache_cluster<'a>(ctx: &Ctx<'a>, index: &Index<'a>, c: &'a CacheCluster) -> Resource<'a> {
     let per_node = cluster_node_azs(c);
     let known: BTreeSet<&str> = per_node.iter().flatten().copied().collect();
-    fields.insert("node_azs".into(), distinct(known.iter().copied()));
-    fields.insert("node_az_count".into(), Value::from(known.len()));
     let missing = per_node
         .iter()
         .any(Option::is_none)
         .then(|| "the answer names the AZ of neither the nodes nor the cluster".to_string());
-    if let Err(why) = az_spread(&known, missing) {
-        for f in ["node_azs", "node_az_count"] {
-            unknown.insert(f.into(), why.clone());
-        }
+    let mut f = CacheClusterFacts {
+        num_cache_nodes: present(c.num_cache_nodes),
+        snapshot_retention_limit: present(c.snapshot_retention_limit),
+        node_az_count: Known::Is(known.len()),
+        node_azs: Known::Is(known.iter().copied().collect()),
+        subnet_group_azs: group_azs(ctx, index, &c.region, c.cache_subnet_group_name.as_deref()),
+    };
+    // Memcached clusters keep no snapshots: the field means nothing for them.
+    if c.engine == "memcached" {
+        f.snapshot_retention_limit = Known::Is(c.snapshot_retention_limit);
     }
-    put_subnet_group_azs(
-        ctx,
-        index,
-        &c.region,
-        c.cache_subnet_group_name.as_deref(),
-        &mut fields,
-        &mut unknown,
-    );
+    if let Err(why) = az_spread(&known, missing) {
+        f.node_azs = Known::Unknown(why.clone());
+        f.node_az_count = Known::Unknown(why);
+    }
     Resource {
-        kind: "elasticache.cache_cluster",
-        id: c.cache_cluster_id.clone(),
-        name: Some(c.cache_cluster_id.clone()),
-        arn: c.arn.clone(),
-        region: c.region.clone(),
-        fields,
-        unknown,
+        kind: Kind::CacheCluster,
+        id: Cow::Borrowed(&c.cache_cluster_id),
+        name: Some(Cow::Borrowed(&c.cache_cluster_id)),
+        arn: Cow::Borrowed(&c.arn),
+        region: Cow::Borrowed(&c.region),
+        source: Some(c),
+        unreadable: None,
+        facts: Box::new(f),
     }
 }
 
 #[cfg(test)]
 mod tests {
+    use crate::model::tests::find;
     use crate::model::tests::coverage_error;
-    use crate::model::{Model, Resource};
+    use crate::model::Model;
     use crate::snapshot::*;
     use serde_json::json;
 
     const R: &str = "eu-west-1";
 
-    fn find<'a>(m: &'a Model, kind: &'a str, id: &str) -> &'a Resource {
-        m.of_kind(kind)
-            .find(|r| r.id == id)
-            .unwrap_or_else(|| panic!("no {kind} {id}"))
-    }
 
     fn member(id: &str, az: Option<&str>, role: Option<&str>) -> NodeGroupMember {
         NodeGroupMember {
@@ -529,37 +539,37 @@ mod tests {
         let m = Model::build(&s);
         let sharded = find(&m, "elasticache.replication_group", "sharded");
         assert_eq!(
-            sharded.fields["node_azs"],
+            sharded.fields()["node_azs"],
             json!(["eu-west-1a", "eu-west-1b"])
         );
-        assert_eq!(sharded.fields["single_az_shards"], json!(["0002"]));
-        assert_eq!(sharded.fields["replica_count"], json!(2));
-        assert_eq!(sharded.fields["subnet_group"], json!("spread"));
+        assert_eq!(sharded.fields()["single_az_shards"], json!(["0002"]));
+        assert_eq!(sharded.fields()["replica_count"], json!(2));
+        assert_eq!(sharded.fields()["subnet_group"], json!("spread"));
         assert_eq!(
-            sharded.fields["subnet_group_azs"],
+            sharded.fields()["subnet_group_azs"],
             json!(["eu-west-1a", "eu-west-1b"])
         );
         // Cluster mode names no roles: which replica shares the primary's AZ is unknown.
-        assert!(sharded.unknown["replicas_in_primary_az"].contains("does not say"));
+        assert!(sharded.unknown()["replicas_in_primary_az"].contains("does not say"));
         assert!(
-            !sharded.unknown.contains_key("node_azs"),
+            !sharded.unknown().contains_key("node_azs"),
             "{:?}",
-            sharded.unknown
+            sharded.unknown()
         );
 
         let classic = find(&m, "elasticache.replication_group", "classic");
-        assert_eq!(classic.fields["replicas_in_primary_az"], json!(["c-2"]));
-        assert_eq!(classic.fields["single_az_shards"], json!([]));
-        assert_eq!(classic.fields["shards_without_replica"], json!([]));
+        assert_eq!(classic.fields()["replicas_in_primary_az"], json!(["c-2"]));
+        assert_eq!(classic.fields()["single_az_shards"], json!([]));
+        assert_eq!(classic.fields()["shards_without_replica"], json!([]));
         // One subnet is in no listing and the other is in one AZ: the spread is unknown.
-        assert!(classic.unknown["subnet_group_azs"].contains("subnet-gone"));
+        assert!(classic.unknown()["subnet_group_azs"].contains("subnet-gone"));
 
         let lonely = find(&m, "elasticache.replication_group", "lonely");
-        assert_eq!(lonely.fields["shards_without_replica"], json!(["0001"]));
+        assert_eq!(lonely.fields()["shards_without_replica"], json!(["0001"]));
         // No member cluster listed (moto hides them): the subnet group is unknown.
-        assert!(lonely.unknown["subnet_group"].contains("no member of the group"));
+        assert!(lonely.unknown()["subnet_group"].contains("no member of the group"));
         // Member clusters are not judged on their own.
-        assert!(m.of_kind("elasticache.cache_cluster").next().is_none());
+        assert!(m.of_kind(crate::registry::Kind::from_key("elasticache.cache_cluster").unwrap()).next().is_none());
     }
 
     #[test]
@@ -590,12 +600,12 @@ mod tests {
         ];
         let m = Model::build(&s);
         let open = find(&m, "elasticache.replication_group", "open");
-        assert!(open.unknown["node_azs"].contains("DescribeCacheClusters"));
-        assert!(open.unknown["single_az_shards"].contains("shard 0001"));
+        assert!(open.unknown()["node_azs"].contains("DescribeCacheClusters"));
+        assert!(open.unknown()["single_az_shards"].contains("shard 0001"));
         let decided = find(&m, "elasticache.replication_group", "decided");
-        assert_eq!(decided.fields["node_az_count"], json!(2));
-        assert!(!decided.unknown.contains_key("node_azs"));
-        assert!(!decided.unknown.contains_key("single_az_shards"));
+        assert_eq!(decided.fields()["node_az_count"], json!(2));
+        assert!(!decided.unknown().contains_key("node_azs"));
+        assert!(!decided.unknown().contains_key("single_az_shards"));
     }
 
     #[test]
@@ -629,9 +639,9 @@ mod tests {
         ];
         let m = Model::build(&s);
         let f = |id: &str| find(&m, "elasticache.cache_cluster", id);
-        assert_eq!(f("spread").fields["node_az_count"], json!(2));
-        assert_eq!(f("pinned").fields["node_azs"], json!(["eu-west-1b"]));
-        assert!(f("pinned").unknown.is_empty(), "{:?}", f("pinned").unknown);
-        assert!(f("blind").unknown["node_az_count"].contains("neither the nodes nor the cluster"));
+        assert_eq!(f("spread").fields()["node_az_count"], json!(2));
+        assert_eq!(f("pinned").fields()["node_azs"], json!(["eu-west-1b"]));
+        assert!(f("pinned").unknown().is_empty(), "{:?}", f("pinned").unknown());
+        assert!(f("blind").unknown()["node_az_count"].contains("neither the nodes nor the cluster"));
     }
 }

@@ -1,109 +1,76 @@
-//! The resource graph built once per snapshot: every resource as a uniform [`Resource`]
-//! (its snapshot fields plus derived cross-resource facts), and the scopes whose listing
-//! was incomplete. Rules read only what this module exposes.
+//! The resource graph built once per snapshot: every resource as a [`Resource`] (its snapshot
+//! object plus typed derived facts), and the scopes whose listing was incomplete. Rules read
+//! only what this module exposes.
+//!
+//! Each service of the registry has a model module (`model/<key>.rs`) with
+//! `build(ctx, out)`. Cross-resource facts come from indexes built once in [`Ctx`] before any
+//! builder runs (routing, load balancers and targets, alarms, backup coverage), so builders
+//! read no other builder's output and their order does not matter.
 
 mod alarms;
-mod backup;
+mod backup_coverage;
 mod backup_selection;
-mod compute;
-mod containers;
-mod dns;
-mod dynamodb;
-mod ebs;
-mod efs;
-mod elasticache;
-mod kinds;
-mod load_balancing;
-mod network;
+mod facts;
+mod resource;
 mod routing;
-mod serverless;
-mod storage;
-mod vpn;
+pub mod schema;
+mod value;
 
-pub use kinds::{kind_info, KindInfo, KINDS};
+/// One model module per service of the registry, each with `build(ctx, out)`.
+macro_rules! model_modules {
+    ($($key:ident $section:ident $reach:ident $shape:ident [$($kinds:tt)*];)*) => {
+        $(mod $key;)*
 
-use crate::snapshot::{Coverage, Snapshot, Tags, Unreadable};
-use serde::Serialize;
-use serde_json::{Map, Value};
-use std::collections::{BTreeMap, BTreeSet};
-
-/// One resource as rules see it.
-#[derive(Debug, Clone, Serialize)]
-pub struct Resource {
-    /// Resource kind, e.g. `rds.db_instance`.
-    pub kind: &'static str,
-    /// Short identifier (instance id, bucket name, ...).
-    pub id: String,
-    /// Human name: the `Name` tag, or the resource's own name.
-    pub name: Option<String>,
-    /// ARN, or for resources that have none (Route 53 records) a stable ARN-shaped identifier.
-    pub arn: String,
-    /// Region, or `global` for account-wide resources.
-    pub region: String,
-    /// Fields exposed to CEL as `resource.<field>`.
-    pub fields: Map<String, Value>,
-    /// Fields that could not be read or derived, with the reason.
-    pub unknown: Unreadable,
+        /// Runs every service's builder.
+        fn build_all<'a>(ctx: &Ctx<'a>, out: &mut Vec<Resource<'a>>) {
+            $($key::build(ctx, out);)*
+        }
+    };
 }
+crate::for_each_service!(model_modules);
+
+pub use facts::{Always, FactValue, Facts, Field, FieldInfo, Known, MarkUnknown, NoFacts};
+pub use resource::{Resource, Slot, Source, BUILTIN_FIELDS};
+pub use schema::{kind_schema, KindSchema};
+pub use value::{Attr, IntoVal, Type, Val};
+
+use crate::registry::{Kind, Service};
+use crate::snapshot::{Coverage, Snapshot, Tags};
+use serde::Serialize;
+use std::borrow::Cow;
+use std::collections::BTreeSet;
 
 /// A (kind, region) whose listing failed: rules over that kind cannot judge it.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize)]
 pub struct IncompleteScope {
-    pub kind: String,
+    pub kind: Kind,
     pub region: String,
     /// Set when only part of the region is affected (e.g. one hosted zone's records).
     pub within: Option<String>,
     pub reason: String,
 }
 
-pub struct Model {
+pub struct Model<'a> {
     pub account_id: String,
     pub partition: String,
     pub regions: Vec<String>,
     pub taken_at: String,
     pub coverage: Vec<Coverage>,
-    pub resources: Vec<Resource>,
+    /// Sorted by kind name, region and id.
+    pub resources: Vec<Resource<'a>>,
     pub incomplete: Vec<IncompleteScope>,
 }
 
-impl Model {
-    pub fn build(snapshot: &Snapshot) -> Model {
-        let incomplete = incomplete_scopes(&snapshot.coverage);
-        let ctx = Ctx::new(snapshot, &incomplete);
+impl<'a> Model<'a> {
+    pub fn build(snapshot: &'a Snapshot) -> Model<'a> {
+        let ctx = Ctx::new(snapshot, incomplete_scopes(&snapshot.coverage));
         let mut resources = Vec::new();
-        network::build(&ctx, &mut resources);
-        compute::build(&ctx, &mut resources);
-        storage::build(&ctx, &mut resources);
-        load_balancing::build(&ctx, &mut resources);
-        dns::build(&ctx, &mut resources);
-        elasticache::build(&ctx, &mut resources);
-        dynamodb::build(&ctx, &mut resources);
-        efs::build(&ctx, &mut resources);
-        ebs::build(&ctx, &mut resources);
-        backup::build(&ctx, &mut resources);
-        // After every builder: it reads the ARNs and tags of the kinds they produced.
-        backup::annotate(&ctx, &mut resources);
-        serverless::build(&ctx, &mut resources);
-        // Last: it adds the alarms watching the resources built above to them.
-        alarms::build(&ctx, &mut resources);
-        vpn::build(&ctx, &mut resources);
-        containers::build(&ctx, &mut resources);
-        for r in &mut resources {
-            r.fields.insert("id".into(), Value::String(r.id.clone()));
-            r.fields.insert("arn".into(), Value::String(r.arn.clone()));
-            r.fields
-                .insert("region".into(), Value::String(r.region.clone()));
-            r.fields.insert(
-                "name".into(),
-                r.name.clone().map(Value::String).unwrap_or(Value::Null),
-            );
-            r.fields.insert(
-                "account_id".into(),
-                Value::String(snapshot.account_id.clone()),
-            );
-            r.fields.remove("unreadable");
-        }
-        resources.sort_by(|a, b| (a.kind, &a.region, &a.id).cmp(&(b.kind, &b.region, &b.id)));
+        build_all(&ctx, &mut resources);
+        let incomplete = ctx.incomplete;
+        // By kind name, then region and id: the order every report lists resources in.
+        resources.sort_by(|a, b| {
+            (a.kind.key(), &a.region, &a.id).cmp(&(b.kind.key(), &b.region, &b.id))
+        });
         Model {
             account_id: snapshot.account_id.clone(),
             partition: snapshot.partition.clone(),
@@ -115,25 +82,35 @@ impl Model {
         }
     }
 
-    pub fn of_kind<'a>(&'a self, kind: &'a str) -> impl Iterator<Item = &'a Resource> + 'a {
+    pub fn of_kind(&self, kind: Kind) -> impl Iterator<Item = &Resource<'a>> + '_ {
         self.resources.iter().filter(move |r| r.kind == kind)
+    }
+
+    /// The resource of `kind` with `id`, in any region.
+    pub fn find(&self, kind: Kind, id: &str) -> Option<&Resource<'a>> {
+        self.of_kind(kind).find(|r| r.id == id)
     }
 }
 
-/// Shared inputs of the per-area builders.
+/// Shared inputs of the per-service builders, and the indexes that join resources across
+/// services, built once before any builder runs.
 pub(crate) struct Ctx<'a> {
     pub snapshot: &'a Snapshot,
-    pub incomplete: &'a [IncompleteScope],
+    pub incomplete: Vec<IncompleteScope>,
     /// (region, subnet id) -> AZ name, built once for every subnet join.
     subnet_az: std::collections::HashMap<(&'a str, &'a str), &'a str>,
     /// Route tables, NAT gateways and subnets by id: where each subnet's traffic goes.
     pub routing: routing::Routing<'a>,
     /// Load balancers, target groups and registered targets, joined both ways.
-    pub elb: load_balancing::Index<'a>,
+    pub elb: elbv2::Index<'a>,
+    /// CloudWatch alarms by region, with whether each one's firing reaches someone.
+    pub alarms: alarms::Index<'a>,
+    /// AWS Backup plans and recovery points by region.
+    pub backup: backup_coverage::Index<'a>,
 }
 
 impl<'a> Ctx<'a> {
-    fn new(snapshot: &'a Snapshot, incomplete: &'a [IncompleteScope]) -> Ctx<'a> {
+    fn new(snapshot: &'a Snapshot, incomplete: Vec<IncompleteScope>) -> Ctx<'a> {
         Ctx {
             snapshot,
             incomplete,
@@ -149,7 +126,9 @@ impl<'a> Ctx<'a> {
                 })
                 .collect(),
             routing: routing::Routing::new(snapshot),
-            elb: load_balancing::Index::new(snapshot),
+            elb: elbv2::Index::new(snapshot),
+            alarms: alarms::Index::new(snapshot),
+            backup: backup_coverage::Index::new(snapshot),
         }
     }
 
@@ -159,7 +138,7 @@ impl<'a> Ctx<'a> {
     }
 
     /// Why the listing of `kind` in `region` is incomplete, if it is.
-    pub fn incomplete(&self, kind: &str, region: &str) -> Option<String> {
+    pub fn incomplete(&self, kind: Kind, region: &str) -> Option<String> {
         self.incomplete
             .iter()
             .find(|s| s.kind == kind && (s.region == region || s.region == "global"))
@@ -170,13 +149,12 @@ impl<'a> Ctx<'a> {
                 )
             })
     }
-}
 
-impl Ctx<'_> {
     /// Why `service`'s resources in `region` are not all known: the snapshot has no coverage
     /// entry for it there (an older or hand-made snapshot, or a service added later), or one
     /// of its listings failed. `None` when every listing of the service succeeded.
-    pub fn not_collected(&self, service: &str, region: &str) -> Option<String> {
+    pub fn not_collected(&self, service: Service, region: &str) -> Option<String> {
+        let service = service.key();
         let mut entries = self
             .snapshot
             .coverage
@@ -199,15 +177,25 @@ impl Ctx<'_> {
                 )
             })
     }
+
+    /// `arn:<partition>:<service>:<region>:<account>:<what>/<id>`, for resources whose
+    /// snapshot object carries no ARN.
+    pub fn arn(&self, service: &str, region: &str, what: &str, id: &str) -> String {
+        format!(
+            "arn:{}:{service}:{region}:{}:{what}/{id}",
+            self.snapshot.partition, self.snapshot.account_id
+        )
+    }
 }
 
 fn incomplete_scopes(coverage: &[Coverage]) -> Vec<IncompleteScope> {
     let mut out = BTreeSet::new();
     for c in coverage {
         for e in &c.errors {
-            for kind in &e.kinds {
+            // A kind this version does not know (a newer snapshot) has no rule to judge it.
+            for kind in e.kinds.iter().filter_map(|k| Kind::from_key(k)) {
                 out.insert(IncompleteScope {
-                    kind: kind.clone(),
+                    kind,
                     region: c.region.clone(),
                     within: e.resource.clone(),
                     reason: e.reason(),
@@ -218,132 +206,29 @@ fn incomplete_scopes(coverage: &[Coverage]) -> Vec<IncompleteScope> {
     out.into_iter().collect()
 }
 
-/// Serialises a snapshot struct into the field map of a resource.
-pub(crate) fn fields_of<T: Serialize>(item: &T) -> Map<String, Value> {
-    match serde_json::to_value(item).expect("snapshot types serialise") {
-        Value::Object(m) => m,
-        _ => unreachable!("snapshot resources are structs"),
-    }
-}
-
-pub(crate) fn name_tag(tags: &Tags) -> Option<String> {
-    tags.get("Name").filter(|n| !n.is_empty()).cloned()
-}
-
-/// Sorted distinct strings as a JSON array.
-pub(crate) fn distinct<'a>(items: impl IntoIterator<Item = &'a str>) -> Value {
-    let set: BTreeSet<&str> = items.into_iter().collect();
-    Value::Array(set.into_iter().map(|s| Value::String(s.into())).collect())
-}
-
-/// Marks `derived` fields unknown when `source` is unknown, keeping the first reason.
-pub(crate) fn propagate(unknown: &mut BTreeMap<String, String>, source: &str, derived: &[&str]) {
-    if let Some(reason) = unknown.get(source).cloned() {
-        for d in derived {
-            unknown
-                .entry((*d).to_string())
-                .or_insert_with(|| reason.clone());
-        }
-    }
-}
-
-/// Marks `derived` fields unknown when `service` was not collected, or not completely, in
-/// `region`: a cross-service fact ("no alarm watches this", "no backup plan covers this")
-/// read from a service that was never listed would otherwise be a false failure or pass.
-pub(crate) fn depends_on_service(
-    ctx: &Ctx,
-    unknown: &mut BTreeMap<String, String>,
-    service: &str,
-    region: &str,
-    derived: &[&str],
-) {
-    if let Some(reason) = ctx.not_collected(service, region) {
-        for d in derived {
-            unknown
-                .entry((*d).to_string())
-                .or_insert_with(|| reason.clone());
-        }
-    }
-}
-
-/// Marks `derived` fields unknown when the listing they depend on is incomplete.
-pub(crate) fn depends_on(
-    ctx: &Ctx,
-    unknown: &mut BTreeMap<String, String>,
-    kind: &str,
-    region: &str,
-    derived: &[&str],
-) {
-    if let Some(reason) = ctx.incomplete(kind, region) {
-        for d in derived {
-            unknown
-                .entry((*d).to_string())
-                .or_insert_with(|| reason.clone());
-        }
-    }
-}
-
-/// Every field a resource of `kind` exposes to CEL (snapshot fields plus derived facts).
-/// Used to reject rules and examples that name a field that does not exist.
+/// Every field a resource of `kind` exposes to rules (sorted); empty for an unknown kind.
 pub fn field_names(kind: &str) -> BTreeSet<String> {
-    static CACHE: std::sync::OnceLock<BTreeMap<&'static str, BTreeSet<String>>> =
-        std::sync::OnceLock::new();
-    CACHE
-        .get_or_init(|| {
-            let model = Model::build(&template_snapshot());
-            let mut out: BTreeMap<&'static str, BTreeSet<String>> = BTreeMap::new();
-            for r in &model.resources {
-                out.entry(r.kind)
-                    .or_default()
-                    .extend(r.fields.keys().cloned());
-            }
-            out
-        })
-        .get(kind)
-        .cloned()
+    Kind::from_key(kind)
+        .and_then(kind_schema)
+        .map(|s| s.fields.iter().map(|f| f.info.name.to_string()).collect())
         .unwrap_or_default()
 }
 
-/// A snapshot holding one default-valued resource of every kind.
-fn template_snapshot() -> Snapshot {
-    use crate::snapshot as s;
-    let mut snap = Snapshot::default();
-    snap.ec2.vpcs.push(s::Vpc::default());
-    snap.ec2.subnets.push(s::Subnet::default());
-    snap.ec2.route_tables.push(s::RouteTable::default());
-    snap.ec2.nat_gateways.push(s::NatGateway::default());
-    snap.ec2.instances.push(s::Instance::default());
-    snap.ec2.vpc_endpoints.push(s::VpcEndpoint::default());
-    snap.rds.db_instances.push(s::DbInstance::default());
-    snap.rds.db_clusters.push(s::DbCluster::default());
-    snap.elbv2.load_balancers.push(s::LoadBalancer::default());
-    snap.elbv2.target_groups.push(s::TargetGroup::default());
-    snap.autoscaling.groups.push(s::AutoScalingGroup::default());
-    snap.s3.buckets.push(s::Bucket::default());
-    snap.route53.hosted_zones.push(s::HostedZone::default());
-    snap.route53.record_sets.push(s::RecordSet::default());
-    snap.route53.health_checks.push(s::HealthCheck::default());
-    snap.elasticache
-        .replication_groups
-        .push(s::ReplicationGroup::default());
-    snap.elasticache
-        .cache_clusters
-        .push(s::CacheCluster::default());
-    snap.dynamodb.tables.push(s::Table::default());
-    snap.efs.file_systems.push(s::FileSystem::default());
-    snap.ebs.volumes.push(s::Volume::default());
-    snap.backup.plans.push(s::BackupPlan::default());
-    snap.backup.regions.push(s::BackupRegion::default());
-    snap.lambda.functions.push(s::LambdaFunction::default());
-    snap.cloudfront
-        .distributions
-        .push(s::Distribution::default());
-    snap.cloudwatch.alarms.push(s::Alarm::default());
-    snap.vpn.vpn_connections.push(s::VpnConnection::default());
-    snap.ecs.services.push(s::EcsService::default());
-    snap.eks.clusters.push(s::EksCluster::default());
-    snap.eks.nodegroups.push(s::EksNodegroup::default());
-    snap
+/// The kinds rules can judge, in registry order.
+pub fn judged_kinds() -> impl Iterator<Item = Kind> {
+    Kind::ALL.iter().copied().filter(|k| k.is_judged())
+}
+
+pub(crate) fn name_tag(tags: &Tags) -> Option<Cow<'_, str>> {
+    tags.get("Name")
+        .filter(|n| !n.is_empty())
+        .map(|n| Cow::Borrowed(n.as_str()))
+}
+
+/// Sorted distinct strings.
+pub(crate) fn distinct<'a>(items: impl IntoIterator<Item = &'a str>) -> Vec<&'a str> {
+    let set: BTreeSet<&str> = items.into_iter().collect();
+    set.into_iter().collect()
 }
 
 #[cfg(test)]

@@ -1,6 +1,6 @@
 //! Derived facts on small hand-built snapshots.
 
-use super::Model;
+use super::{Model, Resource};
 use crate::snapshot::*;
 use serde_json::json;
 
@@ -19,13 +19,15 @@ pub(super) fn coverage_error(service: &str, region: &str, op: &str, kinds: &[&st
     }
 }
 
-fn field<'a>(m: &'a Model, kind: &str, id: &str, f: &str) -> &'a serde_json::Value {
-    let r = m
-        .resources
-        .iter()
-        .find(|r| r.kind == kind && r.id == id)
-        .unwrap_or_else(|| panic!("no {kind} {id}"));
-    &r.fields[f]
+/// The resource of kind `kind` (a registry key) and id `id`; panics naming both if there is none.
+pub(super) fn find<'a>(m: &'a Model, kind: &str, id: &str) -> &'a Resource<'a> {
+    m.of_kind(crate::registry::Kind::from_key(kind).expect("a registry kind"))
+        .find(|r| r.id == id)
+        .unwrap_or_else(|| panic!("no {kind} {id}"))
+}
+
+fn field(m: &Model, kind: &str, id: &str, f: &str) -> serde_json::Value {
+    find(m, kind, id).fields()[f].clone()
 }
 
 #[test]
@@ -65,16 +67,16 @@ fn cluster_member_azs_come_from_the_member_instances() {
     // c-3 is in the region but not a member: it must not count.
     assert_eq!(
         field(&m, "rds.db_cluster", "c", "member_azs"),
-        &json!(["eu-west-1a"])
+        json!(["eu-west-1a"])
     );
     assert_eq!(
         field(&m, "rds.db_cluster", "c", "reader_azs"),
-        &json!(["eu-west-1a"])
+        json!(["eu-west-1a"])
     );
-    assert_eq!(field(&m, "rds.db_cluster", "c", "reader_count"), &json!(1));
+    assert_eq!(field(&m, "rds.db_cluster", "c", "reader_count"), json!(1));
     assert_eq!(
         field(&m, "rds.db_instance", "c-1", "is_cluster_member"),
-        &json!(true)
+        json!(true)
     );
 }
 
@@ -96,11 +98,11 @@ fn failed_instance_listing_makes_member_azs_unknown() {
     let c = m
         .resources
         .iter()
-        .find(|r| r.kind == "rds.db_cluster")
+        .find(|r| r.kind.key() == "rds.db_cluster")
         .unwrap();
-    assert!(c.unknown["member_azs"].contains("AccessDenied"));
+    assert!(c.unknown()["member_azs"].contains("AccessDenied"));
     assert_eq!(m.incomplete.len(), 1);
-    assert_eq!(m.incomplete[0].kind, "rds.db_instance");
+    assert_eq!(m.incomplete[0].kind.key(), "rds.db_instance");
 }
 
 #[test]
@@ -201,22 +203,22 @@ fn asg_azs_fall_back_to_subnets_and_deduplicate() {
     let m = Model::build(&s);
     assert_eq!(
         field(&m, "autoscaling.group", "g", "azs"),
-        &json!(["eu-west-1a"])
+        json!(["eu-west-1a"])
     );
     assert_eq!(
         field(&m, "autoscaling.group", "g", "has_load_balancer"),
-        &json!(true)
+        json!(true)
     );
 }
 
 #[test]
 fn every_kind_has_its_fields_listed() {
-    for k in super::KINDS {
-        let names = super::field_names(k.kind);
+    for k in super::judged_kinds() {
+        let names = super::field_names(k.key());
         for common in ["id", "arn", "region", "name", "account_id"] {
-            assert!(names.contains(common), "{}: {common}", k.kind);
+            assert!(names.contains(common), "{k}: {common}");
         }
-        assert!(!names.contains("unreadable"), "{}", k.kind);
+        assert!(!names.contains("unreadable"), "{k}");
     }
 }
 
@@ -245,11 +247,11 @@ fn a_zone_read_in_part_makes_only_its_failover_peers_unknown() {
     let rec = |zone: &str| {
         m.resources
             .iter()
-            .find(|r| r.kind == "route53.record" && r.id.starts_with(zone))
+            .find(|r| r.kind.key() == "route53.record" && r.id.starts_with(zone))
             .unwrap()
     };
-    assert!(rec("Z1").unknown.contains_key("failover_peers"));
-    assert!(!rec("Z2").unknown.contains_key("failover_peers"));
+    assert!(rec("Z1").unknown().contains_key("failover_peers"));
+    assert!(!rec("Z2").unknown().contains_key("failover_peers"));
 }
 
 #[test]
@@ -266,29 +268,31 @@ fn a_service_not_collected_or_not_listed_in_a_region_leaves_cross_service_facts_
         "DescribeDBInstances",
         &["rds.db_instance"],
     ));
-    let incomplete = super::incomplete_scopes(&s.coverage);
-    let ctx = super::Ctx::new(&s, &incomplete);
-    assert_eq!(ctx.not_collected("ec2", "eu-west-1"), None);
+    use crate::registry::Service;
+    let ctx = super::Ctx::new(&s, super::incomplete_scopes(&s.coverage));
+    assert_eq!(ctx.not_collected(Service::ec2, "eu-west-1"), None);
     let missing = ctx
-        .not_collected("cloudwatch", "eu-west-1")
+        .not_collected(Service::cloudwatch, "eu-west-1")
         .expect("not collected");
     assert!(
         missing.contains("cloudwatch was not collected in eu-west-1"),
         "{missing}"
     );
-    let other_region = ctx.not_collected("ec2", "us-east-1").expect("other region");
+    let other_region = ctx
+        .not_collected(Service::ec2, "us-east-1")
+        .expect("other region");
     assert!(
         other_region.contains("not collected in us-east-1"),
         "{other_region}"
     );
     let failed = ctx
-        .not_collected("rds", "eu-west-1")
+        .not_collected(Service::rds, "eu-west-1")
         .expect("listing failed");
     assert!(failed.contains("DescribeDBInstances failed"), "{failed}");
-
-    let mut unknown = std::collections::BTreeMap::new();
-    super::depends_on_service(&ctx, &mut unknown, "backup", "eu-west-1", &["backup_plans"]);
-    assert!(unknown["backup_plans"].contains("backup was not collected"));
+    let backup = ctx
+        .not_collected(Service::backup, "eu-west-1")
+        .expect("backup not collected");
+    assert!(backup.contains("backup was not collected"), "{backup}");
     // A failed per-resource detail call (no kinds) does not make the whole service unknown.
     s.coverage.push(Coverage {
         service: "s3".into(),
@@ -300,6 +304,6 @@ fn a_service_not_collected_or_not_listed_in_a_region_leaves_cross_service_facts_
             ..Default::default()
         }],
     });
-    let ctx = super::Ctx::new(&s, &incomplete);
-    assert_eq!(ctx.not_collected("s3", "eu-west-1"), None);
+    let ctx = super::Ctx::new(&s, super::incomplete_scopes(&s.coverage));
+    assert_eq!(ctx.not_collected(Service::s3, "eu-west-1"), None);
 }

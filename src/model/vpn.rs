@@ -1,16 +1,37 @@
 //! Site-to-Site VPN connections: how many of their tunnels are up, and how many distinct
 //! customer devices the gateway they attach to can reach.
 
-use super::{depends_on, distinct, fields_of, name_tag, Ctx, Resource};
+use super::{distinct, name_tag, Ctx, Known, MarkUnknown, Resource};
+use crate::registry::Kind;
 use crate::snapshot::VpnConnection;
-use serde_json::{json, Value};
-use std::collections::{BTreeMap, BTreeSet};
+use std::borrow::Cow;
+use std::collections::BTreeSet;
+
+crate::facts! {
+    /// Derived facts of a Site-to-Site VPN connection.
+    pub struct ConnectionFacts<'a> {
+        /// How many tunnels it has (from its tunnel telemetry).
+        pub tunnel_count: Known<usize>,
+        /// How many of its tunnels are up.
+        pub tunnels_up: Known<usize>,
+        /// The outside addresses of its tunnels that are not up.
+        pub tunnels_down: Known<Vec<&'a str>>,
+        /// Whether it uses static routing only (no BGP); unknown when the API did not say.
+        pub static_routes_only: Known<Option<bool>>,
+        /// The virtual private gateway or transit gateway it attaches to.
+        pub gateway_id: Known<Option<&'a str>>,
+        /// How many live connections attach to that gateway.
+        pub gateway_connection_count: Known<usize>,
+        /// The distinct customer gateway addresses those connections reach.
+        pub gateway_customer_endpoints: Known<Vec<&'a str>>,
+    }
+}
 
 /// The state of a connection that no longer exists (DescribeVpnConnections keeps listing it
 /// for a while after deletion).
 const DELETED: &str = "deleted";
 
-pub(super) fn build(ctx: &Ctx, out: &mut Vec<Resource>) {
+pub(super) fn build<'a>(ctx: &Ctx<'a>, out: &mut Vec<Resource<'a>>) {
     let s = ctx.snapshot;
     let live: Vec<&VpnConnection> = s
         .vpn
@@ -30,54 +51,44 @@ fn gateway(c: &VpnConnection) -> Option<&str> {
         .or(c.transit_gateway_id.as_deref())
 }
 
-fn connection(ctx: &Ctx, c: &VpnConnection, live: &[&VpnConnection]) -> Resource {
+fn connection<'a>(ctx: &Ctx<'a>, c: &'a VpnConnection, live: &[&'a VpnConnection]) -> Resource<'a> {
     let s = ctx.snapshot;
-    let mut fields = fields_of(c);
-    let mut unknown = BTreeMap::new();
-
     let up = c.vgw_telemetry.iter().filter(|t| t.status == "UP").count();
-    fields.insert("tunnel_count".into(), Value::from(c.vgw_telemetry.len()));
-    fields.insert("tunnels_up".into(), Value::from(up));
-    fields.insert(
-        "tunnels_down".into(),
-        distinct(
-            c.vgw_telemetry
-                .iter()
-                .filter(|t| t.status != "UP")
-                .map(|t| t.outside_ip_address.as_str()),
-        ),
-    );
-    // AWS reports both tunnels of every connection; without that telemetry nothing says
-    // whether they are up.
-    if c.vgw_telemetry.is_empty() {
-        let why = "DescribeVpnConnections returned no tunnel telemetry (VgwTelemetry) for it";
-        for f in ["tunnel_count", "tunnels_up", "tunnels_down"] {
-            unknown.insert(f.to_string(), why.to_string());
-        }
-    }
-    if c.static_routes_only.is_none() {
-        unknown.insert(
-            "static_routes_only".into(),
-            "DescribeVpnConnections returned no routing options (Options.StaticRoutesOnly)".into(),
-        );
-    }
-
     // The customer devices reachable through the same gateway: one device (or one
     // connection) is a single point of failure outside AWS.
     let gw = gateway(c);
-    fields.insert("gateway_id".into(), json!(gw));
     let peers: Vec<&&VpnConnection> = live
         .iter()
         .filter(|o| o.region == c.region && gw.is_some() && gateway(o) == gw)
         .collect();
+    let mut f = ConnectionFacts {
+        tunnel_count: Known::Is(c.vgw_telemetry.len()),
+        tunnels_up: Known::Is(up),
+        tunnels_down: Known::Is(distinct(
+            c.vgw_telemetry
+                .iter()
+                .filter(|t| t.status != "UP")
+                .map(|t| t.outside_ip_address.as_str()),
+        )),
+        static_routes_only: match c.static_routes_only {
+            Some(on) => Known::Is(Some(on)),
+            None => Known::Unknown(
+                "DescribeVpnConnections returned no routing options (Options.StaticRoutesOnly)"
+                    .into(),
+            ),
+        },
+        gateway_id: Known::Is(gw),
+        gateway_connection_count: Known::Is(peers.len()),
+        gateway_customer_endpoints: Known::Is(Vec::new()),
+    };
+    // AWS reports both tunnels of every connection; without that telemetry nothing says
+    // whether they are up.
+    if c.vgw_telemetry.is_empty() {
+        let why = "DescribeVpnConnections returned no tunnel telemetry (VgwTelemetry) for it";
+        crate::unknown_if!(Some(why) => f.tunnel_count, f.tunnels_up, f.tunnels_down);
+    }
     // A failed customer gateway listing is the first reason an address can be missing.
-    depends_on(
-        ctx,
-        &mut unknown,
-        crate::snapshot::CUSTOMER_GATEWAY_KIND,
-        &c.region,
-        &["gateway_customer_endpoints"],
-    );
+    let mut endpoints_unknown = ctx.incomplete(Kind::CustomerGateway, &c.region);
     let mut endpoints = BTreeSet::new();
     for p in &peers {
         let Some(cgw_id) = p.customer_gateway_id.as_deref() else {
@@ -93,34 +104,29 @@ fn connection(ctx: &Ctx, c: &VpnConnection, live: &[&VpnConnection]) -> Resource
                 endpoints.insert(ip);
             }
             None => {
-                unknown
-                    .entry("gateway_customer_endpoints".into())
-                    .or_insert_with(|| {
-                        format!(
-                            "the address of customer gateway {cgw_id} is not in the customer gateway listing of {}",
-                            c.region
-                        )
-                    });
+                endpoints_unknown.get_or_insert_with(|| {
+                    format!(
+                        "the address of customer gateway {cgw_id} is not in the customer \
+                         gateway listing of {}",
+                        c.region
+                    )
+                });
             }
         }
     }
-    fields.insert("gateway_connection_count".into(), Value::from(peers.len()));
-    fields.insert(
-        "gateway_customer_endpoints".into(),
-        distinct(endpoints.iter().copied()),
-    );
-
+    f.gateway_customer_endpoints = Known::Is(endpoints.into_iter().collect());
+    if let Some(why) = endpoints_unknown {
+        f.gateway_customer_endpoints.mark_unknown(&why);
+    }
     Resource {
-        kind: "vpn.connection",
-        id: c.vpn_connection_id.clone(),
-        name: name_tag(&c.tags).or_else(|| Some(c.vpn_connection_id.clone())),
-        arn: format!(
-            "arn:{}:ec2:{}:{}:vpn-connection/{}",
-            s.partition, c.region, s.account_id, c.vpn_connection_id
-        ),
-        region: c.region.clone(),
-        fields,
-        unknown,
+        kind: Kind::VpnConnection,
+        id: Cow::Borrowed(&c.vpn_connection_id),
+        name: name_tag(&c.tags).or(Some(Cow::Borrowed(&c.vpn_connection_id))),
+        arn: Cow::Owned(ctx.arn("ec2", &c.region, "vpn-connection", &c.vpn_connection_id)),
+        region: Cow::Borrowed(&c.region),
+        source: Some(c),
+        unreadable: None,
+        facts: Box::new(f),
     }
 }
 
@@ -181,21 +187,22 @@ mod tests {
 
     #[test]
     fn customer_devices_are_counted_by_address_and_deleted_connections_are_left_out() {
-        let m = Model::build(&snapshot());
-        let ids: Vec<&str> = m.of_kind("vpn.connection").map(|r| r.id.as_str()).collect();
+        let s = snapshot();
+        let m = Model::build(&s);
+        let ids: Vec<&str> = m.of_kind(crate::registry::Kind::from_key("vpn.connection").unwrap()).map(|r| r.id.as_ref()).collect();
         assert_eq!(ids, ["a", "b", "c"]);
-        let a = m.of_kind("vpn.connection").find(|r| r.id == "a").unwrap();
-        assert_eq!(a.fields["tunnels_up"], json!(1));
-        assert_eq!(a.fields["tunnels_down"], json!(["52.0.0.1"]));
+        let a = m.of_kind(crate::registry::Kind::from_key("vpn.connection").unwrap()).find(|r| r.id == "a").unwrap();
+        assert_eq!(a.fields()["tunnels_up"], json!(1));
+        assert_eq!(a.fields()["tunnels_down"], json!(["52.0.0.1"]));
         // Two customer gateway objects at one address are one device; the deleted
         // connection to another device does not count.
         assert_eq!(
-            a.fields["gateway_customer_endpoints"],
+            a.fields()["gateway_customer_endpoints"],
             json!(["203.0.113.1"])
         );
-        assert_eq!(a.fields["gateway_connection_count"], json!(2));
-        let c = m.of_kind("vpn.connection").find(|r| r.id == "c").unwrap();
-        assert!(c.unknown["tunnels_up"].contains("VgwTelemetry"));
+        assert_eq!(a.fields()["gateway_connection_count"], json!(2));
+        let c = m.of_kind(crate::registry::Kind::from_key("vpn.connection").unwrap()).find(|r| r.id == "c").unwrap();
+        assert!(c.unknown()["tunnels_up"].contains("VgwTelemetry"));
     }
 
     #[test]
@@ -209,11 +216,11 @@ mod tests {
         )];
         s.vpn.customer_gateways.clear();
         let m = Model::build(&s);
-        let a = m.of_kind("vpn.connection").find(|r| r.id == "a").unwrap();
+        let a = m.of_kind(crate::registry::Kind::from_key("vpn.connection").unwrap()).find(|r| r.id == "a").unwrap();
         assert!(
-            a.unknown["gateway_customer_endpoints"].contains("DescribeCustomerGateways"),
+            a.unknown()["gateway_customer_endpoints"].contains("DescribeCustomerGateways"),
             "{:?}",
-            a.unknown
+            a.unknown()
         );
     }
 }

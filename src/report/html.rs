@@ -10,14 +10,14 @@
 
 use super::score::{change_text, Scoped, Score, Tally, Tenths};
 use super::Report;
+use super::ResourceView as Resource;
 use crate::engine::{Finding, Outcome, Rule, Severity};
-use crate::model::Resource;
 use sha2::{Digest, Sha256};
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write;
 
 pub fn render(r: &Report) -> String {
-    let score = Score::of(r.findings);
+    let score = Score::of_report(r);
     let rules: BTreeMap<&str, &Rule> = r.rules.iter().map(|x| (x.id.as_str(), *x)).collect();
     let mut out = String::with_capacity(64 * 1024);
     head(&mut out, r);
@@ -118,7 +118,11 @@ fn head(out: &mut String, r: &Report) {
 
 /// The accounts the report covers: the scanned one plus any a finding names.
 fn accounts(r: &Report) -> Vec<String> {
-    let mut set: BTreeSet<String> = r.findings.iter().map(|f| f.account_id.clone()).collect();
+    let mut set: BTreeSet<String> = r
+        .findings
+        .iter()
+        .map(|f| f.account_id.to_string())
+        .collect();
     set.extend(r.accounts.iter().map(|a| a.account_id.clone()));
     set.into_iter().collect()
 }
@@ -246,7 +250,7 @@ fn percent(t: Tenths) -> String {
     }
 }
 
-fn trend(out: &mut String, r: &Report, prev: &crate::engine::ReportFindings) {
+fn trend(out: &mut String, r: &Report, prev: &super::ReportFindings) {
     let d = crate::engine::diff(&prev.findings, r.findings);
     let (old, new) = (Tally::of(&prev.findings), Tally::of(r.findings));
     let change = new.score.change_from(old.score);
@@ -408,7 +412,7 @@ fn failing(out: &mut String, r: &Report, rules: &BTreeMap<&str, &Rule>) {
                 sev.as_str(),
                 esc(id),
                 esc(id),
-                esc(rule.map_or(list[0].rule_name.as_str(), |x| x.title.as_str()))
+                esc(rule.map_or(list[0].rule_name.as_ref(), |x| x.title.as_str()))
             );
             if let Some(rule) = rule {
                 let _ = writeln!(
@@ -618,7 +622,7 @@ fn placement(res: &Resource) -> Option<Placement> {
 }
 
 fn kind_label(kind: &str) -> &str {
-    crate::model::kind_info(kind).map_or(kind, |k| k.label)
+    crate::registry::Kind::from_key(kind).map_or(kind, |k| k.label())
 }
 
 fn resource_label(res: &Resource) -> String {
@@ -641,12 +645,7 @@ fn zones(out: &mut String, resources: &[Resource]) {
     let mut by_region: BTreeMap<(String, &str), (Zoned, Unplaced)> = BTreeMap::new();
     for res in resources {
         let Some(p) = placement(res) else { continue };
-        let account = res
-            .fields
-            .get("account_id")
-            .and_then(|v| v.as_str())
-            .unwrap_or("")
-            .to_string();
+        let account = res.account_id.clone();
         let entry = by_region.entry((account, &res.region)).or_default();
         match p {
             Placement::Zones(zs, spans) => {
@@ -907,10 +906,10 @@ mod tests {
 
     fn resource(kind: &'static str, fields: serde_json::Value) -> Resource {
         Resource {
+            account_id: "111122223333".into(),
             kind,
             id: "r-1".into(),
             name: None,
-            arn: "arn".into(),
             region: "eu-west-1".into(),
             fields: fields.as_object().unwrap().clone(),
             unknown: Default::default(),

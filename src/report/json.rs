@@ -1,15 +1,22 @@
 //! The JSON report. Its shape is documented in README.md ("JSON report"); any change that an
 //! existing consumer could misread bumps `REPORT_SCHEMA_VERSION`.
+//!
+//! It is written as a stream: the head (everything but the findings) in one piece, then the
+//! findings rule by rule, each rule's serialised on whichever core is free and written in
+//! order. A report of ten million findings never exists in memory at once.
 
 use super::Report;
+use crate::engine::Finding;
 use serde::Serialize;
+use std::io::{self, Write};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Condvar, Mutex};
 
 pub const REPORT_SCHEMA_VERSION: u32 = 1;
 
-/// The report as serialised: borrowed, so that the findings are written straight to text
-/// rather than first copied into a JSON tree (which doubled the memory of a large report).
+/// Everything but the findings, as serialised.
 #[derive(Serialize)]
-struct Doc<'a> {
+struct Head<'a> {
     schema_version: u32,
     tool: Tool,
     /// The account, when the report covers exactly one (every account is in `accounts`).
@@ -22,7 +29,8 @@ struct Doc<'a> {
     summary: &'a crate::engine::Summary,
     score: super::score::Score,
     coverage: Vec<Coverage<'a>>,
-    findings: &'a [crate::engine::Finding],
+    /// Written apart, after the head.
+    findings: [(); 0],
 }
 
 #[derive(Serialize)]
@@ -40,8 +48,16 @@ struct Coverage<'a> {
     errors: &'a [crate::snapshot::CollectError],
 }
 
+/// The whole report as text.
 pub fn render(r: &Report) -> String {
-    let doc = Doc {
+    let mut out = Vec::new();
+    write_json(r, &mut out).expect("writing to memory cannot fail");
+    String::from_utf8(out).expect("serde_json writes UTF-8")
+}
+
+/// Writes the report to `out`.
+pub fn write_json(r: &Report, out: &mut dyn Write) -> io::Result<()> {
+    let head = Head {
         schema_version: REPORT_SCHEMA_VERSION,
         tool: Tool {
             name: "ha-audit",
@@ -53,7 +69,7 @@ pub fn render(r: &Report) -> String {
         taken_at: &r.taken_at,
         accounts: &r.accounts,
         summary: &r.summary,
-        score: super::score::Score::of(r.findings),
+        score: super::score::Score::of_report(r),
         coverage: r
             .coverage
             .iter()
@@ -65,9 +81,119 @@ pub fn render(r: &Report) -> String {
                 errors: &c.coverage.errors,
             })
             .collect(),
-        findings: r.findings,
+        findings: [],
     };
-    let mut s = serde_json::to_string_pretty(&doc).expect("report serialises");
-    s.push('\n');
-    s
+    let text = serde_json::to_string_pretty(&head).map_err(io::Error::other)?;
+    // The head ends with `"findings": []` and the closing brace: the findings go in between.
+    let open = text
+        .strip_suffix("\"findings\": []\n}")
+        .expect("`findings` is the head's last field");
+    out.write_all(open.as_bytes())?;
+    let count = match r.judged {
+        Some(j) => j.len(),
+        None => r.findings.len(),
+    };
+    if count == 0 {
+        out.write_all(b"\"findings\": []\n}\n")?;
+        return Ok(());
+    }
+    out.write_all(b"\"findings\": [\n")?;
+    match r.judged {
+        Some(j) => {
+            let rules = j.rules.rules.len();
+            write_parts(rules, out, &|r, buf| {
+                for row in j.rows(r) {
+                    item(&j.finding(r, row), buf);
+                }
+            })?;
+        }
+        None => {
+            const PART: usize = 4096;
+            let parts = r.findings.len().div_ceil(PART);
+            write_parts(parts, out, &|p, buf| {
+                let end = (p * PART + PART).min(r.findings.len());
+                for f in &r.findings[p * PART..end] {
+                    item(f, buf);
+                }
+            })?;
+        }
+    }
+    out.write_all(b"\n  ]\n}\n")
+}
+
+/// Appends one finding as an element of the document's `findings` array: pretty-printed,
+/// indented two levels, preceded by the separator from the element before (every element
+/// but the first of the whole array writes `,\n` first; the caller strips the very first).
+fn item(f: &Finding, buf: &mut Vec<u8>) {
+    buf.extend_from_slice(b",\n    ");
+    let text = serde_json::to_string_pretty(f).expect("findings serialise");
+    // A JSON string holds no raw newline, so every newline is a line break of the layout.
+    for (i, line) in text.split('\n').enumerate() {
+        if i > 0 {
+            buf.extend_from_slice(b"\n    ");
+        }
+        buf.extend_from_slice(line.as_bytes());
+    }
+}
+
+/// Serialises parts `0..parts` with `fill` on every core and writes them to `out` in order,
+/// keeping only a few parts in memory at once.
+fn write_parts(
+    parts: usize,
+    out: &mut dyn Write,
+    fill: &(dyn Fn(usize, &mut Vec<u8>) + Sync),
+) -> io::Result<()> {
+    let threads = std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .min(parts);
+    // Parts serialised but not yet written, by index; a worker waits when it is too far
+    // ahead of the writer.
+    let ready: Mutex<std::collections::BTreeMap<usize, Vec<u8>>> = Mutex::default();
+    let written = AtomicUsize::new(0);
+    let signal = Condvar::new();
+    let next = AtomicUsize::new(0);
+    let ahead = 4 * threads.max(1);
+    let mut first = true;
+    let mut result = Ok(());
+    std::thread::scope(|s| {
+        for _ in 0..threads {
+            s.spawn(|| loop {
+                let p = next.fetch_add(1, Ordering::Relaxed);
+                if p >= parts {
+                    break;
+                }
+                let mut buf = Vec::new();
+                fill(p, &mut buf);
+                let mut ready = ready.lock().unwrap_or_else(|e| e.into_inner());
+                while p >= written.load(Ordering::Acquire) + ahead {
+                    ready = signal.wait(ready).unwrap_or_else(|e| e.into_inner());
+                }
+                ready.insert(p, buf);
+                signal.notify_all();
+            });
+        }
+        for p in 0..parts {
+            let buf = {
+                let mut ready = ready.lock().unwrap_or_else(|e| e.into_inner());
+                loop {
+                    if let Some(buf) = ready.remove(&p) {
+                        break buf;
+                    }
+                    ready = signal.wait(ready).unwrap_or_else(|e| e.into_inner());
+                }
+            };
+            written.store(p + 1, Ordering::Release);
+            signal.notify_all();
+            if result.is_err() {
+                continue;
+            }
+            let mut bytes = buf.as_slice();
+            if first && !bytes.is_empty() {
+                bytes = &bytes[2..];
+                first = false;
+            }
+            result = out.write_all(bytes);
+        }
+    });
+    result
 }

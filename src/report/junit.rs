@@ -76,7 +76,7 @@ pub fn render(r: &Report) -> String {
 /// The resilience score as properties of the whole run: overall, then per scope
 /// (`resilience_score.region.us-east-1`); "n/a" when nothing was judged.
 fn properties(out: &mut String, r: &Report) {
-    let score = super::score::Score::of(r.findings);
+    let score = super::score::Score::of_report(r);
     let mut props = vec![
         ("resilience_score".to_string(), score.overall.score.text()),
         (

@@ -54,7 +54,7 @@ pub fn render(r: &Report) -> String {
         })
         .collect();
     let _ = writeln!(out, "Failing by severity: {}.\n", sev.join(", "));
-    let score = super::score::Score::of(r.findings);
+    let score = super::score::Score::of_report(r);
     let o = &score.overall;
     let _ = writeln!(
         out,
@@ -161,8 +161,9 @@ fn reason_section(out: &mut String, r: &Report, outcome: Outcome, heading: &str)
 fn label(r: &Report, f: &Finding) -> String {
     let name = f
         .resource_name
-        .clone()
-        .unwrap_or_else(|| f.resource_id.clone());
+        .as_deref()
+        .unwrap_or(&f.resource_id)
+        .to_string();
     if r.single_account().is_some() {
         name
     } else {

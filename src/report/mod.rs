@@ -5,14 +5,16 @@ mod html;
 mod json;
 mod junit;
 mod markdown;
+mod read;
 mod sarif;
 pub mod score;
 mod table;
 
-use crate::engine::{Finding, Rule, Summary};
+use crate::engine::{Finding, Judgements, Rule, Summary};
 use crate::snapshot::Coverage;
 
-pub use json::REPORT_SCHEMA_VERSION;
+pub use json::{write_json, REPORT_SCHEMA_VERSION};
+pub use read::{load_report, parse as parse_report, ReportFindings, Versioned};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum Format {
@@ -42,6 +44,34 @@ pub struct AccountHeader {
     pub taken_at: String,
 }
 
+/// A resource as the HTML report's AZ view shows it: its identity, and its fields as JSON
+/// with the unknown ones and their reasons.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ResourceView {
+    pub account_id: String,
+    pub kind: &'static str,
+    pub id: String,
+    pub name: Option<String>,
+    pub region: String,
+    pub fields: serde_json::Map<String, serde_json::Value>,
+    pub unknown: std::collections::BTreeMap<String, String>,
+}
+
+impl ResourceView {
+    pub fn of(r: &crate::model::Resource, account_id: &str) -> ResourceView {
+        let (fields, unknown) = r.json_fields(account_id);
+        ResourceView {
+            account_id: account_id.to_string(),
+            kind: r.kind.key(),
+            id: r.id.to_string(),
+            name: r.name.as_ref().map(|n| n.to_string()),
+            region: r.region.to_string(),
+            fields,
+            unknown,
+        }
+    }
+}
+
 /// One (service, region) coverage entry and the account it belongs to.
 #[derive(Debug, Clone, PartialEq)]
 pub struct AccountCoverage {
@@ -60,23 +90,27 @@ pub struct Report<'a> {
     /// When the earliest account was read.
     pub taken_at: String,
     pub coverage: Vec<AccountCoverage>,
-    pub findings: &'a [Finding],
+    /// Every finding, in report order. Empty when the report is written from `judged`.
+    pub findings: &'a [Finding<'a>],
+    /// The findings of a scan, not yet turned into [`Finding`]s: the JSON report writes
+    /// them one by one from here, so a scan of a million resources never holds them all.
+    pub judged: Option<&'a Judgements<'a>>,
     pub rules: Vec<&'a Rule>,
     pub summary: Summary,
     /// The snapshot file (path as the user gave it) and where each resource starts in it,
     /// when the report can point into a saved snapshot.
     pub snapshot_lines: Option<(String, crate::snapshot::ResourceLines)>,
     /// The resources the findings are about: the HTML report shows where each one runs.
-    pub resources: &'a [crate::model::Resource],
+    pub resources: &'a [ResourceView],
     /// An earlier JSON report to compare with (the HTML report's trend section).
-    pub previous: Option<&'a crate::engine::ReportFindings>,
+    pub previous: Option<&'a ReportFindings>,
 }
 
 impl<'a> Report<'a> {
     /// A report over the accounts `snapshots` describe (their resources are not needed).
     pub fn of_snapshots(
         snapshots: &[crate::snapshot::Snapshot],
-        findings: &'a [Finding],
+        findings: &'a [Finding<'a>],
         rules: Vec<&'a Rule>,
     ) -> Report<'a> {
         let accounts = snapshots
@@ -105,7 +139,7 @@ impl<'a> Report<'a> {
     pub fn of_accounts(
         mut accounts: Vec<AccountHeader>,
         mut coverage: Vec<AccountCoverage>,
-        findings: &'a [Finding],
+        findings: &'a [Finding<'a>],
         rules: Vec<&'a Rule>,
     ) -> Report<'a> {
         accounts.sort_by(|a, b| a.account_id.cmp(&b.account_id));
@@ -138,11 +172,27 @@ impl<'a> Report<'a> {
             taken_at,
             coverage,
             findings,
+            judged: None,
             rules,
             summary: Summary::of(findings),
             snapshot_lines: None,
             resources: &[],
             previous: None,
+        }
+    }
+
+    /// The report over the findings of a scan, written from `judged` itself.
+    pub fn judged(mut self, judged: &'a Judgements<'a>) -> Report<'a> {
+        self.summary = judged.summary();
+        self.judged = Some(judged);
+        self
+    }
+
+    /// Every finding, from whichever the report holds.
+    pub fn all_findings(&self) -> Box<dyn Iterator<Item = Finding<'a>> + 'a> {
+        match self.judged {
+            Some(j) => Box::new(j.iter()),
+            None => Box::new(self.findings.iter().cloned()),
         }
     }
 

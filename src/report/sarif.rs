@@ -99,7 +99,7 @@ pub fn render(r: &Report) -> String {
                 "regions": r.regions,
                 "takenAt": r.taken_at,
                 "summary": r.summary,
-                "resilienceScore": super::score::Score::of(r.findings),
+                "resilienceScore": super::score::Score::of_report(r),
             },
         }],
     });
@@ -113,7 +113,10 @@ const MAX_RESULTS: usize = 25_000;
 
 /// Keeps at most `max` findings, the most severe first (the order within a severity is kept),
 /// and says how many were left out.
-fn most_severe(mut findings: Vec<&Finding>, max: usize) -> (Vec<&Finding>, usize) {
+fn most_severe<'f, 'a>(
+    mut findings: Vec<&'f Finding<'a>>,
+    max: usize,
+) -> (Vec<&'f Finding<'a>>, usize) {
     if findings.len() <= max {
         return (findings, 0);
     }
@@ -184,15 +187,15 @@ fn result(
     // stable synthetic path (GitHub shows "preview unavailable" but tracks the alert).
     let line = snapshot.and_then(|(path, lines)| {
         let key = (
-            f.resource_kind.clone(),
-            f.region.clone(),
-            f.resource_id.clone(),
+            f.resource_kind.to_string(),
+            f.region.to_string(),
+            f.resource_id.to_string(),
         );
         lines.get(&key).map(|l| (path.clone(), *l))
     });
     let (uri, start) = line.unwrap_or_else(|| (location_uri(f), 1));
     let arn = f.arn.clone().unwrap_or_default();
-    let mut message = f.message.clone();
+    let mut message = f.message.to_string();
     if !arn.is_empty() {
         message.push_str(&format!(" ({arn})"));
     }
@@ -287,14 +290,14 @@ fn truncate(s: &str, max: usize) -> String {
 mod tests {
     use super::*;
 
-    fn finding(rule: &str, severity: Severity) -> Finding {
+    fn finding(rule: &str, severity: Severity) -> Finding<'_> {
         Finding {
             rule_id: rule.into(),
             rule_name: "r".into(),
             severity,
             outcome: Outcome::Fail,
             resource_kind: "s3.bucket".into(),
-            resource_id: rule.to_lowercase(),
+            resource_id: rule.to_lowercase().into(),
             resource_name: None,
             arn: None,
             region: "eu-west-1".into(),
@@ -316,7 +319,7 @@ mod tests {
         let refs: Vec<&Finding> = all.iter().collect();
         let (kept, left_out) = most_severe(refs.clone(), 2);
         assert_eq!(left_out, 2);
-        let ids: Vec<&str> = kept.iter().map(|f| f.rule_id.as_str()).collect();
+        let ids: Vec<&str> = kept.iter().map(|f| f.rule_id.as_ref()).collect();
         assert_eq!(ids, ["B-1", "D-1"]);
         assert_eq!(most_severe(refs, 4).1, 0);
     }

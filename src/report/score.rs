@@ -108,8 +108,30 @@ pub struct Tally {
     pub not_evaluated: usize,
 }
 
+/// What the score reads of one finding.
+#[derive(Debug, Clone, Copy)]
+pub struct Scored<'a> {
+    pub outcome: Outcome,
+    pub severity: Severity,
+    pub account_id: &'a str,
+    pub region: &'a str,
+    pub resource_kind: &'a str,
+}
+
+impl<'a> Scored<'a> {
+    pub fn of(f: &'a Finding) -> Scored<'a> {
+        Scored {
+            outcome: f.outcome,
+            severity: f.severity,
+            account_id: &f.account_id,
+            region: &f.region,
+            resource_kind: &f.resource_kind,
+        }
+    }
+}
+
 impl Tally {
-    fn add(&mut self, f: &Finding) {
+    fn add(&mut self, f: &Scored) {
         let w = weight(f.severity);
         match f.outcome {
             Outcome::Pass => {
@@ -132,10 +154,10 @@ impl Tally {
         self.coverage = Tenths::percent(judged, judged + self.not_evaluated as u64);
     }
 
-    pub fn of<'a>(findings: impl IntoIterator<Item = &'a Finding>) -> Tally {
+    pub fn of<'f, 'a: 'f>(findings: impl IntoIterator<Item = &'f Finding<'a>>) -> Tally {
         let mut t = Tally::default();
         for f in findings {
-            t.add(f);
+            t.add(&Scored::of(f));
         }
         t.finish();
         t
@@ -194,15 +216,50 @@ impl Score {
     /// Groups by the findings' own account, region and service, so a report over several
     /// accounts needs nothing more.
     pub fn of(findings: &[Finding]) -> Score {
-        let group = |key: &dyn Fn(&Finding) -> String, wrap: fn(String) -> ScopeKey| {
-            let mut by: BTreeMap<String, Vec<&Finding>> = BTreeMap::new();
-            for f in findings {
-                by.entry(key(f)).or_default().push(f);
-            }
+        Score::of_scored(findings.iter().map(Scored::of))
+    }
+
+    /// The score of a report's findings, from whichever the report holds.
+    pub fn of_report(r: &super::Report) -> Score {
+        match r.judged {
+            Some(j) => Score::of_scored(j.scored().map(
+                |(outcome, severity, account_id, region, resource_kind)| Scored {
+                    outcome,
+                    severity,
+                    account_id,
+                    region,
+                    resource_kind,
+                },
+            )),
+            None => Score::of(r.findings),
+        }
+    }
+
+    /// [`Score::of`] from what the score reads of each finding, in one pass.
+    pub fn of_scored<'a>(findings: impl IntoIterator<Item = Scored<'a>>) -> Score {
+        let mut overall = Tally::default();
+        let mut by_account: BTreeMap<String, Tally> = BTreeMap::new();
+        let mut by_region: BTreeMap<String, Tally> = BTreeMap::new();
+        let mut by_service: BTreeMap<String, Tally> = BTreeMap::new();
+        let add = |by: &mut BTreeMap<String, Tally>, key: &str, f: &Scored| match by.get_mut(key) {
+            Some(t) => t.add(f),
+            None => by.entry(key.to_string()).or_default().add(f),
+        };
+        for f in findings {
+            overall.add(&f);
+            add(&mut by_account, f.account_id, &f);
+            add(&mut by_region, f.region, &f);
+            add(&mut by_service, &service_of(f.resource_kind), &f);
+        }
+        overall.finish();
+        let rows = |by: BTreeMap<String, Tally>, wrap: fn(String) -> ScopeKey| {
             by.into_iter()
-                .map(|(k, fs)| Scoped {
-                    key: wrap(k),
-                    tally: Tally::of(fs),
+                .map(|(k, mut tally)| {
+                    tally.finish();
+                    Scoped {
+                        key: wrap(k),
+                        tally,
+                    }
                 })
                 .collect()
         };
@@ -215,10 +272,10 @@ impl Score {
                 low: weight(Severity::Low),
             },
             suppressed: "excluded from the score, counted as judged for coverage",
-            overall: Tally::of(findings),
-            by_account: group(&|f| f.account_id.clone(), ScopeKey::Account),
-            by_region: group(&|f| f.region.clone(), ScopeKey::Region),
-            by_service: group(&|f| service_of(&f.resource_kind), ScopeKey::Service),
+            overall,
+            by_account: rows(by_account, ScopeKey::Account),
+            by_region: rows(by_region, ScopeKey::Region),
+            by_service: rows(by_service, ScopeKey::Service),
         }
     }
 }
@@ -234,8 +291,8 @@ pub fn breakdown(rows: &[Scoped]) -> String {
 /// The service a resource kind belongs to: from the kind table, else the kind's prefix
 /// (`efs.file_system` -> `efs`), so kinds from extra rule sets still group sensibly.
 pub fn service_of(kind: &str) -> String {
-    match crate::model::kind_info(kind) {
-        Some(k) => k.service.to_string(),
+    match crate::registry::Kind::from_key(kind) {
+        Some(k) => k.service().key().to_string(),
         None => kind.split('.').next().unwrap_or(kind).to_string(),
     }
 }
@@ -244,7 +301,7 @@ pub fn service_of(kind: &str) -> String {
 mod tests {
     use super::*;
 
-    fn f(sev: Severity, outcome: Outcome, region: &str, kind: &str) -> Finding {
+    fn f<'a>(sev: Severity, outcome: Outcome, region: &'a str, kind: &'a str) -> Finding<'a> {
         Finding {
             rule_id: "R-1".into(),
             rule_name: "r".into(),

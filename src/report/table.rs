@@ -46,7 +46,7 @@ pub fn render(r: &Report, opts: &RenderOptions) -> String {
                 let rule = if f.in_baseline {
                     format!("{} (baseline)", f.rule_id)
                 } else {
-                    f.rule_id.clone()
+                    f.rule_id.to_string()
                 };
                 let mut row = vec![
                     severity_cell(sev, opts),
@@ -172,7 +172,7 @@ pub fn render(r: &Report, opts: &RenderOptions) -> String {
 
 /// The resilience score, overall and per scope.
 fn score_lines(out: &mut String, r: &Report) {
-    let score = super::score::Score::of(r.findings);
+    let score = super::score::Score::of_report(r);
     let o = &score.overall;
     let _ = writeln!(
         out,
@@ -283,7 +283,7 @@ fn resource_label(f: &Finding) -> String {
         {
             format!("{n} ({})", f.resource_id)
         }
-        Some(n) => n.clone(),
-        None => f.resource_id.clone(),
+        Some(n) => n.to_string(),
+        None => f.resource_id.to_string(),
     }
 }

@@ -9,7 +9,7 @@ pub struct AutoScaling {
 }
 
 impl AutoScaling {
-    pub(super) fn normalize(&mut self) {
+    fn sort_lists(&mut self) {
         self.groups
             .sort_by(|a, b| (&a.region, &a.name).cmp(&(&b.region, &b.name)));
         for g in &mut self.groups {
@@ -18,6 +18,9 @@ impl AutoScaling {
         }
     }
 }
+
+super::section!(AutoScaling { groups => AutoScalingGroup });
+super::listed!(AutoScalingGroup, AutoScalingGroup, name);
 
 #[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
 #[serde(deny_unknown_fields)]

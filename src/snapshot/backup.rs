@@ -14,11 +14,7 @@ pub struct Backup {
 }
 
 impl Backup {
-    pub fn is_empty(&self) -> bool {
-        self.plans.is_empty() && self.vaults.is_empty() && self.regions.is_empty()
-    }
-
-    pub(super) fn normalize(&mut self) {
+    fn sort_lists(&mut self) {
         self.plans.sort_by(|a, b| {
             (&a.region, &a.name, &a.backup_plan_id).cmp(&(&b.region, &b.name, &b.backup_plan_id))
         });
@@ -37,6 +33,9 @@ impl Backup {
         }
     }
 }
+
+super::section!(Backup { plans => BackupPlan, vaults, regions });
+super::listed!(BackupPlan, BackupPlan, backup_plan_id);
 
 #[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
 #[serde(deny_unknown_fields)]

@@ -9,14 +9,13 @@ pub struct CloudFront {
 }
 
 impl CloudFront {
-    pub fn is_empty(&self) -> bool {
-        self.distributions.is_empty()
-    }
-
-    pub(super) fn normalize(&mut self) {
+    fn sort_lists(&mut self) {
         self.distributions.sort_by(|a, b| a.id.cmp(&b.id));
     }
 }
+
+super::section!(CloudFront { distributions => Distribution });
+super::listed!(global Distribution, Distribution, id);
 
 /// One distribution as ListDistributions summarises it. Origins, origin groups and cache
 /// behaviours keep the API's order: CloudFront matches cache behaviours in that order.

@@ -8,15 +8,14 @@ pub struct CloudWatch {
 }
 
 impl CloudWatch {
-    pub fn is_empty(&self) -> bool {
-        self.alarms.is_empty()
-    }
-
-    pub(super) fn normalize(&mut self) {
+    fn sort_lists(&mut self) {
         self.alarms
             .sort_by(|a, b| (&a.region, &a.alarm_name).cmp(&(&b.region, &b.alarm_name)));
     }
 }
+
+super::section!(CloudWatch { alarms => Alarm });
+super::listed!(Alarm, Alarm, alarm_name);
 
 /// A metric or composite alarm (DescribeAlarms).
 #[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]

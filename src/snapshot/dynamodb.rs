@@ -12,11 +12,7 @@ pub struct DynamoDb {
 }
 
 impl DynamoDb {
-    pub fn is_empty(&self) -> bool {
-        self.tables.is_empty()
-    }
-
-    pub(super) fn normalize(&mut self) {
+    fn sort_lists(&mut self) {
         self.tables
             .sort_by(|a, b| (&a.region, &a.table_name).cmp(&(&b.region, &b.table_name)));
         for t in &mut self.tables {
@@ -29,6 +25,9 @@ impl DynamoDb {
         }
     }
 }
+
+super::section!(DynamoDb { tables => Table });
+super::listed!(Table, Table, table_name);
 
 /// `ListTables`, then `DescribeTable` and `DescribeContinuousBackups` per table.
 #[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]

@@ -9,11 +9,7 @@ pub struct Ebs {
 }
 
 impl Ebs {
-    pub fn is_empty(&self) -> bool {
-        self.volumes.is_empty()
-    }
-
-    pub(super) fn normalize(&mut self) {
+    fn sort_lists(&mut self) {
         self.volumes
             .sort_by(|a, b| (&a.region, &a.volume_id).cmp(&(&b.region, &b.volume_id)));
         for v in &mut self.volumes {
@@ -21,6 +17,9 @@ impl Ebs {
         }
     }
 }
+
+super::section!(Ebs { volumes => Volume });
+super::listed!(Volume, Volume, volume_id);
 
 #[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
 #[serde(deny_unknown_fields)]

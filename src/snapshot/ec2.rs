@@ -21,7 +21,7 @@ pub struct Ec2 {
 }
 
 impl Ec2 {
-    pub(super) fn normalize(&mut self) {
+    fn sort_lists(&mut self) {
         self.availability_zones
             .sort_by(|a, b| (&a.region, &a.zone_name).cmp(&(&b.region, &b.zone_name)));
         self.vpcs
@@ -41,6 +41,14 @@ impl Ec2 {
         }
     }
 }
+
+super::section!(Ec2 { availability_zones, vpcs => Vpc, subnets => Subnet, route_tables => RouteTable, nat_gateways => NatGateway, instances => Instance, vpc_endpoints => VpcEndpoint });
+super::listed!(Vpc, Vpc, vpc_id);
+super::listed!(Subnet, Subnet, subnet_id);
+super::listed!(RouteTable, RouteTable, route_table_id);
+super::listed!(NatGateway, NatGateway, nat_gateway_id);
+super::listed!(Instance, Instance, instance_id);
+super::listed!(VpcEndpoint, VpcEndpoint, vpc_endpoint_id);
 
 #[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
 #[serde(deny_unknown_fields)]

@@ -13,11 +13,7 @@ pub struct Ecs {
 }
 
 impl Ecs {
-    pub fn is_empty(&self) -> bool {
-        self.clusters.is_empty() && self.services.is_empty()
-    }
-
-    pub(super) fn normalize(&mut self) {
+    fn sort_lists(&mut self) {
         self.clusters
             .sort_by(|a, b| (&a.region, &a.cluster_name).cmp(&(&b.region, &b.cluster_name)));
         self.services.sort_by(|a, b| {
@@ -31,6 +27,19 @@ impl Ecs {
             s.tasks.sort_by(|a, b| a.task_arn.cmp(&b.task_arn));
             s.containers.sort_by(|a, b| a.name.cmp(&b.name));
         }
+    }
+}
+
+super::section!(Ecs { clusters, services => EcsService });
+
+impl super::Listed for EcsService {
+    const KIND: crate::registry::Kind = crate::registry::Kind::EcsService;
+    fn region(&self) -> &str {
+        &self.region
+    }
+    /// Service names are unique per cluster only.
+    fn id(&self) -> std::borrow::Cow<'_, str> {
+        std::borrow::Cow::Owned(format!("{}/{}", self.cluster_name, self.service_name))
     }
 }
 

@@ -9,11 +9,7 @@ pub struct Efs {
 }
 
 impl Efs {
-    pub fn is_empty(&self) -> bool {
-        self.file_systems.is_empty()
-    }
-
-    pub(super) fn normalize(&mut self) {
+    fn sort_lists(&mut self) {
         self.file_systems
             .sort_by(|a, b| (&a.region, &a.file_system_id).cmp(&(&b.region, &b.file_system_id)));
         for fs in &mut self.file_systems {
@@ -25,6 +21,9 @@ impl Efs {
         }
     }
 }
+
+super::section!(Efs { file_systems => FileSystem });
+super::listed!(FileSystem, FileSystem, file_system_id);
 
 #[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
 #[serde(deny_unknown_fields)]

@@ -14,11 +14,7 @@ pub struct Eks {
 }
 
 impl Eks {
-    pub fn is_empty(&self) -> bool {
-        self.clusters.is_empty() && self.nodegroups.is_empty() && self.fargate_profiles.is_empty()
-    }
-
-    pub(super) fn normalize(&mut self) {
+    fn sort_lists(&mut self) {
         self.clusters
             .sort_by(|a, b| (&a.region, &a.name).cmp(&(&b.region, &b.name)));
         self.nodegroups.sort_by(|a, b| {
@@ -45,6 +41,20 @@ impl Eks {
         for p in &mut self.fargate_profiles {
             p.subnets.sort();
         }
+    }
+}
+
+super::section!(Eks { clusters => EksCluster, nodegroups => EksNodegroup, fargate_profiles });
+super::listed!(EksCluster, EksCluster, name);
+
+impl super::Listed for EksNodegroup {
+    const KIND: crate::registry::Kind = crate::registry::Kind::EksNodegroup;
+    fn region(&self) -> &str {
+        &self.region
+    }
+    /// Node group names are unique per cluster only.
+    fn id(&self) -> std::borrow::Cow<'_, str> {
+        std::borrow::Cow::Owned(format!("{}/{}", self.cluster_name, self.nodegroup_name))
     }
 }
 

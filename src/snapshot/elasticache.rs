@@ -16,13 +16,7 @@ pub struct ElastiCache {
 }
 
 impl ElastiCache {
-    pub fn is_empty(&self) -> bool {
-        self.replication_groups.is_empty()
-            && self.cache_clusters.is_empty()
-            && self.subnet_groups.is_empty()
-    }
-
-    pub(super) fn normalize(&mut self) {
+    fn sort_lists(&mut self) {
         self.replication_groups.sort_by(|a, b| {
             (&a.region, &a.replication_group_id).cmp(&(&b.region, &b.replication_group_id))
         });
@@ -50,6 +44,10 @@ impl ElastiCache {
         }
     }
 }
+
+super::section!(ElastiCache { replication_groups => ReplicationGroup, cache_clusters => CacheCluster, subnet_groups });
+super::listed!(ReplicationGroup, ReplicationGroup, replication_group_id);
+super::listed!(CacheCluster, CacheCluster, cache_cluster_id);
 
 /// `DescribeReplicationGroups`.
 #[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]

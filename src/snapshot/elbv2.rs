@@ -12,7 +12,7 @@ pub struct Elbv2 {
 }
 
 impl Elbv2 {
-    pub(super) fn normalize(&mut self) {
+    fn sort_lists(&mut self) {
         self.load_balancers
             .sort_by(|a, b| (&a.region, &a.arn).cmp(&(&b.region, &b.arn)));
         self.target_groups
@@ -28,6 +28,10 @@ impl Elbv2 {
         }
     }
 }
+
+super::section!(Elbv2 { load_balancers => LoadBalancer, target_groups => TargetGroup });
+super::listed!(LoadBalancer, LoadBalancer, name);
+super::listed!(TargetGroup, TargetGroup, name);
 
 #[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
 #[serde(deny_unknown_fields)]

@@ -9,11 +9,7 @@ pub struct Lambda {
 }
 
 impl Lambda {
-    pub fn is_empty(&self) -> bool {
-        self.functions.is_empty()
-    }
-
-    pub(super) fn normalize(&mut self) {
+    fn sort_lists(&mut self) {
         self.functions
             .sort_by(|a, b| (&a.region, &a.function_name).cmp(&(&b.region, &b.function_name)));
         for f in &mut self.functions {
@@ -23,6 +19,9 @@ impl Lambda {
         }
     }
 }
+
+super::section!(Lambda { functions => LambdaFunction });
+super::listed!(LambdaFunction, Function, function_name);
 
 /// One function as ListFunctions gives it (the unpublished `$LATEST` configuration), plus its
 /// reserved concurrency and asynchronous invocation settings.

@@ -5,48 +5,17 @@
 //! findings as the live scan. Field names follow the AWS API in snake_case.
 
 mod accounts;
-mod autoscaling;
-mod backup;
-mod cloudfront;
-mod cloudwatch;
 mod coverage;
-mod dynamodb;
-mod ebs;
-mod ec2;
-mod ecs;
-mod efs;
-mod eks;
-mod elasticache;
-mod elbv2;
 mod io;
-mod lambda;
 mod lines;
-mod rds;
-mod route53;
-mod s3;
-mod vpn;
+mod section;
 
 pub use accounts::*;
-pub use autoscaling::*;
-pub use backup::*;
-pub use cloudfront::*;
-pub use cloudwatch::*;
 pub use coverage::*;
-pub use dynamodb::*;
-pub use ebs::*;
-pub use ec2::*;
-pub use ecs::*;
-pub use efs::*;
-pub use eks::*;
-pub use elasticache::*;
-pub use elbv2::*;
 pub use io::*;
-pub use lambda::*;
 pub use lines::{resource_lines, ResourceLines};
-pub use rds::*;
-pub use route53::*;
-pub use s3::*;
-pub use vpn::*;
+pub(crate) use section::{listed, section};
+pub use section::{Listed, ResourceKey, Section};
 
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -64,67 +33,124 @@ pub type Tags = BTreeMap<String, String>;
 /// A rule that reads such a field reports `not_evaluated` for that resource.
 pub type Unreadable = BTreeMap<String, String>;
 
-#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
-#[serde(deny_unknown_fields)]
-pub struct Snapshot {
-    pub schema_version: u32,
-    /// Version of ha-audit that wrote the snapshot.
-    pub tool_version: String,
-    pub account_id: String,
-    #[serde(default = "default_partition")]
-    pub partition: String,
-    /// RFC 3339 UTC time at which collection started.
-    pub taken_at: String,
-    /// Regions that were scanned.
-    pub regions: Vec<String>,
-    /// One entry per (service, region) collected, with every call that failed.
-    #[serde(default)]
-    pub coverage: Vec<Coverage>,
-    #[serde(default)]
-    pub ec2: Ec2,
-    #[serde(default)]
-    pub rds: Rds,
-    #[serde(default)]
-    pub elbv2: Elbv2,
-    #[serde(default)]
-    pub s3: S3,
-    #[serde(default)]
-    pub route53: Route53,
-    #[serde(default)]
-    pub autoscaling: AutoScaling,
-    /// Left out when empty, so that snapshots of accounts without these services (and those
-    /// written before they were collected) serialise as before.
-    #[serde(default, skip_serializing_if = "ElastiCache::is_empty")]
-    pub elasticache: ElastiCache,
-    #[serde(default, skip_serializing_if = "DynamoDb::is_empty")]
-    pub dynamodb: DynamoDb,
-    // Left out of the file when empty, so that snapshots of accounts without them, and those
-    // written before they were collected, keep their exact layout.
-    #[serde(default, skip_serializing_if = "Efs::is_empty")]
-    pub efs: Efs,
-    #[serde(default, skip_serializing_if = "Ebs::is_empty")]
-    pub ebs: Ebs,
-    #[serde(default, skip_serializing_if = "Backup::is_empty")]
-    pub backup: Backup,
-    /// Left out when empty, so that snapshots without it read and write as before.
-    #[serde(default, skip_serializing_if = "Lambda::is_empty")]
-    pub lambda: Lambda,
-    /// Left out when empty, so that snapshots without it read and write as before.
-    #[serde(default, skip_serializing_if = "CloudFront::is_empty")]
-    pub cloudfront: CloudFront,
-    /// Left out when empty, so that snapshots without it read and write as before.
-    #[serde(default, skip_serializing_if = "CloudWatch::is_empty")]
-    pub cloudwatch: CloudWatch,
-    // The sections added after the first release are left out when empty, so that a snapshot
-    // of an account without them is written exactly as before (and still points SARIF results
-    // at the right lines of a saved file).
-    #[serde(default, skip_serializing_if = "Vpn::is_empty")]
-    pub vpn: Vpn,
-    #[serde(default, skip_serializing_if = "Ecs::is_empty")]
-    pub ecs: Ecs,
-    #[serde(default, skip_serializing_if = "Eks::is_empty")]
-    pub eks: Eks,
+/// Whether a section is left out of a snapshot file when it is empty (see the registry).
+pub trait FileShape {
+    const OMIT_EMPTY: bool;
 }
+
+/// `skip_serializing_if` of every section: only the `omit_empty` ones are ever left out.
+fn skip_section<T: Section + FileShape>(section: &T) -> bool {
+    T::OMIT_EMPTY && section.is_empty()
+}
+
+macro_rules! omit_empty {
+    (always) => {
+        false
+    };
+    (omit_empty) => {
+        true
+    };
+}
+
+/// The sections of [`Snapshot`], their modules and what every section of a snapshot does,
+/// from the registry's service list.
+macro_rules! define_snapshot {
+    ($(
+        $key:ident $section:ident $reach:ident $shape:ident [$($kinds:tt)*];
+    )*) => {
+        $(
+            mod $key;
+            pub use $key::*;
+            impl FileShape for $section {
+                const OMIT_EMPTY: bool = omit_empty!($shape);
+            }
+        )*
+
+        #[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+        #[serde(deny_unknown_fields)]
+        pub struct Snapshot {
+            pub schema_version: u32,
+            /// Version of ha-audit that wrote the snapshot.
+            pub tool_version: String,
+            pub account_id: String,
+            #[serde(default = "default_partition")]
+            pub partition: String,
+            /// RFC 3339 UTC time at which collection started.
+            pub taken_at: String,
+            /// Regions that were scanned.
+            pub regions: Vec<String>,
+            /// One entry per (service, region) collected, with every call that failed.
+            #[serde(default)]
+            pub coverage: Vec<Coverage>,
+            $(
+                #[serde(default, skip_serializing_if = "skip_section")]
+                pub $key: $section,
+            )*
+        }
+
+        impl Snapshot {
+            /// The account, regions, time and coverage without the resources: what a report
+            /// needs once the model has been built.
+            pub fn header_only(self) -> Snapshot {
+                Snapshot {
+                    $($key: $section::default(),)*
+                    ..self
+                }
+            }
+
+            /// Puts every list in a canonical order so that two collections of the same
+            /// account serialise identically whatever order the concurrent calls finished in.
+            pub fn normalize(&mut self) {
+                self.regions.sort();
+                self.regions.dedup();
+                self.coverage
+                    .sort_by(|a, b| (&a.service, &a.region).cmp(&(&b.service, &b.region)));
+                for c in &mut self.coverage {
+                    c.errors.sort_by(|a, b| {
+                        (&a.operation, &a.resource, &a.code).cmp(&(&b.operation, &b.resource, &b.code))
+                    });
+                }
+                $(self.$key.normalize();)*
+            }
+
+            /// The account, regions, time and coverage, without the resources (a copy).
+            pub fn header(&self) -> Snapshot {
+                Snapshot {
+                    schema_version: self.schema_version,
+                    tool_version: self.tool_version.clone(),
+                    account_id: self.account_id.clone(),
+                    partition: self.partition.clone(),
+                    taken_at: self.taken_at.clone(),
+                    regions: self.regions.clone(),
+                    coverage: self.coverage.clone(),
+                    $($key: $section::default(),)*
+                }
+            }
+
+            /// A snapshot holding one default-valued item in every list of every section.
+            pub fn template() -> Snapshot {
+                Snapshot {
+                    $($key: $section::template(),)*
+                    ..Snapshot::default()
+                }
+            }
+
+            /// Every listed resource, section by section in file order, with the section's
+            /// key.
+            pub fn resource_keys(&self) -> Vec<(&'static str, ResourceKey)> {
+                let mut out = Vec::new();
+                let mut keys = Vec::new();
+                $(
+                    self.$key.resource_keys(&mut keys);
+                    out.extend(keys.drain(..).map(|k| (stringify!($key), k)));
+                )*
+                out
+            }
+        }
+    };
+}
+
+crate::for_each_service!(define_snapshot);
 
 fn default_partition() -> String {
     "aws".to_string()
@@ -141,61 +167,5 @@ impl Snapshot {
             regions,
             ..Default::default()
         }
-    }
-
-    /// The account, regions, time and coverage without the resources: what a report needs
-    /// once the model has been built.
-    pub fn header_only(self) -> Snapshot {
-        Snapshot {
-            ec2: Ec2::default(),
-            rds: Rds::default(),
-            elbv2: Elbv2::default(),
-            s3: S3::default(),
-            route53: Route53::default(),
-            autoscaling: AutoScaling::default(),
-            elasticache: ElastiCache::default(),
-            dynamodb: DynamoDb::default(),
-            efs: Efs::default(),
-            ebs: Ebs::default(),
-            backup: Backup::default(),
-            lambda: Lambda::default(),
-            cloudfront: CloudFront::default(),
-            cloudwatch: CloudWatch::default(),
-            vpn: Vpn::default(),
-            ecs: Ecs::default(),
-            eks: Eks::default(),
-            ..self
-        }
-    }
-
-    /// Puts every list in a canonical order so that two collections of the same account
-    /// serialise identically whatever order the concurrent calls finished in.
-    pub fn normalize(&mut self) {
-        self.regions.sort();
-        self.regions.dedup();
-        self.coverage
-            .sort_by(|a, b| (&a.service, &a.region).cmp(&(&b.service, &b.region)));
-        for c in &mut self.coverage {
-            c.errors.sort_by(|a, b| {
-                (&a.operation, &a.resource, &a.code).cmp(&(&b.operation, &b.resource, &b.code))
-            });
-        }
-        self.ec2.normalize();
-        self.rds.normalize();
-        self.elbv2.normalize();
-        self.s3.normalize();
-        self.route53.normalize();
-        self.autoscaling.normalize();
-        self.elasticache.normalize();
-        self.dynamodb.normalize();
-        self.efs.normalize();
-        self.ebs.normalize();
-        self.backup.normalize();
-        self.lambda.normalize();
-        self.cloudfront.normalize();
-        self.cloudwatch.normalize();
-        self.vpn.normalize();
-        self.ecs.normalize();
-        self.eks.normalize();
     }
 }

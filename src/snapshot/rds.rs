@@ -11,7 +11,7 @@ pub struct Rds {
 }
 
 impl Rds {
-    pub(super) fn normalize(&mut self) {
+    fn sort_lists(&mut self) {
         self.db_instances.sort_by(|a, b| {
             (&a.region, &a.db_instance_identifier).cmp(&(&b.region, &b.db_instance_identifier))
         });
@@ -24,6 +24,10 @@ impl Rds {
         }
     }
 }
+
+super::section!(Rds { db_instances => DbInstance, db_clusters => DbCluster });
+super::listed!(DbInstance, DbInstance, db_instance_identifier);
+super::listed!(DbCluster, DbCluster, db_cluster_identifier);
 
 #[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
 #[serde(deny_unknown_fields)]

@@ -12,7 +12,7 @@ pub struct Route53 {
 }
 
 impl Route53 {
-    pub(super) fn normalize(&mut self) {
+    fn sort_lists(&mut self) {
         self.hosted_zones.sort_by(|a, b| a.id.cmp(&b.id));
         self.record_sets.sort_by(|a, b| {
             (
@@ -31,6 +31,27 @@ impl Route53 {
         self.health_checks.sort_by(|a, b| a.id.cmp(&b.id));
     }
 }
+
+super::section!(Route53 { hosted_zones => HostedZone, record_sets => RecordSet, health_checks => HealthCheck });
+super::listed!(global HostedZone, HostedZone, id);
+
+impl super::Listed for RecordSet {
+    const KIND: crate::registry::Kind = crate::registry::Kind::Record;
+    fn region(&self) -> &str {
+        super::GLOBAL_REGION
+    }
+    /// Zone, name, type and set identifier: a record set has no id of its own.
+    fn id(&self) -> std::borrow::Cow<'_, str> {
+        std::borrow::Cow::Owned(format!(
+            "{}/{}/{}/{}",
+            self.hosted_zone_id,
+            self.name,
+            self.record_type,
+            self.set_identifier.as_deref().unwrap_or("")
+        ))
+    }
+}
+super::listed!(global HealthCheck, HealthCheck, id);
 
 #[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
 #[serde(deny_unknown_fields)]

@@ -9,10 +9,13 @@ pub struct S3 {
 }
 
 impl S3 {
-    pub(super) fn normalize(&mut self) {
+    fn sort_lists(&mut self) {
         self.buckets.sort_by(|a, b| a.name.cmp(&b.name));
     }
 }
+
+super::section!(S3 { buckets => Bucket });
+super::listed!(Bucket, Bucket, name);
 
 #[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
 #[serde(deny_unknown_fields)]

@@ -16,11 +16,7 @@ pub struct Vpn {
 }
 
 impl Vpn {
-    pub fn is_empty(&self) -> bool {
-        self.vpn_connections.is_empty() && self.customer_gateways.is_empty()
-    }
-
-    pub(super) fn normalize(&mut self) {
+    fn sort_lists(&mut self) {
         self.vpn_connections.sort_by(|a, b| {
             (&a.region, &a.vpn_connection_id).cmp(&(&b.region, &b.vpn_connection_id))
         });
@@ -33,6 +29,9 @@ impl Vpn {
         }
     }
 }
+
+super::section!(Vpn { vpn_connections => VpnConnection, customer_gateways });
+super::listed!(VpnConnection, VpnConnection, vpn_connection_id);
 
 #[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
 #[serde(deny_unknown_fields)]

@@ -1,68 +1,65 @@
-//! Lambda functions (with the AZs of their VPC subnets) and CloudFront distributions (with
-//! their origin groups resolved to S3 buckets and the buckets' regions).
+//! CloudFront distributions, with their origin groups resolved to S3 buckets and the
+//! buckets' regions.
 
-use super::{depends_on, depends_on_service, distinct, fields_of, propagate, Ctx, Resource};
-use crate::snapshot::{Bucket, Distribution, LambdaFunction, GLOBAL_REGION};
-use serde_json::{json, Value};
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use super::{distinct, Always, Ctx, Known, Resource};
+use crate::registry::{Kind, Service};
+use crate::snapshot::{Bucket, Distribution, GLOBAL_REGION};
+use std::borrow::Cow;
+use std::collections::{BTreeSet, HashMap};
 
-pub(super) fn build(ctx: &Ctx, out: &mut Vec<Resource>) {
-    let s = ctx.snapshot;
-    for f in &s.lambda.functions {
-        out.push(function(ctx, f));
+crate::object! {
+    /// An origin, with the S3 bucket it names and that bucket's region when known.
+    pub struct OriginFact<'a> {
+        pub id: &'a str,
+        pub domain_name: &'a str,
+        pub origin_type: &'a str,
+        pub s3_bucket: Option<&'a str>,
+        pub bucket_region: Option<&'a str>,
     }
+}
+
+crate::object! {
+    /// An origin group, with its members' buckets and their regions.
+    pub struct OriginGroupFact<'a> {
+        pub id: &'a str,
+        pub members: Vec<&'a str>,
+        pub member_count: usize,
+        pub failover_status_codes: Vec<i64>,
+        pub member_buckets: Vec<&'a str>,
+        pub member_regions: Vec<&'a str>,
+    }
+}
+
+crate::facts! {
+    /// Derived facts of a CloudFront distribution.
+    pub struct DistributionFacts<'a> {
+        /// Its origins, each with the S3 bucket it names and that bucket's region.
+        pub origins: Always<Vec<OriginFact<'a>>>,
+        /// Its origin groups, with their members' buckets and regions.
+        pub origin_groups: Always<Vec<OriginGroupFact<'a>>>,
+        /// How many origin groups it has.
+        pub origin_group_count: Always<usize>,
+        /// Origin groups with fewer than two members.
+        pub origin_groups_without_second_member: Always<Vec<&'a str>>,
+        /// Whether the default behaviour targets an origin group.
+        pub default_behavior_uses_origin_group: Always<bool>,
+        /// Behaviours (`default`, or their path pattern) that target a single origin.
+        pub behaviors_without_failover: Always<Vec<&'a str>>,
+        /// The S3 buckets its origins name.
+        pub s3_origin_buckets: Always<Vec<&'a str>>,
+        /// Those buckets that are not buckets of the account.
+        pub s3_origins_missing_bucket: Known<Vec<&'a str>>,
+        /// Origin groups whose members are all buckets of one region.
+        pub origin_groups_single_region: Known<Vec<&'a str>>,
+    }
+}
+
+pub(super) fn build<'a>(ctx: &Ctx<'a>, out: &mut Vec<Resource<'a>>) {
+    let s = ctx.snapshot;
     let buckets: HashMap<&str, &Bucket> =
         s.s3.buckets.iter().map(|b| (b.name.as_str(), b)).collect();
     for d in &s.cloudfront.distributions {
         out.push(distribution(ctx, d, &buckets));
-    }
-}
-
-fn function(ctx: &Ctx, f: &LambdaFunction) -> Resource {
-    let mut fields = fields_of(f);
-    let mut unknown = f.unreadable.clone();
-    // Subnet -> AZ through the EC2 listing. Lambda's VpcId cannot be trusted to find them
-    // (some emulators return a constant), the subnet ids can.
-    let azs: Vec<&str> = f
-        .subnet_ids
-        .iter()
-        .filter_map(|sn| ctx.subnet_az(&f.region, sn))
-        .collect();
-    fields.insert("vpc_attached".into(), Value::Bool(!f.subnet_ids.is_empty()));
-    fields.insert("subnet_azs".into(), distinct(azs.iter().copied()));
-    if let Some(missing) = f
-        .subnet_ids
-        .iter()
-        .find(|sn| ctx.subnet_az(&f.region, sn).is_none())
-    {
-        unknown.insert(
-            "subnet_azs".into(),
-            format!(
-                "subnet {missing} is not in the EC2 subnet listing of {}, so its AZ is unknown",
-                f.region
-            ),
-        );
-    }
-    depends_on(ctx, &mut unknown, "ec2.subnet", &f.region, &["subnet_azs"]);
-    let on_failure: Vec<&str> = f
-        .event_invoke_configs
-        .iter()
-        .filter_map(|c| c.on_failure_destination.as_deref())
-        .collect();
-    fields.insert("on_failure_destinations".into(), distinct(on_failure));
-    propagate(
-        &mut unknown,
-        "event_invoke_configs",
-        &["on_failure_destinations"],
-    );
-    Resource {
-        kind: "lambda.function",
-        id: f.function_name.clone(),
-        name: Some(f.function_name.clone()),
-        arn: f.function_arn.clone(),
-        region: f.region.clone(),
-        fields,
-        unknown,
     }
 }
 
@@ -107,28 +104,30 @@ enum Member<'a> {
     Unknown(String),
 }
 
-fn distribution(ctx: &Ctx, d: &Distribution, buckets: &HashMap<&str, &Bucket>) -> Resource {
-    let mut fields = fields_of(d);
-    let mut unknown = BTreeMap::new();
-    let s3_unknown = ctx.not_collected("s3", GLOBAL_REGION);
+fn distribution<'a>(
+    ctx: &Ctx<'a>,
+    d: &'a Distribution,
+    buckets: &HashMap<&str, &'a Bucket>,
+) -> Resource<'a> {
+    let s3_unknown = ctx.not_collected(Service::s3, GLOBAL_REGION);
     let bucket_of = |origin_id: &str| {
         let o = d.origins.iter().find(|o| o.id == origin_id)?;
         origin_bucket(&o.domain_name)
     };
 
-    let origins: Vec<Value> = d
+    let origins: Vec<OriginFact> = d
         .origins
         .iter()
         .map(|o| {
             let bucket = origin_bucket(&o.domain_name);
             let found = bucket.and_then(|b| buckets.get(b));
-            json!({
-                "id": o.id,
-                "domain_name": o.domain_name,
-                "origin_type": o.origin_type,
-                "s3_bucket": bucket,
-                "bucket_region": found.map(|b| b.region.as_str()).filter(|r| !r.is_empty()),
-            })
+            OriginFact {
+                id: &o.id,
+                domain_name: &o.domain_name,
+                origin_type: &o.origin_type,
+                s3_bucket: bucket,
+                bucket_region: found.map(|b| b.region.as_str()).filter(|r| !r.is_empty()),
+            }
         })
         .collect();
     let s3_buckets: BTreeSet<&str> = d
@@ -144,7 +143,7 @@ fn distribution(ctx: &Ctx, d: &Distribution, buckets: &HashMap<&str, &Bucket>) -
 
     let mut single_region = Vec::new();
     let mut single_region_unknown = None;
-    let groups: Vec<Value> = d
+    let groups: Vec<OriginGroupFact> = d
         .origin_groups
         .iter()
         .map(|g| {
@@ -190,15 +189,14 @@ fn distribution(ctx: &Ctx, d: &Distribution, buckets: &HashMap<&str, &Bucket>) -
                     }
                 }
             }
-            let member_buckets: Vec<&str> = g.members.iter().filter_map(|m| bucket_of(m)).collect();
-            json!({
-                "id": g.id,
-                "members": g.members,
-                "member_count": g.members.len(),
-                "failover_status_codes": g.failover_status_codes,
-                "member_buckets": member_buckets,
-                "member_regions": regions,
-            })
+            OriginGroupFact {
+                id: &g.id,
+                members: g.members.iter().map(String::as_str).collect(),
+                member_count: g.members.len(),
+                failover_status_codes: g.failover_status_codes.clone(),
+                member_buckets: g.members.iter().filter_map(|m| bucket_of(m)).collect(),
+                member_regions: regions.into_iter().collect(),
+            }
         })
         .collect();
     let group_ids: BTreeSet<&str> = d.origin_groups.iter().map(|g| g.id.as_str()).collect();
@@ -211,58 +209,40 @@ fn distribution(ctx: &Ctx, d: &Distribution, buckets: &HashMap<&str, &Bucket>) -
             without_failover.push(b.path_pattern.as_str());
         }
     }
-
-    fields.insert("origins".into(), Value::Array(origins));
-    fields.insert("origin_groups".into(), Value::Array(groups));
-    fields.insert("origin_group_count".into(), json!(d.origin_groups.len()));
-    fields.insert(
-        "origin_groups_without_second_member".into(),
-        distinct(
+    let mut f = DistributionFacts {
+        origins: Always(origins),
+        origin_groups: Always(groups),
+        origin_group_count: Always(d.origin_groups.len()),
+        origin_groups_without_second_member: Always(distinct(
             d.origin_groups
                 .iter()
                 .filter(|g| g.members.len() < 2)
                 .map(|g| g.id.as_str()),
+        )),
+        default_behavior_uses_origin_group: Always(
+            group_ids.contains(d.default_target_origin_id.as_str()),
         ),
-    );
-    fields.insert(
-        "default_behavior_uses_origin_group".into(),
-        Value::Bool(group_ids.contains(d.default_target_origin_id.as_str())),
-    );
-    fields.insert("behaviors_without_failover".into(), json!(without_failover));
-    fields.insert(
-        "s3_origin_buckets".into(),
-        distinct(s3_buckets.iter().copied()),
-    );
-    fields.insert("s3_origins_missing_bucket".into(), distinct(missing));
-    fields.insert(
-        "origin_groups_single_region".into(),
-        distinct(single_region.iter().copied()),
-    );
+        behaviors_without_failover: Always(without_failover),
+        s3_origin_buckets: Always(s3_buckets.iter().copied().collect()),
+        s3_origins_missing_bucket: Known::Is(distinct(missing)),
+        origin_groups_single_region: Known::Is(distinct(single_region.iter().copied())),
+    };
     // One group known to sit in one region decides; otherwise an unreadable member leaves the
     // question open.
     if let (true, Some(why)) = (single_region.is_empty(), single_region_unknown) {
-        unknown.insert("origin_groups_single_region".into(), why);
+        f.origin_groups_single_region = Known::Unknown(why);
     }
     // A bucket absent from a listing that failed, or that was never made, is not missing.
-    depends_on_service(
-        ctx,
-        &mut unknown,
-        "s3",
-        GLOBAL_REGION,
-        &["s3_origins_missing_bucket"],
-    );
+    crate::unknown_if!(s3_unknown => f.s3_origins_missing_bucket);
     Resource {
-        kind: "cloudfront.distribution",
-        id: d.id.clone(),
-        name: d
-            .aliases
-            .first()
-            .cloned()
-            .or_else(|| Some(d.domain_name.clone())),
-        arn: d.arn.clone(),
-        region: GLOBAL_REGION.to_string(),
-        fields,
-        unknown,
+        kind: Kind::Distribution,
+        id: Cow::Borrowed(&d.id),
+        name: Some(Cow::Borrowed(d.aliases.first().unwrap_or(&d.domain_name))),
+        arn: Cow::Borrowed(&d.arn),
+        region: Cow::Borrowed(GLOBAL_REGION),
+        source: Some(d),
+        unreadable: None,
+        facts: Box::new(f),
     }
 }
 

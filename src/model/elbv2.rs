@@ -1,9 +1,11 @@
 //! Load balancers and target groups: where traffic enters, and which AZs really serve it.
 
+use super::alarms::HealthMetric;
 use super::routing::{has_internet_route, Regional};
-use super::{depends_on, distinct, fields_of, propagate, Ctx, Resource};
+use super::{distinct, Always, Attr, Ctx, Known, MarkUnknown, Resource};
+use crate::registry::Kind;
 use crate::snapshot::{LoadBalancer, Snapshot, Target, TargetGroup};
-use serde_json::{json, Map, Value};
+use std::borrow::Cow;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 const CROSS_ZONE: &str = "load_balancing.cross_zone.enabled";
@@ -11,25 +13,6 @@ const CROSS_ZONE: &str = "load_balancing.cross_zone.enabled";
 /// What `DescribeTargetHealth` gives for an IP target outside the VPC: every AZ, none in
 /// particular.
 const ALL_ZONES: &str = "all";
-
-/// Load balancer facts read from its target groups' target health; all but the first also
-/// need the AZ of each target.
-const HEALTH_FACTS: &[&str] = &[
-    "healthy_target_count",
-    "healthy_target_azs",
-    "healthy_target_count_by_az",
-    "azs_without_healthy_targets",
-    "healthy_target_az_spread",
-    "healthy_target_max_az",
-    "healthy_target_max_az_count",
-    "healthy_target_max_az_share_pct",
-];
-
-/// Load balancer facts read from its target groups' cross-zone setting.
-const CROSS_ZONE_FACTS: &[&str] = &[
-    "target_groups_cross_zone_off",
-    "cross_zone_off_azs_without_healthy_targets",
-];
 
 /// Load balancers and target groups by ARN, the target groups of each load balancer and of
 /// each registered target, and every target with its AZ resolved. Built once per snapshot.
@@ -50,14 +33,20 @@ pub(crate) struct Resolved<'a> {
     pub az: Option<&'a str>,
 }
 
-impl Resolved<'_> {
+impl<'a> Resolved<'a> {
     fn healthy(&self) -> bool {
         self.target.state == "healthy"
     }
 
     /// The AZ when it is one AZ (not `all`, not unknown).
-    fn zone(&self) -> Option<&str> {
+    fn zone(&self) -> Option<&'a str> {
         self.az.filter(|z| *z != ALL_ZONES)
+    }
+
+    /// The target's id, for as long as the snapshot lives.
+    fn id(&self) -> &'a str {
+        let target: &'a Target = self.target;
+        &target.id
     }
 }
 
@@ -142,17 +131,83 @@ impl<'a> Index<'a> {
     }
 }
 
-pub(super) fn build(ctx: &Ctx, out: &mut Vec<Resource>) {
-    load_balancers(ctx, out);
-    target_groups(ctx, out);
+crate::facts! {
+    /// Derived facts of a load balancer.
+    pub struct LoadBalancerFacts<'a> {
+        /// The AZs it is enabled in.
+        pub azs: Always<Vec<&'a str>>,
+        /// Its `load_balancing.cross_zone.enabled` attribute.
+        pub cross_zone: Known<Attr<'a>>,
+        /// Its `deletion_protection.enabled` attribute.
+        pub deletion_protection: Known<Attr<'a>>,
+        /// The target groups attached to it.
+        pub target_group_arns: Known<Vec<&'a str>>,
+        /// Its `zonal_shift.config.enabled` attribute.
+        pub zonal_shift: Known<Attr<'a>>,
+        /// How many listeners it has (unknown when the snapshot does not say).
+        pub listener_count: Known<Option<i64>>,
+        /// Healthy targets across its target groups (a target in two groups counts once).
+        pub healthy_target_count: Known<usize>,
+        /// The AZs with healthy targets.
+        pub healthy_target_azs: Known<Vec<&'a str>>,
+        /// Healthy targets per AZ (its own AZs, and any other a target is in).
+        pub healthy_target_count_by_az: Known<BTreeMap<&'a str, usize>>,
+        /// Its AZs without a healthy target.
+        pub azs_without_healthy_targets: Known<Vec<&'a str>>,
+        /// The most healthy targets in one of its AZs minus the fewest.
+        pub healthy_target_az_spread: Known<usize>,
+        /// The AZ with the most healthy targets (the first by name on a tie).
+        pub healthy_target_max_az: Known<Option<&'a str>>,
+        /// How many healthy targets are there.
+        pub healthy_target_max_az_count: Known<usize>,
+        /// That AZ's share of the healthy targets with an AZ, in percent (one decimal).
+        pub healthy_target_max_az_share_pct: Known<f64>,
+        /// Whether traffic crosses AZs at load balancer level (always for an ALB).
+        pub cross_zone_effective: Known<Option<bool>>,
+        /// Its target groups whose traffic stays in its AZ.
+        pub target_groups_cross_zone_off: Known<Vec<&'a str>>,
+        /// AZs where such a target group has no healthy target.
+        pub cross_zone_off_azs_without_healthy_targets: Known<Vec<&'a str>>,
+        /// Its subnets whose route table has no route to an internet gateway.
+        pub subnets_without_internet_route: Known<Vec<&'a str>>,
+        /// Alarms on its healthy/unhealthy host counts that notify someone.
+        pub health_alarms: Known<Vec<&'a str>>,
+        /// Alarms on its healthy/unhealthy host counts that notify no one.
+        pub health_alarms_silent: Known<Vec<&'a str>>,
+    }
 }
 
-fn bool_attr(attrs: &BTreeMap<String, String>, key: &str) -> Value {
-    match attrs.get(key).map(String::as_str) {
-        Some("true") => Value::Bool(true),
-        Some("false") => Value::Bool(false),
-        Some(other) => Value::String(other.to_string()),
-        None => Value::Null,
+crate::object! {
+    /// A registered target with its AZ.
+    pub struct TargetFact<'a> {
+        pub id: &'a str,
+        pub port: Option<i64>,
+        pub state: &'a str,
+        pub reason: Option<&'a str>,
+        pub availability_zone: Option<&'a str>,
+    }
+}
+
+crate::facts! {
+    /// Derived facts of a target group.
+    pub struct TargetGroupFacts<'a> {
+        /// The AZs of its healthy targets.
+        pub healthy_target_azs: Known<Vec<&'a str>>,
+        /// How many of its targets are healthy.
+        pub healthy_target_count: Known<usize>,
+        /// Its registered targets, each with its AZ (from the instance for instance targets).
+        pub targets: Always<Vec<TargetFact<'a>>>,
+        /// Its `load_balancing.cross_zone.enabled` attribute.
+        pub cross_zone: Known<Attr<'a>>,
+    }
+}
+
+pub(super) fn build<'a>(ctx: &Ctx<'a>, out: &mut Vec<Resource<'a>>) {
+    for lb in &ctx.snapshot.elbv2.load_balancers {
+        out.push(load_balancer(ctx, lb));
+    }
+    for tg in &ctx.snapshot.elbv2.target_groups {
+        out.push(target_group(ctx, tg));
     }
 }
 
@@ -187,80 +242,72 @@ fn zonal_target_type(tg: &TargetGroup) -> bool {
     !matches!(tg.target_type.as_deref(), Some("lambda" | "alb"))
 }
 
-fn load_balancers(ctx: &Ctx, out: &mut Vec<Resource>) {
-    let s = ctx.snapshot;
-    for lb in &s.elbv2.load_balancers {
-        let mut fields = fields_of(lb);
-        let lb_azs: BTreeSet<&str> = lb
-            .availability_zones
-            .iter()
-            .map(|z| z.zone_name.as_str())
-            .collect();
-        fields.insert("azs".into(), distinct(lb_azs.iter().copied()));
-        fields.insert("cross_zone".into(), bool_attr(&lb.attributes, CROSS_ZONE));
-        fields.insert(
-            "deletion_protection".into(),
-            bool_attr(&lb.attributes, "deletion_protection.enabled"),
-        );
-        let tgs = ctx.elb.target_groups_of(&lb.arn);
-        fields.insert(
-            "target_group_arns".into(),
-            json!(tgs.iter().map(|tg| tg.arn.as_str()).collect::<Vec<_>>()),
-        );
-        fields.insert(
-            "zonal_shift".into(),
-            bool_attr(&lb.attributes, "zonal_shift.config.enabled"),
-        );
-        let mut unknown = lb.unreadable.clone();
-        propagate(
-            &mut unknown,
-            "attributes",
-            &["cross_zone", "deletion_protection", "zonal_shift"],
-        );
-        // AWS returns the zonal shift attribute for every ALB and NLB: when the attributes were
-        // read but it is missing, its value is unknown, not off.
-        if !lb.attributes.is_empty() && !lb.attributes.contains_key("zonal_shift.config.enabled") {
-            unknown.entry("zonal_shift".into()).or_insert_with(|| {
-                "the zonal_shift.config.enabled attribute was not returned".into()
-            });
-        }
-        // A listener count that is not in the snapshot is not zero listeners.
-        if lb.listener_count.is_none() {
-            unknown
-                .entry("listener_count".into())
-                .or_insert_with(|| "the listener count is not in the snapshot".into());
-        }
-        healthy_targets(ctx, lb, &lb_azs, tgs, &mut fields, &mut unknown);
-        cross_zone(ctx, lb, &lb_azs, tgs, &mut fields, &mut unknown);
-        internet_routes(ctx, lb, &mut fields, &mut unknown);
-        let from_target_groups = [&["target_group_arns"], HEALTH_FACTS, CROSS_ZONE_FACTS].concat();
-        depends_on(
-            ctx,
-            &mut unknown,
-            "elbv2.target_group",
-            &lb.region,
-            &from_target_groups,
-        );
-        out.push(Resource {
-            kind: "elbv2.load_balancer",
-            id: lb.name.clone(),
-            name: Some(lb.name.clone()),
-            arn: lb.arn.clone(),
-            region: lb.region.clone(),
-            fields,
-            unknown,
-        });
+fn load_balancer<'a>(ctx: &Ctx<'a>, lb: &'a LoadBalancer) -> Resource<'a> {
+    let lb_azs: BTreeSet<&str> = lb
+        .availability_zones
+        .iter()
+        .map(|z| z.zone_name.as_str())
+        .collect();
+    let tgs = ctx.elb.target_groups_of(&lb.arn);
+    let mut f = LoadBalancerFacts {
+        azs: Always(lb_azs.iter().copied().collect()),
+        cross_zone: Known::Is(Attr::of(&lb.attributes, CROSS_ZONE)),
+        deletion_protection: Known::Is(Attr::of(&lb.attributes, "deletion_protection.enabled")),
+        target_group_arns: Known::Is(tgs.iter().map(|tg| tg.arn.as_str()).collect()),
+        zonal_shift: Known::Is(Attr::of(&lb.attributes, "zonal_shift.config.enabled")),
+        listener_count: match lb.listener_count {
+            Some(n) => Known::Is(Some(n)),
+            // A listener count that is not in the snapshot is not zero listeners.
+            None => Known::Unknown("the listener count is not in the snapshot".into()),
+        },
+        ..LoadBalancerFacts::default()
+    };
+    crate::unknown_if!(lb.unreadable.get("attributes") =>
+        f.cross_zone, f.deletion_protection, f.zonal_shift);
+    // AWS returns the zonal shift attribute for every ALB and NLB: when the attributes were
+    // read but it is missing, its value is unknown, not off.
+    if !lb.attributes.is_empty() && !lb.attributes.contains_key("zonal_shift.config.enabled") {
+        f.zonal_shift
+            .mark_unknown("the zonal_shift.config.enabled attribute was not returned");
+    }
+    healthy_targets(ctx, lb, &lb_azs, tgs, &mut f);
+    cross_zone(ctx, lb, &lb_azs, tgs, &mut f);
+    internet_routes(ctx, lb, &mut f);
+    crate::unknown_if!(ctx.incomplete(Kind::TargetGroup, &lb.region) =>
+        f.target_group_arns,
+        f.healthy_target_count,
+        f.healthy_target_azs,
+        f.healthy_target_count_by_az,
+        f.azs_without_healthy_targets,
+        f.healthy_target_az_spread,
+        f.healthy_target_max_az,
+        f.healthy_target_max_az_count,
+        f.healthy_target_max_az_share_pct,
+        f.target_groups_cross_zone_off,
+        f.cross_zone_off_azs_without_healthy_targets);
+    let metric = HealthMetric::load_balancer(&lb.arn, tgs.iter().map(|tg| tg.arn.as_str()));
+    let health = ctx.health_alarms(&lb.region, &metric, f.target_group_arns.reason());
+    f.health_alarms = health.heard;
+    f.health_alarms_silent = health.silent;
+    Resource {
+        kind: Kind::LoadBalancer,
+        id: Cow::Borrowed(&lb.name),
+        name: Some(Cow::Borrowed(&lb.name)),
+        arn: Cow::Borrowed(&lb.arn),
+        region: Cow::Borrowed(&lb.region),
+        source: Some(lb),
+        unreadable: Some(&lb.unreadable),
+        facts: Box::new(f),
     }
 }
 
 /// Healthy targets across every target group of the load balancer, by AZ.
-fn healthy_targets(
-    ctx: &Ctx,
+fn healthy_targets<'a>(
+    ctx: &Ctx<'a>,
     lb: &LoadBalancer,
-    lb_azs: &BTreeSet<&str>,
-    tgs: &[&TargetGroup],
-    fields: &mut Map<String, Value>,
-    unknown: &mut BTreeMap<String, String>,
+    lb_azs: &BTreeSet<&'a str>,
+    tgs: &[&'a TargetGroup],
+    f: &mut LoadBalancerFacts<'a>,
 ) {
     // A target registered in two groups (two ports) is one target.
     let mut healthy: BTreeSet<&str> = BTreeSet::new();
@@ -268,9 +315,9 @@ fn healthy_targets(
         lb_azs.iter().map(|az| (*az, BTreeSet::new())).collect();
     for tg in tgs {
         for t in ctx.elb.targets_of(&tg.arn).iter().filter(|t| t.healthy()) {
-            healthy.insert(&t.target.id);
+            healthy.insert(t.id());
             if let Some(az) = t.zone() {
-                by_az.entry(az).or_default().insert(&t.target.id);
+                by_az.entry(az).or_default().insert(t.id());
             }
         }
     }
@@ -282,60 +329,71 @@ fn healthy_targets(
     let busiest = counts
         .iter()
         .filter(|(_, n)| **n > 0)
-        .max_by(|a, b| a.1.cmp(b.1).then(b.0.cmp(a.0)));
+        .max_by(|a, b| a.1.cmp(b.1).then(b.0.cmp(a.0)))
+        .map(|(az, n)| (*az, *n));
     let share = busiest.map_or(0.0, |(_, n)| {
-        (*n as f64 * 1000.0 / zonal_total as f64).round() / 10.0
+        (n as f64 * 1000.0 / zonal_total as f64).round() / 10.0
     });
-
-    fields.insert("healthy_target_count".into(), Value::from(healthy.len()));
-    fields.insert(
-        "healthy_target_azs".into(),
-        distinct(counts.iter().filter(|(_, n)| **n > 0).map(|(az, _)| *az)),
+    f.healthy_target_count = Known::Is(healthy.len());
+    f.healthy_target_azs = Known::Is(
+        counts
+            .iter()
+            .filter(|(_, n)| **n > 0)
+            .map(|(az, _)| *az)
+            .collect(),
     );
-    fields.insert("healthy_target_count_by_az".into(), json!(counts));
-    fields.insert(
-        "azs_without_healthy_targets".into(),
-        distinct(lb_azs.iter().copied().filter(|az| counts[az] == 0)),
+    f.azs_without_healthy_targets = Known::Is(
+        lb_azs
+            .iter()
+            .copied()
+            .filter(|az| counts[az] == 0)
+            .collect(),
     );
-    fields.insert("healthy_target_az_spread".into(), Value::from(spread));
-    fields.insert(
-        "healthy_target_max_az".into(),
-        busiest.map_or(Value::Null, |(az, _)| Value::from(*az)),
-    );
-    fields.insert(
-        "healthy_target_max_az_count".into(),
-        Value::from(busiest.map_or(0, |(_, n)| *n)),
-    );
-    fields.insert("healthy_target_max_az_share_pct".into(), json!(share));
+    f.healthy_target_count_by_az = Known::Is(counts);
+    f.healthy_target_az_spread = Known::Is(spread);
+    f.healthy_target_max_az = Known::Is(busiest.map(|(az, _)| az));
+    f.healthy_target_max_az_count = Known::Is(busiest.map_or(0, |(_, n)| n));
+    f.healthy_target_max_az_share_pct = Known::Is(share);
 
     for tg in tgs {
         if let Some(why) = tg.unreadable.get("targets") {
-            for d in HEALTH_FACTS {
-                unknown
-                    .entry(d.to_string())
-                    .or_insert_with(|| format!("target group {}: {why}", tg.name));
-            }
+            crate::unknown_if!(Some(format!("target group {}: {why}", tg.name)) =>
+                f.healthy_target_count,
+                f.healthy_target_azs,
+                f.healthy_target_count_by_az,
+                f.azs_without_healthy_targets,
+                f.healthy_target_az_spread,
+                f.healthy_target_max_az,
+                f.healthy_target_max_az_count,
+                f.healthy_target_max_az_share_pct);
         }
     }
     // Instance targets take their AZ from the instance listing.
-    depends_on(ctx, unknown, "ec2.instance", &lb.region, &HEALTH_FACTS[1..]);
+    crate::unknown_if!(ctx.incomplete(Kind::Instance, &lb.region) =>
+        f.healthy_target_azs,
+        f.healthy_target_count_by_az,
+        f.azs_without_healthy_targets,
+        f.healthy_target_az_spread,
+        f.healthy_target_max_az,
+        f.healthy_target_max_az_count,
+        f.healthy_target_max_az_share_pct);
 }
 
 /// Target groups whose traffic stays in its AZ, and the AZs where such a group has no
 /// healthy target (clients that reach the load balancer node there fail).
-fn cross_zone(
-    ctx: &Ctx,
+fn cross_zone<'a>(
+    ctx: &Ctx<'a>,
     lb: &LoadBalancer,
-    lb_azs: &BTreeSet<&str>,
-    tgs: &[&TargetGroup],
-    fields: &mut Map<String, Value>,
-    unknown: &mut BTreeMap<String, String>,
+    lb_azs: &BTreeSet<&'a str>,
+    tgs: &[&'a TargetGroup],
+    f: &mut LoadBalancerFacts<'a>,
 ) {
     let lb_setting = lb_cross_zone(lb);
     let lb_unreadable = || lb.unreadable.get("attributes").cloned().unwrap_or_default();
     let mut off = Vec::new();
     let mut gaps = BTreeSet::new();
     let mut undecided = None;
+    let mut targets_unknown = None;
     for tg in tgs.iter().filter(|tg| zonal_target_type(tg)) {
         match tg_cross_zone(tg, lb_setting) {
             Some(true) => {}
@@ -346,7 +404,7 @@ fn cross_zone(
                     .targets_of(&tg.arn)
                     .iter()
                     .filter(|t| t.healthy())
-                    .filter_map(Resolved::zone)
+                    .filter_map(|t| t.zone())
                     .collect();
                 // A group with no healthy target at all is down everywhere: that is
                 // HA-ELB-006's finding, not an AZ gap.
@@ -354,9 +412,8 @@ fn cross_zone(
                     gaps.extend(lb_azs.iter().copied().filter(|az| !healthy.contains(az)));
                 }
                 if let Some(why) = tg.unreadable.get("targets") {
-                    unknown
-                        .entry("cross_zone_off_azs_without_healthy_targets".into())
-                        .or_insert_with(|| format!("target group {}: {why}", tg.name));
+                    targets_unknown
+                        .get_or_insert_with(|| format!("target group {}: {why}", tg.name));
                 }
             }
             None => {
@@ -367,45 +424,23 @@ fn cross_zone(
             }
         }
     }
-    fields.insert(
-        "cross_zone_effective".into(),
-        lb_setting.map_or(Value::Null, Value::Bool),
-    );
-    fields.insert("target_groups_cross_zone_off".into(), json!(off));
-    fields.insert(
-        "cross_zone_off_azs_without_healthy_targets".into(),
-        distinct(gaps),
-    );
+    f.cross_zone_effective = Known::Is(lb_setting);
+    f.target_groups_cross_zone_off = Known::Is(off);
+    f.cross_zone_off_azs_without_healthy_targets = Known::Is(gaps.into_iter().collect());
+    crate::unknown_if!(targets_unknown => f.cross_zone_off_azs_without_healthy_targets);
     if lb_setting.is_none() {
-        unknown
-            .entry("cross_zone_effective".into())
-            .or_insert_with(lb_unreadable);
+        f.cross_zone_effective.mark_unknown(&lb_unreadable());
     }
-    if let Some(why) = undecided {
-        for d in CROSS_ZONE_FACTS {
-            unknown.entry(d.to_string()).or_insert_with(|| why.clone());
-        }
-    }
-    depends_on(
-        ctx,
-        unknown,
-        "ec2.instance",
-        &lb.region,
-        &["cross_zone_off_azs_without_healthy_targets"],
-    );
+    crate::unknown_if!(undecided =>
+        f.target_groups_cross_zone_off, f.cross_zone_off_azs_without_healthy_targets);
+    crate::unknown_if!(ctx.incomplete(Kind::Instance, &lb.region) =>
+        f.cross_zone_off_azs_without_healthy_targets);
 }
 
 /// The load balancer's subnets whose route table has no route to an internet gateway.
-fn internet_routes(
-    ctx: &Ctx,
-    lb: &LoadBalancer,
-    fields: &mut Map<String, Value>,
-    unknown: &mut BTreeMap<String, String>,
-) {
-    const FIELD: &str = "subnets_without_internet_route";
-    // A failed listing explains a missing route table better than the table itself.
-    depends_on(ctx, unknown, "ec2.route_table", &lb.region, &[FIELD]);
+fn internet_routes<'a>(ctx: &Ctx<'a>, lb: &'a LoadBalancer, f: &mut LoadBalancerFacts<'a>) {
     let mut private = Vec::new();
+    let mut no_table = None;
     for subnet in lb
         .availability_zones
         .iter()
@@ -423,7 +458,7 @@ fn internet_routes(
             Some(t) if has_internet_route(t.table) => {}
             Some(_) => private.push(subnet),
             None => {
-                unknown.entry(FIELD.into()).or_insert_with(|| {
+                no_table.get_or_insert_with(|| {
                     format!(
                         "no route table of subnet {subnet} is in the snapshot \
                          (neither an explicit association nor the main table of its VPC)"
@@ -432,55 +467,47 @@ fn internet_routes(
             }
         }
     }
-    fields.insert(FIELD.into(), json!(private));
+    f.subnets_without_internet_route = Known::Is(private);
+    // A failed listing explains a missing route table better than the table itself.
+    crate::unknown_if!(ctx.incomplete(Kind::RouteTable, &lb.region) => f.subnets_without_internet_route);
+    crate::unknown_if!(no_table => f.subnets_without_internet_route);
 }
 
-fn target_groups(ctx: &Ctx, out: &mut Vec<Resource>) {
-    let s = ctx.snapshot;
-    for tg in &s.elbv2.target_groups {
-        let mut fields = fields_of(tg);
-        let resolved = ctx.elb.targets_of(&tg.arn);
-        let targets: Vec<Value> = resolved
-            .iter()
-            .map(|r| {
-                let t = r.target;
-                json!({
-                    "id": t.id, "port": t.port, "state": t.state, "reason": t.reason,
-                    "availability_zone": r.az,
-                })
-            })
-            .collect();
-        let healthy: Vec<&Resolved> = resolved.iter().filter(|t| t.healthy()).collect();
-        fields.insert(
-            "healthy_target_azs".into(),
-            distinct(healthy.iter().filter_map(|t| t.zone())),
-        );
-        fields.insert("healthy_target_count".into(), Value::from(healthy.len()));
-        fields.insert("targets".into(), Value::Array(targets));
-        fields.insert("cross_zone".into(), bool_attr(&tg.attributes, CROSS_ZONE));
-        let mut unknown = tg.unreadable.clone();
-        propagate(
-            &mut unknown,
-            "targets",
-            &["healthy_target_azs", "healthy_target_count"],
-        );
-        propagate(&mut unknown, "attributes", &["cross_zone"]);
-        depends_on(
-            ctx,
-            &mut unknown,
-            "ec2.instance",
-            &tg.region,
-            &["healthy_target_azs"],
-        );
-        out.push(Resource {
-            kind: "elbv2.target_group",
-            id: tg.name.clone(),
-            name: Some(tg.name.clone()),
-            arn: tg.arn.clone(),
-            region: tg.region.clone(),
-            fields,
-            unknown,
-        });
+fn target_group<'a>(ctx: &Ctx<'a>, tg: &'a TargetGroup) -> Resource<'a> {
+    let resolved = ctx.elb.targets_of(&tg.arn);
+    let targets: Vec<TargetFact> = resolved
+        .iter()
+        .map(|r| {
+            let t = r.target;
+            TargetFact {
+                id: &t.id,
+                port: t.port,
+                state: &t.state,
+                reason: t.reason.as_deref(),
+                availability_zone: r.az,
+            }
+        })
+        .collect();
+    let healthy: Vec<&Resolved> = resolved.iter().filter(|t| t.healthy()).collect();
+    let mut f = TargetGroupFacts {
+        healthy_target_azs: Known::Is(distinct(healthy.iter().filter_map(|t| t.zone()))),
+        healthy_target_count: Known::Is(healthy.len()),
+        targets: Always(targets),
+        cross_zone: Known::Is(Attr::of(&tg.attributes, CROSS_ZONE)),
+    };
+    crate::unknown_if!(tg.unreadable.get("targets") =>
+        f.healthy_target_azs, f.healthy_target_count);
+    crate::unknown_if!(tg.unreadable.get("attributes") => f.cross_zone);
+    crate::unknown_if!(ctx.incomplete(Kind::Instance, &tg.region) => f.healthy_target_azs);
+    Resource {
+        kind: Kind::TargetGroup,
+        id: Cow::Borrowed(&tg.name),
+        name: Some(Cow::Borrowed(&tg.name)),
+        arn: Cow::Borrowed(&tg.arn),
+        region: Cow::Borrowed(&tg.region),
+        source: Some(tg),
+        unreadable: Some(&tg.unreadable),
+        facts: Box::new(f),
     }
 }
 
@@ -558,9 +585,9 @@ mod tests {
         let r = m
             .resources
             .iter()
-            .find(|r| r.kind == "elbv2.load_balancer" && r.id == name)
+            .find(|r| r.kind.key() == "elbv2.load_balancer" && r.id == name)
             .unwrap();
-        (r.fields.clone(), r.unknown.keys().cloned().collect())
+        (r.fields(), r.unknown().keys().cloned().collect())
     }
 
     #[test]
@@ -667,6 +694,7 @@ mod tests {
         assert!(!unknown.contains(&"healthy_target_count".to_string()));
 
         // With every group explicit, the load balancer's own setting does not matter.
+        drop(m);
         s.elbv2.target_groups.pop();
         let m = Model::build(&s);
         let (f, unknown) = lb_fields(&m, "nlb");

@@ -1,36 +1,83 @@
-//! RDS instances and clusters, and S3 buckets with their replication destinations.
+//! RDS DB instances and clusters: cluster membership, read replicas and their sources, the
+//! members' AZs, health alarms and backup coverage.
 
-use super::{depends_on, distinct, fields_of, propagate, Ctx, Resource};
-use crate::snapshot::{Bucket, DbCluster, DbClusterMember, DbInstance};
-use serde_json::{json, Value};
-use std::collections::{BTreeMap, HashMap};
+use super::alarms::HealthMetric;
+use super::{distinct, Always, Ctx, Known, Resource};
+use crate::registry::Kind;
+use crate::snapshot::{DbCluster, DbClusterMember, DbInstance};
+use std::borrow::Cow;
+use std::collections::HashMap;
 
-pub(super) fn build(ctx: &Ctx, out: &mut Vec<Resource>) {
+crate::facts! {
+    /// Derived facts of an RDS DB instance.
+    pub struct DbInstanceFacts<'a> {
+        /// The instance belongs to an Aurora or Multi-AZ DB cluster.
+        pub is_cluster_member: Always<bool>,
+        /// The instance is a read replica of another instance.
+        pub is_read_replica: Always<bool>,
+        /// The AZs of the subnets of its DB subnet group, distinct and sorted.
+        pub subnet_group_azs: Always<Vec<&'a str>>,
+        /// The region of a read replica's source (null for a primary).
+        pub source_region: Always<Option<&'a str>>,
+        /// The AZ of a read replica's source instance (null when it has no listed source).
+        pub source_availability_zone: Known<Option<&'a str>>,
+        /// The Enhanced Monitoring interval in seconds (0 = off); unknown in snapshots
+        /// written before it was read.
+        pub monitoring_interval: Known<Option<i64>>,
+        /// Alarms on its health metrics (ReplicaLag, FreeStorageSpace ...) that notify someone.
+        pub health_alarms: Known<Vec<&'a str>>,
+        /// Alarms on its health metrics that notify no one.
+        pub health_alarms_silent: Known<Vec<&'a str>>,
+        /// The resource type AWS Backup gives it.
+        pub backup_resource_type: Always<&'static str>,
+        /// The AWS Backup plans whose selections assign it.
+        pub backup_plans: Known<Vec<&'a str>>,
+        /// Its newest recovery point (null: none).
+        pub last_backup_time: Known<Option<&'a str>>,
+        /// That recovery point's age when the snapshot was taken, in hours.
+        pub backup_age_hours: Known<Option<i64>>,
+    }
+}
+
+crate::facts! {
+    /// Derived facts of an RDS DB cluster.
+    pub struct DbClusterFacts<'a> {
+        /// The AZs of its member instances, distinct and sorted.
+        pub member_azs: Known<Vec<&'a str>>,
+        /// The AZs of its reader instances, distinct and sorted.
+        pub reader_azs: Known<Vec<&'a str>>,
+        /// How many member instances it has.
+        pub member_count: Always<usize>,
+        /// How many of its members are readers.
+        pub reader_count: Always<usize>,
+        /// How many of its members are publicly accessible.
+        pub public_member_count: Known<usize>,
+        /// The resource type AWS Backup gives it.
+        pub backup_resource_type: Always<&'static str>,
+        /// The AWS Backup plans whose selections assign it.
+        pub backup_plans: Known<Vec<&'a str>>,
+        /// Its newest recovery point (null: none).
+        pub last_backup_time: Known<Option<&'a str>>,
+        /// That recovery point's age when the snapshot was taken, in hours.
+        pub backup_age_hours: Known<Option<i64>>,
+    }
+}
+
+type Instances<'a> = HashMap<(&'a str, &'a str), &'a DbInstance>;
+
+pub(super) fn build<'a>(ctx: &Ctx<'a>, out: &mut Vec<Resource<'a>>) {
     let s = ctx.snapshot;
-    let instances: HashMap<(&str, &str), &DbInstance> = s
+    let instances: Instances = s
         .rds
         .db_instances
         .iter()
         .map(|i| ((i.region.as_str(), i.db_instance_identifier.as_str()), i))
         .collect();
     for db in &s.rds.db_instances {
-        let mut r = db_instance(ctx, db, &instances);
-        if db.monitoring_interval.is_none() {
-            r.unknown
-                .entry("monitoring_interval".into())
-                .or_insert_with(|| {
-                    "the Enhanced Monitoring interval is not in the snapshot".into()
-                });
-        }
-        out.push(r);
+        out.push(db_instance(ctx, db, &instances));
     }
     for c in &s.rds.db_clusters {
         out.push(db_cluster(ctx, c, &instances));
-    }
-    let buckets: HashMap<&str, &Bucket> =
-        s.s3.buckets.iter().map(|b| (b.name.as_str(), b)).collect();
-    for b in &s.s3.buckets {
-        out.push(bucket(ctx, b, &buckets));
     }
 }
 
@@ -45,25 +92,7 @@ fn replica_source<'a>(own_region: &'a str, source: &'a str) -> (&'a str, &'a str
     }
 }
 
-fn db_instance(
-    ctx: &Ctx,
-    db: &DbInstance,
-    instances: &HashMap<(&str, &str), &DbInstance>,
-) -> Resource {
-    let mut fields = fields_of(db);
-    let mut unknown = db.unreadable.clone();
-    fields.insert(
-        "is_cluster_member".into(),
-        Value::Bool(db.db_cluster_identifier.is_some()),
-    );
-    fields.insert(
-        "is_read_replica".into(),
-        Value::Bool(db.read_replica_source.is_some()),
-    );
-    fields.insert(
-        "subnet_group_azs".into(),
-        distinct(db.subnet_group_azs.iter().map(String::as_str)),
-    );
+fn db_instance<'a>(ctx: &Ctx<'a>, db: &'a DbInstance, instances: &Instances<'a>) -> Resource<'a> {
     // The source instance's region and AZ, for replicas of a DB instance. A source that is
     // not a listed DB instance (a cluster, or one deleted since) has no AZ to compare with.
     let source = db
@@ -73,37 +102,51 @@ fn db_instance(
     let source_az = source
         .and_then(|key| instances.get(&key))
         .and_then(|i| i.availability_zone.as_deref());
-    fields.insert("source_region".into(), json!(source.map(|(r, _)| r)));
-    fields.insert("source_availability_zone".into(), json!(source_az));
+    let mut source_availability_zone = Known::Is(source_az);
     if let Some((region, _)) = source {
         if source_az.is_none() {
-            depends_on(
-                ctx,
-                &mut unknown,
-                "rds.db_instance",
-                region,
-                &["source_availability_zone"],
-            );
+            crate::unknown_if!(ctx.incomplete(Kind::DbInstance, region) => source_availability_zone);
         }
     }
+    let health = ctx.health_alarms(
+        &db.region,
+        &HealthMetric::db_instance(&db.db_instance_identifier),
+        None,
+    );
+    let tags = (!db.unreadable.contains_key("tags")).then_some(&db.tags);
+    let backup = ctx.backup_coverage(Kind::DbInstance, &db.region, &db.arn, tags);
+    let facts = DbInstanceFacts {
+        is_cluster_member: Always(db.db_cluster_identifier.is_some()),
+        is_read_replica: Always(db.read_replica_source.is_some()),
+        subnet_group_azs: Always(distinct(db.subnet_group_azs.iter().map(String::as_str))),
+        source_region: Always(source.map(|(r, _)| r)),
+        source_availability_zone,
+        monitoring_interval: match db.monitoring_interval {
+            Some(i) => Known::Is(Some(i)),
+            None => Known::Unknown(
+                "the Enhanced Monitoring interval is not in the snapshot".to_string(),
+            ),
+        },
+        health_alarms: health.heard,
+        health_alarms_silent: health.silent,
+        backup_resource_type: Always(backup.resource_type),
+        backup_plans: backup.plans,
+        last_backup_time: backup.last_backup_time,
+        backup_age_hours: backup.age_hours,
+    };
     Resource {
-        kind: "rds.db_instance",
-        id: db.db_instance_identifier.clone(),
-        name: Some(db.db_instance_identifier.clone()),
-        arn: db.arn.clone(),
-        region: db.region.clone(),
-        fields,
-        unknown,
+        kind: Kind::DbInstance,
+        id: Cow::Borrowed(&db.db_instance_identifier),
+        name: Some(Cow::Borrowed(&db.db_instance_identifier)),
+        arn: Cow::Borrowed(&db.arn),
+        region: Cow::Borrowed(&db.region),
+        source: Some(db),
+        unreadable: Some(&db.unreadable),
+        facts: Box::new(facts),
     }
 }
 
-fn db_cluster(
-    ctx: &Ctx,
-    c: &DbCluster,
-    instances: &HashMap<(&str, &str), &DbInstance>,
-) -> Resource {
-    let mut fields = fields_of(c);
-    let mut unknown = BTreeMap::new();
+fn db_cluster<'a>(ctx: &Ctx<'a>, c: &'a DbCluster, instances: &Instances<'a>) -> Resource<'a> {
     // Facts about the members come from their DB instances; a member the instance listing
     // does not hold makes them unknown rather than quietly smaller.
     let members: Vec<(&DbClusterMember, Option<&DbInstance>)> = c
@@ -122,195 +165,56 @@ fn db_cluster(
                 .filter_map(|(_, i)| (*i)?.availability_zone.as_deref()),
         )
     };
-    fields.insert("member_azs".into(), azs(false));
-    fields.insert("reader_azs".into(), azs(true));
-    fields.insert("member_count".into(), Value::from(members.len()));
-    fields.insert(
-        "reader_count".into(),
-        Value::from(members.iter().filter(|(m, _)| !m.is_writer).count()),
-    );
-    fields.insert(
-        "public_member_count".into(),
-        Value::from(
+    let backup = ctx.backup_coverage(Kind::DbCluster, &c.region, &c.arn, Some(&c.tags));
+    let mut f = DbClusterFacts {
+        member_azs: Known::Is(azs(false)),
+        reader_azs: Known::Is(azs(true)),
+        member_count: Always(members.len()),
+        reader_count: Always(members.iter().filter(|(m, _)| !m.is_writer).count()),
+        public_member_count: Known::Is(
             members
                 .iter()
                 .filter(|(_, i)| i.is_some_and(|i| i.publicly_accessible))
                 .count(),
         ),
-    );
-    let derived = ["member_azs", "reader_azs", "public_member_count"];
-    depends_on(ctx, &mut unknown, "rds.db_instance", &c.region, &derived);
+        backup_resource_type: Always(backup.resource_type),
+        backup_plans: backup.plans,
+        last_backup_time: backup.last_backup_time,
+        backup_age_hours: backup.age_hours,
+    };
+    crate::unknown_if!(ctx.incomplete(Kind::DbInstance, &c.region) =>
+        f.member_azs, f.reader_azs, f.public_member_count);
     if let Some((missing, _)) = members.iter().find(|(_, i)| i.is_none()) {
         let reason = format!(
             "member {} is not in the DB instance listing of {}",
             missing.db_instance_identifier, c.region
         );
-        for d in derived {
-            unknown
-                .entry(d.to_string())
-                .or_insert_with(|| reason.clone());
-        }
+        crate::unknown_if!(Some(reason) => f.member_azs, f.reader_azs, f.public_member_count);
     }
     Resource {
-        kind: "rds.db_cluster",
-        id: c.db_cluster_identifier.clone(),
-        name: Some(c.db_cluster_identifier.clone()),
-        arn: c.arn.clone(),
-        region: c.region.clone(),
-        fields,
-        unknown,
-    }
-}
-
-/// The bucket name of a replication destination (`arn:aws:s3:::name`, or a bare name).
-fn bucket_name(destination: &str) -> &str {
-    destination.rsplit(':').next().unwrap_or(destination)
-}
-
-fn bucket(ctx: &Ctx, b: &Bucket, buckets: &HashMap<&str, &Bucket>) -> Resource {
-    let mut fields = fields_of(b);
-    let mut unknown = b.unreadable.clone();
-    if b.object_lock_enabled.is_none() {
-        unknown
-            .entry("object_lock_enabled".into())
-            .or_insert_with(|| "not in the snapshot (written by an older ha-audit)".into());
-    }
-
-    // Destinations of the enabled rules: not in the account, or in it without versioning.
-    let mut missing = Vec::new();
-    let mut unversioned = Vec::new();
-    let mut versioning_unknown = None;
-    let enabled: Vec<_> = b
-        .replication
-        .iter()
-        .flat_map(|r| &r.rules)
-        .filter(|r| r.status == "Enabled")
-        .collect();
-    for r in &enabled {
-        let name = bucket_name(&r.destination_bucket);
-        let other_account = r
-            .destination_account
-            .as_deref()
-            .is_some_and(|a| a != ctx.snapshot.account_id);
-        match buckets.get(name) {
-            // A rule that names another account replicates to a bucket we cannot see.
-            None if other_account => {}
-            None => missing.push(name),
-            Some(dest) => match dest.unreadable.get("versioning") {
-                Some(why) if versioning_unknown.is_none() => {
-                    versioning_unknown = Some(format!(
-                        "the versioning of destination bucket {name} could not be read: {why}"
-                    ));
-                }
-                Some(_) => {}
-                None if dest.versioning.as_deref() == Some("Enabled") => {}
-                None => unversioned.push(name),
-            },
-        }
-    }
-    let rules: Vec<Value> = b
-        .replication
-        .iter()
-        .flat_map(|r| &r.rules)
-        .map(|r| {
-            let dest = bucket_name(&r.destination_bucket);
-            // The destination's region is known only for buckets of this account.
-            let region = buckets.get(dest).map(|d| d.region.as_str());
-            json!({
-                "id": r.id,
-                "status": r.status,
-                "destination_bucket": dest,
-                "destination_account": r.destination_account,
-                "destination_region": region,
-                "destination_exists": region.is_some(),
-            })
-        })
-        .collect();
-    // A region that could not be read (GetBucketLocation failed) proves nothing either way.
-    let own_region_known = !b.unreadable.contains_key("region");
-    // The enabled rules' destinations that are buckets of this account.
-    let destinations: Vec<&Bucket> = enabled
-        .iter()
-        .filter_map(|r| buckets.get(bucket_name(&r.destination_bucket)).copied())
-        .collect();
-    let cross_region = own_region_known
-        && destinations
-            .iter()
-            .any(|d| !d.unreadable.contains_key("region") && d.region != b.region);
-    if !cross_region {
-        let dest_unknown = destinations.iter().find_map(|d| {
-            let why = d.unreadable.get("region")?;
-            Some(format!(
-                "the region of destination bucket {} could not be read: {why}",
-                d.name
-            ))
-        });
-        let own_unknown = b
-            .unreadable
-            .get("region")
-            .filter(|_| b.replication.is_some())
-            .map(|why| format!("the bucket's region could not be read: {why}"));
-        if let Some(why) = own_unknown.or(dest_unknown) {
-            unknown.insert("cross_region_replication".into(), why);
-        }
-    }
-    fields.insert("replication_rules".into(), Value::Array(rules));
-    fields.insert("cross_region_replication".into(), Value::Bool(cross_region));
-    fields.insert("replication_missing_destinations".into(), distinct(missing));
-    fields.insert(
-        "replication_unversioned_destinations".into(),
-        distinct(unversioned.iter().copied()),
-    );
-    // One destination known to be unversioned is enough to judge; otherwise an unreadable
-    // destination leaves the question open.
-    if let (true, Some(why)) = (unversioned.is_empty(), versioning_unknown) {
-        unknown.insert("replication_unversioned_destinations".into(), why);
-    }
-    // A bucket missing from a listing that stopped early is not a missing destination.
-    depends_on(
-        ctx,
-        &mut unknown,
-        "s3.bucket",
-        &b.region,
-        &["replication_missing_destinations"],
-    );
-    propagate(
-        &mut unknown,
-        "replication",
-        &[
-            "replication_rules",
-            "cross_region_replication",
-            "replication_missing_destinations",
-            "replication_unversioned_destinations",
-        ],
-    );
-    Resource {
-        kind: "s3.bucket",
-        id: b.name.clone(),
-        name: Some(b.name.clone()),
-        arn: b.arn.clone(),
-        region: b.region.clone(),
-        fields,
-        unknown,
+        kind: Kind::DbCluster,
+        id: Cow::Borrowed(&c.db_cluster_identifier),
+        name: Some(Cow::Borrowed(&c.db_cluster_identifier)),
+        arn: Cow::Borrowed(&c.arn),
+        region: Cow::Borrowed(&c.region),
+        source: Some(c),
+        unreadable: None,
+        facts: Box::new(f),
     }
 }
 
 #[cfg(test)]
 mod tests {
+    use crate::model::tests::find;
     use super::replica_source;
     use crate::model::backup::unknown_besides_backup;
     use crate::model::tests::coverage_error as denied;
-    use crate::model::{Model, Resource};
+    use crate::model::Model;
     use crate::snapshot::*;
     use serde_json::json;
 
     const ACCOUNT: &str = "111122223333";
 
-    fn find<'a>(m: &'a Model, kind: &'a str, id: &str) -> &'a Resource {
-        m.of_kind(kind)
-            .find(|r| r.id == id)
-            .unwrap_or_else(|| panic!("no {kind} {id}"))
-    }
 
     fn db(region: &str, id: &str, az: &str) -> DbInstance {
         DbInstance {
@@ -357,7 +261,7 @@ mod tests {
             replica("us-east-1", "of-a-cluster", "us-east-1b", "some-cluster"),
         ];
         let m = Model::build(&s);
-        let f = |id: &str, field: &str| find(&m, "rds.db_instance", id).fields[field].clone();
+        let f = |id: &str, field: &str| find(&m, "rds.db_instance", id).fields()[field].clone();
         assert_eq!(f("orders-ro", "source_region"), json!("us-east-1"));
         assert_eq!(
             f("orders-ro", "source_availability_zone"),
@@ -372,7 +276,7 @@ mod tests {
         // its alarms: CloudWatch is not in this snapshot).
         assert_eq!(f("of-a-cluster", "source_availability_zone"), json!(null));
         assert!(
-            unknown_besides_backup(&find(&m, "rds.db_instance", "of-a-cluster").unknown)
+            unknown_besides_backup(&find(&m, "rds.db_instance", "of-a-cluster").unknown())
                 .keys()
                 .all(|k| crate::model::alarms::HEALTH_FIELDS.contains(k))
         );
@@ -398,7 +302,7 @@ mod tests {
         }];
         let m = Model::build(&s);
         let r = find(&m, "rds.db_instance", "orders-dr");
-        assert!(r.unknown["source_availability_zone"].contains("AccessDenied"));
+        assert!(r.unknown()["source_availability_zone"].contains("AccessDenied"));
     }
 
     #[test]
@@ -436,16 +340,16 @@ mod tests {
         ];
         let m = Model::build(&s);
         let whole = find(&m, "rds.db_cluster", "whole");
-        assert_eq!(whole.fields["reader_azs"], json!(["eu-west-1b"]));
-        assert_eq!(whole.fields["reader_count"], json!(2));
-        assert_eq!(whole.fields["public_member_count"], json!(1));
-        assert!(unknown_besides_backup(&whole.unknown).is_empty());
+        assert_eq!(whole.fields()["reader_azs"], json!(["eu-west-1b"]));
+        assert_eq!(whole.fields()["reader_count"], json!(2));
+        assert_eq!(whole.fields()["public_member_count"], json!(1));
+        assert!(unknown_besides_backup(&whole.unknown()).is_empty());
         let partial = find(&m, "rds.db_cluster", "partial");
         for f in ["member_azs", "reader_azs", "public_member_count"] {
             assert!(
-                partial.unknown[f].contains("member gone is not in the DB instance listing"),
+                partial.unknown()[f].contains("member gone is not in the DB instance listing"),
                 "{f}: {:?}",
-                partial.unknown
+                partial.unknown()
             );
         }
     }
@@ -513,29 +417,29 @@ mod tests {
         let src = find(&m, "s3.bucket", "src");
         // Another account's bucket cannot be seen: it is not reported missing.
         assert_eq!(
-            src.fields["replication_missing_destinations"],
+            src.fields()["replication_missing_destinations"],
             json!(["gone", "gone-too"])
         );
         assert_eq!(
-            src.fields["replication_unversioned_destinations"],
+            src.fields()["replication_unversioned_destinations"],
             json!(["dest-never", "dest-suspended"])
         );
         assert!(
-            unknown_besides_backup(&src.unknown).is_empty(),
+            unknown_besides_backup(&src.unknown()).is_empty(),
             "{:?}",
-            src.unknown
+            src.unknown()
         );
         let open = find(&m, "s3.bucket", "src-unreadable");
-        assert!(open.unknown["replication_unversioned_destinations"]
+        assert!(open.unknown()["replication_unversioned_destinations"]
             .contains("versioning of destination bucket dest-unreadable could not be read"));
         // One destination known to be unversioned decides, whatever the other one is.
         let both = find(&m, "s3.bucket", "src-both");
         assert_eq!(
-            both.fields["replication_unversioned_destinations"],
+            both.fields()["replication_unversioned_destinations"],
             json!(["dest-never"])
         );
         assert!(!both
-            .unknown
+            .unknown()
             .contains_key("replication_unversioned_destinations"));
     }
 
@@ -547,7 +451,7 @@ mod tests {
         s.s3.buckets = vec![bucket("src", Some("Enabled"), &[("not-listed", None)])];
         let m = Model::build(&s);
         let src = find(&m, "s3.bucket", "src");
-        assert!(src.unknown["replication_missing_destinations"].contains("ListBuckets"));
+        assert!(src.unknown()["replication_missing_destinations"].contains("ListBuckets"));
     }
 
     #[test]
@@ -575,15 +479,15 @@ mod tests {
         let m = Model::build(&s);
         // An empty region is not "another region": the question stays open.
         let to_lost = find(&m, "s3.bucket", "to-lost");
-        assert!(to_lost.unknown["cross_region_replication"].contains("dest-lost"));
+        assert!(to_lost.unknown()["cross_region_replication"].contains("dest-lost"));
         assert_eq!(
-            find(&m, "s3.bucket", "to-west").fields["cross_region_replication"],
+            find(&m, "s3.bucket", "to-west").fields()["cross_region_replication"],
             true
         );
         // One destination known to be elsewhere is enough.
         let to_both = find(&m, "s3.bucket", "to-both");
-        assert_eq!(to_both.fields["cross_region_replication"], true);
-        assert!(!to_both.unknown.contains_key("cross_region_replication"));
+        assert_eq!(to_both.fields()["cross_region_replication"], true);
+        assert!(!to_both.unknown().contains_key("cross_region_replication"));
     }
 
     #[test]
@@ -599,13 +503,13 @@ mod tests {
         );
         s.s3.buckets = vec![old, denied, bucket("read", None, &[])];
         let m = Model::build(&s);
-        assert!(find(&m, "s3.bucket", "old").unknown["object_lock_enabled"].contains("older"));
+        assert!(find(&m, "s3.bucket", "old").unknown()["object_lock_enabled"].contains("older"));
         assert!(
-            find(&m, "s3.bucket", "denied").unknown["object_lock_enabled"]
+            find(&m, "s3.bucket", "denied").unknown()["object_lock_enabled"]
                 .contains("GetObjectLockConfiguration")
         );
         let read = find(&m, "s3.bucket", "read");
-        assert_eq!(read.fields["object_lock_enabled"], json!(false));
-        assert!(unknown_besides_backup(&read.unknown).is_empty());
+        assert_eq!(read.fields()["object_lock_enabled"], json!(false));
+        assert!(unknown_besides_backup(&read.unknown()).is_empty());
     }
 }

@@ -1,0 +1,154 @@
+//! Each kind's field schema: every field a rule can read, with its type and a one-line
+//! description. It validates rules, examples and configuration at load, answers
+//! `ha-audit explain --fields KIND`, and tells the HTML report which fields hold AZs.
+
+use super::facts::FieldInfo;
+use super::resource::BUILTIN_FIELDS;
+use super::value::Type;
+use super::Model;
+use crate::registry::Kind;
+use crate::snapshot::Snapshot;
+use serde_json::Value as Json;
+use std::collections::BTreeMap;
+use std::sync::OnceLock;
+
+/// Where a field of a kind comes from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Origin {
+    Builtin,
+    /// A derived fact of the model.
+    Fact,
+    /// A field of the snapshot object, as the AWS API names it.
+    Snapshot,
+}
+
+/// One field of a kind's schema.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SchemaField {
+    pub info: FieldInfo,
+    pub origin: Origin,
+}
+
+/// The fields of one kind, in the order rules see them: built-in, derived, snapshot.
+#[derive(Debug, Clone, PartialEq)]
+pub struct KindSchema {
+    pub kind: Kind,
+    pub fields: Vec<SchemaField>,
+}
+
+impl KindSchema {
+    pub fn field(&self, name: &str) -> Option<&SchemaField> {
+        self.fields.iter().find(|f| f.info.name == name)
+    }
+
+    pub fn has(&self, name: &str) -> bool {
+        self.field(name).is_some()
+    }
+}
+
+/// The schema of `kind`, or `None` for a kind no rule can judge.
+pub fn kind_schema(kind: Kind) -> Option<&'static KindSchema> {
+    static ALL: OnceLock<BTreeMap<Kind, KindSchema>> = OnceLock::new();
+    ALL.get_or_init(build).get(&kind)
+}
+
+/// The schemas of every kind, from a model of a snapshot holding one default-valued item in
+/// every list: what each kind's builder and snapshot object expose.
+fn build() -> BTreeMap<Kind, KindSchema> {
+    let snapshot = Box::leak(Box::new(Snapshot::template()));
+    let model = Model::build(snapshot);
+    let mut out = BTreeMap::new();
+    for r in &model.resources {
+        if out.contains_key(&r.kind) {
+            continue;
+        }
+        let mut fields: Vec<SchemaField> = r
+            .schema()
+            .into_iter()
+            .map(|info| SchemaField {
+                origin: if BUILTIN_FIELDS.contains(&info.name) {
+                    Origin::Builtin
+                } else {
+                    Origin::Fact
+                },
+                info,
+            })
+            .collect();
+        if let Some(source) = r.source {
+            let json = source.json();
+            for name in source.field_names() {
+                if name == "unreadable" || fields.iter().any(|f| f.info.name == name) {
+                    continue;
+                }
+                fields.push(SchemaField {
+                    info: FieldInfo {
+                        name,
+                        ty: json.get(name).map_or(Type::Any, type_of),
+                        doc: "As read from the AWS API (snapshot field of the same name)."
+                            .to_string(),
+                    },
+                    origin: Origin::Snapshot,
+                });
+            }
+        }
+        out.insert(
+            r.kind,
+            KindSchema {
+                kind: r.kind,
+                fields,
+            },
+        );
+    }
+    out
+}
+
+/// The type of a default-valued snapshot field, from its JSON.
+fn type_of(v: &Json) -> Type {
+    match v {
+        Json::Null => Type::Nullable(Box::new(Type::Any)),
+        Json::Bool(_) => Type::Bool,
+        Json::Number(n) if n.is_f64() => Type::Float,
+        Json::Number(_) => Type::Int,
+        Json::String(_) => Type::String,
+        Json::Array(_) => Type::List(Box::new(Type::Any)),
+        Json::Object(_) => Type::Object,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_judged_kind_has_a_schema_with_its_builtins_facts_and_snapshot_fields() {
+        for &kind in Kind::ALL.iter().filter(|k| k.is_judged()) {
+            let s = kind_schema(kind).unwrap_or_else(|| panic!("no schema for {kind}"));
+            for b in BUILTIN_FIELDS {
+                assert_eq!(
+                    s.field(b).map(|f| f.origin),
+                    Some(Origin::Builtin),
+                    "{kind} {b}"
+                );
+            }
+            assert!(!s.has("unreadable"), "{kind}");
+            for f in &s.fields {
+                assert!(
+                    !f.info.doc.is_empty(),
+                    "{kind}.{} has no description",
+                    f.info.name
+                );
+            }
+        }
+        let db = kind_schema(Kind::DbInstance).unwrap();
+        assert_eq!(
+            db.field("multi_az").map(|f| f.origin),
+            Some(Origin::Snapshot)
+        );
+        assert_eq!(db.field("multi_az").map(|f| &f.info.ty), Some(&Type::Bool));
+        assert_eq!(
+            db.field("is_cluster_member").map(|f| f.origin),
+            Some(Origin::Fact)
+        );
+        assert!(kind_schema(Kind::AvailabilityZone).is_none());
+    }
+}
