@@ -3,6 +3,7 @@
 //!
 //! ```text
 //! cargo build --release && cargo bench --bench engine -- --sizes 10000,100000,1000000
+//! cargo bench --bench engine -- --sizes 1000000 --accounts 600   # an organisation snapshot
 //! cargo bench --bench engine -- --sizes 100000 --out /tmp/100k.json   # the snapshot only
 //! ```
 //!
@@ -14,6 +15,10 @@
 //! under `/usr/bin/time`, which gives wall time and peak memory of the whole run; the
 //! `--timings` line splits it into phases. Every copy must give the same outcomes as the
 //! base account, so the figures are checked for exactness too.
+//!
+//! With `--accounts N` each size is split over N accounts in one multi-account file (the
+//! shape an organisation scan writes): every account is the same number of copies under its
+//! own account id, so the outcomes must be exactly N times those of one such account.
 
 use aho_corasick::{AhoCorasick, MatchKind};
 use serde_json::{Map, Value};
@@ -54,9 +59,16 @@ fn main() {
         println!("wrote {copies} copies ({} resources) to {out}", sizes[0]);
         return;
     }
+    let accounts: usize = value_of(&args, "--accounts").map_or(1, |n| {
+        n.parse()
+            .ok()
+            .filter(|&n| n > 0)
+            .expect("--accounts: a positive number")
+    });
     let bin = release_binary(&repo);
     println!(
-        "engine benchmark: {} resources per copy of the base account; {} cores; binary {}",
+        "engine benchmark: {} resources per copy of the base account; {accounts} account(s); \
+         {} cores; binary {}",
         base.resources_per_copy,
         std::thread::available_parallelism().map_or(1, |n| n.get()),
         bin.display()
@@ -66,32 +78,36 @@ fn main() {
     let one = run_scan(&bin, &base.write(dir.path(), 1));
     let two = run_scan(&bin, &base.write(dir.path(), 2));
     println!(
-        "| resources | copies | file MB | wall s | peak RSS MB | read s | model s | evaluate s | \
-         report s | rule evaluations | evaluations/s | threads |"
+        "| resources | accounts | copies each | file MB | wall s | peak RSS MB | read s | model s | \
+         evaluate s | report s | rule evaluations | evaluations/s | threads |"
     );
-    println!("|---|---|---|---|---|---|---|---|---|---|---|---|");
+    println!("|---|---|---|---|---|---|---|---|---|---|---|---|---|");
     for size in sizes {
-        let copies = size.div_ceil(base.resources_per_copy).max(1);
+        let copies = size.div_ceil(base.resources_per_copy * accounts).max(1);
         let started = Instant::now();
-        let file = base.write(dir.path(), copies);
+        let file = if accounts == 1 {
+            base.write(dir.path(), copies)
+        } else {
+            base.write_organisation(dir.path(), accounts, copies)
+        };
         let generated = started.elapsed().as_secs_f64();
         let mb = std::fs::metadata(&file).map_or(0, |m| m.len()) / 1_000_000;
         let run = run_scan(&bin, &file);
-        // Exactness: each copy adds exactly what the second copy added.
+        // Exactness: each copy adds exactly what the second copy added, in every account.
         for outcome in ["fail", "pass", "not_evaluated"] {
             let count = |r: &Run| r.summary[outcome].as_u64().unwrap();
             let per_copy = count(&two) - count(&one);
             let fixed = count(&one) - per_copy;
             assert_eq!(
                 count(&run),
-                fixed + per_copy * copies as u64,
-                "{outcome} count of {copies} copies"
+                (fixed + per_copy * copies as u64) * accounts as u64,
+                "{outcome} count of {accounts} account(s) of {copies} copies"
             );
         }
         let phase = |p: &str| run.timings["phases_s"][p].as_f64().unwrap_or(f64::NAN);
         let evaluations = run.timings["rule_evaluations"].as_u64().unwrap_or(0);
         println!(
-            "| {} | {copies} | {mb} | {:.2} | {} | {:.2} | {:.2} | {:.2} | {:.2} | {} | {:.0} | {} |",
+            "| {} | {accounts} | {copies} | {mb} | {:.2} | {} | {:.2} | {:.2} | {:.2} | {:.2} | {} | {:.0} | {} |",
             run.timings["resources"],
             run.wall,
             run.max_rss_kb / 1024,
@@ -103,7 +119,9 @@ fn main() {
             evaluations as f64 / phase("evaluate"),
             run.timings["threads"],
         );
-        eprintln!("  (generated in {generated:.1} s; outcomes exactly {copies} copies' worth)");
+        eprintln!(
+            "  (generated in {generated:.1} s; outcomes exactly {accounts} x {copies} copies' worth)"
+        );
         let _ = std::fs::remove_file(&file);
     }
 }
@@ -211,28 +229,37 @@ fn summary_of(report: &Path) -> Value {
 /// The base account, each list item turned into a template whose identifiers are holes.
 struct Base {
     head: Map<String, Value>,
+    /// The base account's id: a hole of its own, filled with each account's id.
+    account: String,
     /// (service, list, items once, item templates)
     lists: Vec<(String, String, Vec<Template>)>,
     shared: Vec<(String, String, Vec<String>)>,
     resources_per_copy: usize,
 }
 
-/// Literal text and identifier holes, alternating: `lits.len() == holes.len() + 1`.
+/// Literal text and holes, alternating: `lits.len() == holes.len() + 1`.
 struct Template {
     lits: Vec<String>,
-    holes: Vec<String>,
+    holes: Vec<Hole>,
+}
+
+enum Hole {
+    /// An identifier, suffixed with the copy number.
+    Id(String),
+    /// The account id.
+    Account,
 }
 
 impl Template {
-    fn render(&self, copy: usize, out: &mut String) {
+    fn render(&self, copy: usize, account: &str, out: &mut String) {
+        use std::fmt::Write;
         for (i, lit) in self.lits.iter().enumerate() {
             out.push_str(lit);
-            if let Some(id) = self.holes.get(i) {
-                if copy == 0 {
-                    out.push_str(id);
-                } else {
-                    out.push_str(&format!("{id}-c{copy}"));
-                }
+            match self.holes.get(i) {
+                Some(Hole::Id(id)) if copy == 0 => out.push_str(id),
+                Some(Hole::Id(id)) => write!(out, "{id}-c{copy}").unwrap(),
+                Some(Hole::Account) => out.push_str(account),
+                None => {}
             }
         }
     }
@@ -262,8 +289,10 @@ impl Base {
         for d in &docs {
             collect_ids(d, None, &mut ids);
         }
-        ids.remove(account.as_deref().unwrap_or_default());
-        let ids: Vec<String> = ids.into_iter().collect();
+        let account = account.expect("a base file");
+        ids.remove(&account);
+        // The account id is the last pattern.
+        let ids: Vec<String> = ids.into_iter().chain([account.clone()]).collect();
         let matcher = AhoCorasick::builder()
             .match_kind(MatchKind::LeftmostLongest)
             .build(&ids)
@@ -305,6 +334,7 @@ impl Base {
         head.insert("regions".into(), serde_json::json!(regions));
         Base {
             head,
+            account,
             lists,
             shared,
             resources_per_copy,
@@ -315,7 +345,39 @@ impl Base {
     fn write(&self, dir: &Path, copies: usize) -> PathBuf {
         let path = dir.join(format!("synthetic-{copies}.json"));
         let mut w = BufWriter::new(std::fs::File::create(&path).unwrap());
-        let head = serde_json::to_string(&self.head).unwrap();
+        self.write_account(&mut w, copies, &self.account);
+        w.write_all(b"\n").unwrap();
+        w.flush().unwrap();
+        path
+    }
+
+    /// Streams a multi-account snapshot of `accounts` accounts, each of `copies` copies under
+    /// its own id, and returns its path.
+    fn write_organisation(&self, dir: &Path, accounts: usize, copies: usize) -> PathBuf {
+        let path = dir.join(format!("synthetic-{accounts}x{copies}.json"));
+        let mut w = BufWriter::new(std::fs::File::create(&path).unwrap());
+        write!(
+            w,
+            "{{\"schema_version\":{},\"tool_version\":{},\"taken_at\":{},\"accounts\":[",
+            self.head["schema_version"], self.head["tool_version"], self.head["taken_at"]
+        )
+        .unwrap();
+        for i in 0..accounts {
+            if i > 0 {
+                w.write_all(b",").unwrap();
+            }
+            self.write_account(&mut w, copies, &format!("{:012}", 200_000_000_000 + i));
+        }
+        w.write_all(b"]}\n").unwrap();
+        w.flush().unwrap();
+        path
+    }
+
+    /// One account's snapshot object.
+    fn write_account(&self, w: &mut impl Write, copies: usize, account: &str) {
+        let mut head = self.head.clone();
+        head.insert("account_id".into(), Value::String(account.into()));
+        let head = serde_json::to_string(&head).unwrap();
         w.write_all(&head.as_bytes()[..head.len() - 1]).unwrap();
         let services: BTreeSet<&str> = self
             .lists
@@ -327,17 +389,17 @@ impl Base {
         for service in services {
             write!(w, ",\"{service}\":{{").unwrap();
             let mut first_list = true;
-            let mut sep = |w: &mut BufWriter<std::fs::File>| {
+            let mut sep = |w: &mut dyn Write| {
                 if !std::mem::take(&mut first_list) {
                     w.write_all(b",").unwrap();
                 }
             };
             for (_, list, items) in self.shared.iter().filter(|l| l.0 == service) {
-                sep(&mut w);
+                sep(w);
                 write!(w, "\"{list}\":[{}]", items.join(",")).unwrap();
             }
             for (_, list, items) in self.lists.iter().filter(|l| l.0 == service) {
-                sep(&mut w);
+                sep(w);
                 write!(w, "\"{list}\":[").unwrap();
                 let mut first = true;
                 for copy in 0..copies {
@@ -346,7 +408,7 @@ impl Base {
                         if !std::mem::take(&mut first) {
                             buf.push(',');
                         }
-                        item.render(copy, &mut buf);
+                        item.render(copy, account, &mut buf);
                         w.write_all(buf.as_bytes()).unwrap();
                     }
                 }
@@ -354,9 +416,7 @@ impl Base {
             }
             w.write_all(b"}").unwrap();
         }
-        w.write_all(b"}\n").unwrap();
-        w.flush().unwrap();
-        path
+        w.write_all(b"}").unwrap();
     }
 }
 
@@ -383,7 +443,12 @@ fn template(matcher: &AhoCorasick, ids: &[String], text: &str) -> Template {
     let mut at = 0;
     for m in matcher.find_iter(text) {
         t.lits.push(text[at..m.start()].to_string());
-        t.holes.push(ids[m.pattern().as_usize()].clone());
+        let i = m.pattern().as_usize();
+        t.holes.push(if i == ids.len() - 1 {
+            Hole::Account
+        } else {
+            Hole::Id(ids[i].clone())
+        });
         at = m.end();
     }
     t.lits.push(text[at..].to_string());

@@ -104,7 +104,7 @@ pub fn run(snapshots: &[Snapshot], o: &Options, clock: &mut Timings) -> Result<S
             .flat_map(|m| {
                 m.resources
                     .iter()
-                    .map(|r| crate::report::ResourceView::of(r, &m.account_id))
+                    .filter_map(|r| crate::report::ResourceView::of(r, &m.account_id))
             })
             .collect()
     } else {

@@ -15,9 +15,13 @@
 //!   snapshot file when empty: the sections added after the first release, so that a
 //!   snapshot of an account without them is written byte for byte as before and SARIF line
 //!   numbers into it do not move);
-//! - `kinds`: `Variant "key" "label" role`, where `role` is `listed` (a resource list of the
-//!   section), `derived` (built by the model from other kinds, e.g. a region's EC2 fleet) or
-//!   `part` (listed, but only as part of other resources: no rule judges it alone).
+//! - `kinds`: `Variant "key" "label" role [places [fields]]`, where `role` is `listed` (a
+//!   resource list of the section), `derived` (built by the model from other kinds, e.g. a
+//!   region's EC2 fleet) or `part` (listed, but only as part of other resources: no rule
+//!   judges it alone), and `places` names the fields that say in which AZs a workload of the
+//!   kind runs: one list field (where its members run; it may span AZs), or AZ fields of one
+//!   placement each (an instance and its standby). Network containers (VPCs, subnets) are
+//!   not workloads and have none. The kind's schema checks that each is one of its fields.
 //!
 //! The order of the lines is the order of the sections in a snapshot file.
 
@@ -31,17 +35,18 @@ macro_rules! for_each_service {
                 Vpc "ec2.vpc" "VPC" listed,
                 Subnet "ec2.subnet" "subnet" listed,
                 RouteTable "ec2.route_table" "route table" listed,
-                NatGateway "ec2.nat_gateway" "NAT gateway" listed,
-                Instance "ec2.instance" "EC2 instance" listed,
-                VpcEndpoint "ec2.vpc_endpoint" "VPC endpoint" listed,
+                NatGateway "ec2.nat_gateway" "NAT gateway" listed places [availability_zone],
+                Instance "ec2.instance" "EC2 instance" listed places [availability_zone],
+                VpcEndpoint "ec2.vpc_endpoint" "VPC endpoint" listed places [subnet_azs],
                 Ec2Region "ec2.region" "region's EC2 fleet" derived,
             ];
             rds Rds regional always [
-                DbInstance "rds.db_instance" "DB instance" listed,
-                DbCluster "rds.db_cluster" "DB cluster" listed,
+                DbInstance "rds.db_instance" "DB instance" listed
+                    places [availability_zone, secondary_availability_zone],
+                DbCluster "rds.db_cluster" "DB cluster" listed places [member_azs],
             ];
             elbv2 Elbv2 regional always [
-                LoadBalancer "elbv2.load_balancer" "load balancer" listed,
+                LoadBalancer "elbv2.load_balancer" "load balancer" listed places [azs],
                 TargetGroup "elbv2.target_group" "target group" listed,
             ];
             s3 S3 global always [
@@ -53,7 +58,7 @@ macro_rules! for_each_service {
                 HealthCheck "route53.health_check" "health check" listed,
             ];
             autoscaling AutoScaling regional always [
-                AutoScalingGroup "autoscaling.group" "Auto Scaling group" listed,
+                AutoScalingGroup "autoscaling.group" "Auto Scaling group" listed places [azs],
             ];
             elasticache ElastiCache regional omit_empty [
                 ReplicationGroup "elasticache.replication_group" "ElastiCache replication group" listed,
@@ -67,14 +72,14 @@ macro_rules! for_each_service {
                 FileSystem "efs.file_system" "EFS file system" listed,
             ];
             ebs Ebs regional omit_empty [
-                Volume "ebs.volume" "EBS volume" listed,
+                Volume "ebs.volume" "EBS volume" listed places [availability_zone],
             ];
             backup Backup regional omit_empty [
                 BackupPlan "backup.plan" "backup plan" listed,
                 BackupRegion "backup.region" "region's AWS Backup set-up" derived,
             ];
             lambda Lambda regional omit_empty [
-                Function "lambda.function" "Lambda function" listed,
+                Function "lambda.function" "Lambda function" listed places [subnet_azs],
             ];
             cloudfront CloudFront global omit_empty [
                 Distribution "cloudfront.distribution" "CloudFront distribution" listed,
@@ -87,11 +92,11 @@ macro_rules! for_each_service {
                 CustomerGateway "vpn.customer_gateway" "customer gateway" part,
             ];
             ecs Ecs regional omit_empty [
-                EcsService "ecs.service" "ECS service" listed,
+                EcsService "ecs.service" "ECS service" listed places [subnet_azs],
             ];
             eks Eks regional omit_empty [
-                EksCluster "eks.cluster" "EKS cluster" listed,
-                EksNodegroup "eks.nodegroup" "EKS node group" listed,
+                EksCluster "eks.cluster" "EKS cluster" listed places [subnet_azs],
+                EksNodegroup "eks.nodegroup" "EKS node group" listed places [subnet_azs],
             ];
         }
     };
@@ -141,7 +146,8 @@ macro_rules! role {
 macro_rules! define_registry {
     ($(
         $key:ident $section:ident $reach:ident $shape:ident [
-            $($variant:ident $kind:literal $label:literal $role:ident),* $(,)?
+            $($variant:ident $kind:literal $label:literal $role:ident
+                $(places [$($place:ident),*])?),* $(,)?
         ];
     )*) => {
         /// A service ha-audit reads.
@@ -223,6 +229,14 @@ macro_rules! define_registry {
             pub fn role(self) -> Role {
                 match self {
                     $($(Kind::$variant => role!($role),)*)*
+                }
+            }
+
+            /// The fields that say in which AZs a workload of this kind runs (see the
+            /// module documentation); empty for kinds that are not placed in AZs.
+            pub fn placement(self) -> &'static [&'static str] {
+                match self {
+                    $($(Kind::$variant => &[$($(stringify!($place),)*)?],)*)*
                 }
             }
         }

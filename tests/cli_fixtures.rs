@@ -506,6 +506,48 @@ fn rules_and_explain_describe_the_catalogue() {
 }
 
 #[test]
+fn explain_fields_lists_what_a_kind_offers_to_rules() {
+    let out = run(ha_audit(None).args(["explain", "--fields", "rds.db_instance"]));
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let text = stdout(&out);
+    let mut lines = text.lines();
+    assert_eq!(
+        lines.next(),
+        Some("rds.db_instance (DB instance, regional): 35 fields")
+    );
+    // One line per field (descriptions may wrap onto lines that start with blanks).
+    let rows: Vec<Vec<&str>> = text
+        .lines()
+        .filter(|l| l.starts_with(' ') && l.as_bytes().get(1).is_some_and(|b| *b != b' '))
+        .map(|l| l.split_whitespace().collect())
+        .collect();
+    assert_eq!(rows.len(), 35, "{text}");
+    let row = |name: &str| {
+        rows.iter()
+            .find(|r| r[0] == name)
+            .unwrap_or_else(|| panic!("no {name} in {text}"))
+    };
+    assert_eq!(row("multi_az")[1], "bool");
+    assert_eq!(row("subnet_group_azs")[1..3], ["list<string>", "The"]);
+    assert_eq!(row("account_id")[1], "string");
+    let derived = text.find("Derived by ha-audit").unwrap();
+    let api = text.find("As read from the AWS API").unwrap();
+    let at = |name: &str| text.find(&format!(" {name} ")).unwrap();
+    assert!(derived < at("is_cluster_member") && at("is_cluster_member") < api);
+    assert!(api < at("multi_az"));
+
+    let out = run(ha_audit(None).args(["explain", "--fields", "rds.instance"]));
+    assert_eq!(out.status.code(), Some(2));
+    let err = stderr(&out);
+    assert!(
+        err.contains("no kind `rds.instance`") && err.contains("rds.db_instance, "),
+        "{err}"
+    );
+    let out = run(ha_audit(None).arg("explain"));
+    assert_eq!(out.status.code(), Some(2));
+}
+
+#[test]
 fn checked_in_rule_catalogue_is_current() {
     let out = run(ha_audit(None).args(["rules", "--format", "markdown"]));
     let current = fs::read_to_string(repo().join("rules/README.md")).unwrap();

@@ -1,5 +1,6 @@
 //! Auto Scaling groups, with their instances and tags (one paginated call per region).
 
+use crate::registry::Kind;
 use super::fail::Op;
 use super::{drain, tags, Collected, Scope};
 use crate::snapshot::{AsgInstance, AutoScaling, AutoScalingGroup};
@@ -28,7 +29,7 @@ pub(super) async fn collect(scope: Scope) -> Collected<AutoScaling> {
     let (items, err) = scope.call(drain(|cx| pages.poll_next(cx))).await;
     let groups = items.iter().map(|g| group(&scope.region, g)).collect();
     let errors = err
-        .map(|e| DESCRIBE_GROUPS.listing_failed(&["autoscaling.group"], &e))
+        .map(|e| DESCRIBE_GROUPS.listing_failed(&[Kind::AutoScalingGroup], &e))
         .into_iter()
         .collect();
     (AutoScaling { groups }, errors)

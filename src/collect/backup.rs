@@ -4,6 +4,7 @@
 //! Per region: the plan, vault and protected-resource listings; per plan, its rules and its
 //! selections; per selection, its resources, exclusions and tag conditions.
 
+use crate::registry::Kind;
 use super::fail::{mark_unreadable, Op};
 use super::{drain, Collected, Scope};
 use crate::snapshot::{
@@ -56,7 +57,7 @@ async fn plans(client: &Client, scope: &Scope) -> (Vec<BackupPlan>, Vec<CollectE
     let mut pages = client.list_backup_plans().into_paginator().items().send();
     let (listed, err) = scope.call(drain(|cx| pages.poll_next(cx))).await;
     let mut errors: Vec<CollectError> = err
-        .map(|e| LIST_PLANS.listing_failed(&["backup.plan"], &e))
+        .map(|e| LIST_PLANS.listing_failed(&[Kind::BackupPlan], &e))
         .into_iter()
         .collect();
     let details = futures::stream::iter(listed.into_iter().map(|p| plan(client, scope, p)))

@@ -2,6 +2,7 @@
 //! origin groups and the origin each cache behaviour sends requests to. ListDistributions
 //! carries all of it; no per-distribution call is needed.
 
+use crate::registry::Kind;
 use super::fail::Op;
 use super::{drain, Collected, Scope};
 use crate::snapshot::{CacheBehavior, CloudFront, Distribution, Origin, OriginGroup};
@@ -18,7 +19,7 @@ pub(super) async fn collect(scope: Scope) -> Collected<CloudFront> {
     let (items, err) = scope.call(drain(|cx| pages.poll_next(cx))).await;
     let distributions = items.iter().map(distribution).collect();
     let errors = err
-        .map(|e| LIST_DISTRIBUTIONS.listing_failed(&["cloudfront.distribution"], &e))
+        .map(|e| LIST_DISTRIBUTIONS.listing_failed(&[Kind::Distribution], &e))
         .into_iter()
         .collect();
     (CloudFront { distributions }, errors)

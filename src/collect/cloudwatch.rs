@@ -1,6 +1,7 @@
 //! CloudWatch: the metric and composite alarms of the region (DescribeAlarms), with what they
 //! watch and what they do when they fire.
 
+use crate::registry::Kind;
 use super::fail::Op;
 use super::{drain, Collected, Scope};
 use crate::snapshot::{Alarm, AlarmMetric, CloudWatch, Dimension};
@@ -40,7 +41,7 @@ pub(super) async fn collect(scope: Scope) -> Collected<CloudWatch> {
         })
         .collect();
     let errors = err
-        .map(|e| DESCRIBE_ALARMS.listing_failed(&["cloudwatch.alarm"], &e))
+        .map(|e| DESCRIBE_ALARMS.listing_failed(&[Kind::Alarm], &e))
         .into_iter()
         .collect();
     (CloudWatch { alarms }, errors)

@@ -2,6 +2,7 @@
 //! its point-in-time recovery status (DescribeContinuousBackups), plus the Application Auto
 //! Scaling targets that scale it (see `application_autoscaling`).
 
+use crate::registry::Kind;
 use super::application_autoscaling::{self, TableTarget};
 use super::fail::{mark_unreadable, Op};
 use super::{drain, Collected, Scope};
@@ -44,7 +45,7 @@ pub(super) async fn collect(scope: Scope) -> Collected<DynamoDb> {
     };
     let ((names, err), (targets, targets_err)) =
         tokio::join!(listing, application_autoscaling::dynamodb_targets(&scope));
-    errors.extend(err.map(|e| LIST_TABLES.listing_failed(&["dynamodb.table"], &e)));
+    errors.extend(err.map(|e| LIST_TABLES.listing_failed(&[Kind::Table], &e)));
 
     let (client, s) = (&client, &scope);
     let described = futures::stream::iter(names.into_iter().map(|name| detail(s, client, name)))

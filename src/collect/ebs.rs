@@ -2,6 +2,7 @@
 //!
 //! Two paginated EC2 calls per region: the volumes and the account's own snapshots.
 
+use crate::registry::Kind;
 use super::fail::{mark_unreadable, Op};
 use super::{drain, tags, Collected, Scope};
 use crate::snapshot::{Ebs, Volume};
@@ -30,7 +31,7 @@ pub(super) async fn collect(scope: Scope) -> Collected<Ebs> {
         scope.call(drain(|cx| volume_pages.poll_next(cx))),
         scope.call(drain(|cx| snapshot_pages.poll_next(cx))),
     );
-    errors.extend(err.map(|e| DESCRIBE_VOLUMES.listing_failed(&["ebs.volume"], &e)));
+    errors.extend(err.map(|e| DESCRIBE_VOLUMES.listing_failed(&[Kind::Volume], &e)));
 
     // Per volume: completed snapshots and the newest start time.
     let mut by_volume: HashMap<&str, (i64, Option<DateTime>)> = HashMap::new();

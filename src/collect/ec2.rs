@@ -1,6 +1,7 @@
 //! EC2 / VPC: availability zones, VPCs, subnets, route tables, NAT gateways, instances and
 //! VPC endpoints.
 
+use crate::registry::Kind;
 use super::fail::{chain, Op};
 use super::{drain, keep, tags, Collected, Listing, Scope};
 use crate::error::{Error, Result};
@@ -174,7 +175,7 @@ async fn availability_zones(client: &Client, scope: &Scope) -> Listing<Availabil
         }
         Err(e) => (
             Vec::new(),
-            Some(DESCRIBE_AZS.listing_failed(&["ec2.availability_zone"], &e)),
+            Some(DESCRIBE_AZS.listing_failed(&[Kind::AvailabilityZone], &e)),
         ),
     }
 }
@@ -193,7 +194,7 @@ async fn vpcs(client: &Client, scope: &Scope) -> Listing<Vpc> {
             tags: ec2_tags(v.tags()),
         })
         .collect();
-    let err = err.map(|e| DESCRIBE_VPCS.listing_failed(&["ec2.vpc"], &e));
+    let err = err.map(|e| DESCRIBE_VPCS.listing_failed(&[Kind::Vpc], &e));
     (vpcs, err)
 }
 
@@ -215,7 +216,7 @@ async fn subnets(client: &Client, scope: &Scope) -> Listing<Subnet> {
             tags: ec2_tags(s.tags()),
         })
         .collect();
-    let err = err.map(|e| DESCRIBE_SUBNETS.listing_failed(&["ec2.subnet"], &e));
+    let err = err.map(|e| DESCRIBE_SUBNETS.listing_failed(&[Kind::Subnet], &e));
     (subnets, err)
 }
 
@@ -256,7 +257,7 @@ async fn route_tables(client: &Client, scope: &Scope) -> Listing<RouteTable> {
             tags: ec2_tags(t.tags()),
         })
         .collect();
-    let err = err.map(|e| DESCRIBE_ROUTE_TABLES.listing_failed(&["ec2.route_table"], &e));
+    let err = err.map(|e| DESCRIBE_ROUTE_TABLES.listing_failed(&[Kind::RouteTable], &e));
     (tables, err)
 }
 
@@ -284,7 +285,7 @@ async fn nat_gateways(client: &Client, scope: &Scope) -> Listing<NatGateway> {
             tags: ec2_tags(n.tags()),
         })
         .collect();
-    let err = err.map(|e| DESCRIBE_NAT_GATEWAYS.listing_failed(&["ec2.nat_gateway"], &e));
+    let err = err.map(|e| DESCRIBE_NAT_GATEWAYS.listing_failed(&[Kind::NatGateway], &e));
     (nats, err)
 }
 
@@ -320,7 +321,7 @@ async fn instances(client: &Client, scope: &Scope) -> Listing<Instance> {
             tags: ec2_tags(i.tags()),
         })
         .collect();
-    let err = err.map(|e| DESCRIBE_INSTANCES.listing_failed(&["ec2.instance"], &e));
+    let err = err.map(|e| DESCRIBE_INSTANCES.listing_failed(&[Kind::Instance], &e));
     (instances, err)
 }
 
@@ -344,6 +345,6 @@ async fn vpc_endpoints(client: &Client, scope: &Scope) -> Listing<VpcEndpoint> {
             tags: ec2_tags(e.tags()),
         })
         .collect();
-    let err = err.map(|e| DESCRIBE_VPC_ENDPOINTS.listing_failed(&["ec2.vpc_endpoint"], &e));
+    let err = err.map(|e| DESCRIBE_VPC_ENDPOINTS.listing_failed(&[Kind::VpcEndpoint], &e));
     (endpoints, err)
 }

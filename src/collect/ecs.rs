@@ -7,6 +7,7 @@
 //! and ListAccountSettings only when a container leaves its awslogs mode to the account's
 //! default.
 
+use crate::registry::Kind;
 use super::fail::{mark_unreadable, Op};
 use super::{drain, tags, Collected, Scope};
 use crate::snapshot::{
@@ -41,7 +42,6 @@ pub const ACTIONS: &[&str] = &[
     LIST_ACCOUNT_SETTINGS.action,
 ];
 
-const SERVICE_KIND: &str = "ecs.service";
 /// DescribeServices takes at most 10 services per call.
 const SERVICES_BATCH: usize = 10;
 /// DescribeTasks takes at most 100 tasks per call.
@@ -55,7 +55,7 @@ pub(super) async fn collect(scope: Scope) -> Collected<Ecs> {
     let mut pages = client.list_clusters().into_paginator().items().send();
     let (arns, err) = scope.call(drain(|cx| pages.poll_next(cx))).await;
     if let Some(e) = err {
-        errors.push(LIST_CLUSTERS.listing_failed(&[SERVICE_KIND], &e));
+        errors.push(LIST_CLUSTERS.listing_failed(&[Kind::EcsService], &e));
     }
 
     let s = &scope;
@@ -133,7 +133,7 @@ async fn cluster(
     };
     if let Some(e) = list_err {
         errors.push(services_incomplete(
-            LIST_SERVICES.listing_failed(&[SERVICE_KIND], &e),
+            LIST_SERVICES.listing_failed(&[Kind::EcsService], &e),
             &arn,
         ));
     }
@@ -218,7 +218,7 @@ async fn cluster(
                 }
             })),
             Err(e) => errors.push(services_incomplete(
-                DESCRIBE_SERVICES.listing_failed(&[SERVICE_KIND], &e),
+                DESCRIBE_SERVICES.listing_failed(&[Kind::EcsService], &e),
                 &arn,
             )),
         }

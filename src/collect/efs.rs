@@ -3,6 +3,7 @@
 //! The listing and the replication configurations are one paginated call each per region;
 //! mount targets and the backup policy are one call each per file system.
 
+use crate::registry::Kind;
 use super::fail::{mark_unreadable, Op};
 use super::{drain, tags, Collected, Scope};
 use crate::snapshot::{CollectError, Efs, EfsReplicationDestination, FileSystem, MountTarget};
@@ -50,7 +51,7 @@ pub(super) async fn collect(scope: Scope) -> Collected<Efs> {
         .items()
         .send();
     let (listed, err) = scope.call(drain(|cx| pages.poll_next(cx))).await;
-    errors.extend(err.map(|e| DESCRIBE_FILE_SYSTEMS.listing_failed(&["efs.file_system"], &e)));
+    errors.extend(err.map(|e| DESCRIBE_FILE_SYSTEMS.listing_failed(&[Kind::FileSystem], &e)));
     let mut file_systems: Vec<FileSystem> = listed
         .iter()
         .map(|f| file_system(&scope.region, f))

@@ -5,6 +5,7 @@
 //! DescribeCluster, ListNodegroups + DescribeNodegroup and ListFargateProfiles +
 //! DescribeFargateProfile.
 
+use crate::registry::Kind;
 use super::fail::{mark_unreadable, Op};
 use super::{drain, Collected, Scope};
 use crate::snapshot::{CollectError, Eks, EksCluster, EksNodegroup, FargateProfile, Tags};
@@ -46,7 +47,7 @@ pub(super) async fn collect(scope: Scope) -> Collected<Eks> {
     let mut pages = client.list_clusters().into_paginator().items().send();
     let (names, err) = scope.call(drain(|cx| pages.poll_next(cx))).await;
     if let Some(e) = err {
-        errors.push(LIST_CLUSTERS.listing_failed(&["eks.cluster", "eks.nodegroup"], &e));
+        errors.push(LIST_CLUSTERS.listing_failed(&[Kind::EksCluster, Kind::EksNodegroup], &e));
     }
     let (c, s) = (&client, &scope);
     let clusters = futures::stream::iter(names.into_iter().map(|n| cluster(c, s, n)))
@@ -123,7 +124,7 @@ async fn cluster(client: &Client, scope: &Scope, name: String) -> ClusterParts {
     if let Some(e) = ng_err {
         // The cluster's node groups are not all known: neither the node group rules nor the
         // cluster's compute facts can be judged for it.
-        let mut err = LIST_NODEGROUPS.listing_failed(&["eks.nodegroup"], &e);
+        let mut err = LIST_NODEGROUPS.listing_failed(&[Kind::EksNodegroup], &e);
         err.resource = Some(name.clone());
         mark_unreadable(&mut cluster.unreadable, &["nodegroups"], &err);
         errors.push(err);

@@ -1,6 +1,7 @@
 //! ElastiCache: replication groups, cache clusters (with their nodes) and cache subnet
 //! groups, one paginated listing each per region.
 
+use crate::registry::Kind;
 use super::fail::Op;
 use super::{drain, keep, Collected, Listing, Scope};
 use crate::snapshot::{
@@ -99,7 +100,7 @@ async fn replication_groups(client: &Client, scope: &Scope) -> Listing<Replicati
         })
         .collect();
     let err = err.map(|e| {
-        DESCRIBE_REPLICATION_GROUPS.listing_failed(&["elasticache.replication_group"], &e)
+        DESCRIBE_REPLICATION_GROUPS.listing_failed(&[Kind::ReplicationGroup], &e)
     });
     (groups, err)
 }
@@ -143,7 +144,7 @@ async fn cache_clusters(client: &Client, scope: &Scope) -> Listing<CacheCluster>
         })
         .collect();
     let err =
-        err.map(|e| DESCRIBE_CACHE_CLUSTERS.listing_failed(&["elasticache.cache_cluster"], &e));
+        err.map(|e| DESCRIBE_CACHE_CLUSTERS.listing_failed(&[Kind::CacheCluster], &e));
     (clusters, err)
 }
 
@@ -178,6 +179,6 @@ async fn subnet_groups(client: &Client, scope: &Scope) -> Listing<CacheSubnetGro
         .collect();
     // Not a kind rules judge: the groups' AZs are facts about the clusters that use them.
     let err =
-        err.map(|e| DESCRIBE_CACHE_SUBNET_GROUPS.listing_failed(&["elasticache.subnet_group"], &e));
+        err.map(|e| DESCRIBE_CACHE_SUBNET_GROUPS.listing_failed(&[Kind::CacheSubnetGroup], &e));
     (groups, err)
 }

@@ -2,6 +2,7 @@
 //! target health). The listings are regional; the details are one call per resource, run
 //! concurrently.
 
+use crate::registry::Kind;
 use super::fail::{mark_unreadable, Op};
 use super::{drain, keep, tags, Collected, Listing, Scope};
 use crate::snapshot::{CollectError, Elbv2, LbZone, LoadBalancer, Target, TargetGroup};
@@ -134,7 +135,7 @@ async fn load_balancers(client: &Client, scope: &Scope) -> Listing<LoadBalancer>
             ..Default::default()
         })
         .collect();
-    let err = err.map(|e| DESCRIBE_LBS.listing_failed(&["elbv2.load_balancer"], &e));
+    let err = err.map(|e| DESCRIBE_LBS.listing_failed(&[Kind::LoadBalancer], &e));
     (lbs, err)
 }
 
@@ -161,7 +162,7 @@ async fn target_groups(client: &Client, scope: &Scope) -> Listing<TargetGroup> {
             ..Default::default()
         })
         .collect();
-    let err = err.map(|e| DESCRIBE_TGS.listing_failed(&["elbv2.target_group"], &e));
+    let err = err.map(|e| DESCRIBE_TGS.listing_failed(&[Kind::TargetGroup], &e));
     (tgs, err)
 }
 

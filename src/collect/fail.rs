@@ -4,6 +4,7 @@
 //! would have read report `not_evaluated` instead of passing on missing data.
 
 use super::guard::Refused;
+use crate::registry::Kind;
 use crate::snapshot::{CollectError, Unreadable};
 use aws_sdk_sts::config::http::HttpResponse;
 use aws_sdk_sts::error::{ProvideErrorMetadata, SdkError};
@@ -36,7 +37,7 @@ impl Op {
     /// A listing call failed: the given resource kinds are incomplete for the scope.
     pub(crate) fn listing_failed<E>(
         self,
-        kinds: &[&str],
+        kinds: &[Kind],
         err: &SdkError<E, HttpResponse>,
     ) -> CollectError
     where
@@ -46,7 +47,7 @@ impl Op {
         CollectError {
             operation: self.name.to_string(),
             iam_action: self.action.to_string(),
-            kinds: kinds.iter().map(|k| k.to_string()).collect(),
+            kinds: kinds.iter().map(|k| k.key().to_string()).collect(),
             resource: None,
             code,
             message,

@@ -4,6 +4,7 @@
 //! GetFunction is never called: its `Code.Location` is a presigned S3 URL that nothing here
 //! needs, and following it would leave the scanned endpoint.
 
+use crate::registry::Kind;
 use super::fail::{mark_unreadable, Op};
 use super::{drain, Collected, Scope};
 use crate::snapshot::{CollectError, EventInvokeConfig, Lambda, LambdaFunction};
@@ -29,7 +30,7 @@ pub(super) async fn collect(scope: Scope) -> Collected<Lambda> {
     let mut pages = client.list_functions().into_paginator().items().send();
     let (items, err) = scope.call(drain(|cx| pages.poll_next(cx))).await;
     let mut errors: Vec<CollectError> = err
-        .map(|e| LIST_FUNCTIONS.listing_failed(&["lambda.function"], &e))
+        .map(|e| LIST_FUNCTIONS.listing_failed(&[Kind::Function], &e))
         .into_iter()
         .collect();
     let functions: Vec<LambdaFunction> = items.iter().map(|f| function(&scope.region, f)).collect();

@@ -1,5 +1,6 @@
 //! RDS: DB instances (with their subnet group's AZs) and DB clusters (with members).
 
+use crate::registry::Kind;
 use super::fail::Op;
 use super::{drain, keep, tags, Collected, Listing, Scope};
 use crate::snapshot::{DbCluster, DbClusterMember, DbInstance, Rds};
@@ -85,7 +86,7 @@ async fn db_instances(client: &Client, scope: &Scope) -> Listing<DbInstance> {
             }
         })
         .collect();
-    let err = err.map(|e| DESCRIBE_DB_INSTANCES.listing_failed(&["rds.db_instance"], &e));
+    let err = err.map(|e| DESCRIBE_DB_INSTANCES.listing_failed(&[Kind::DbInstance], &e));
     (instances, err)
 }
 
@@ -126,6 +127,6 @@ async fn db_clusters(client: &Client, scope: &Scope) -> Listing<DbCluster> {
             tags: rds_tags(c.tag_list()),
         })
         .collect();
-    let err = err.map(|e| DESCRIBE_DB_CLUSTERS.listing_failed(&["rds.db_cluster"], &e));
+    let err = err.map(|e| DESCRIBE_DB_CLUSTERS.listing_failed(&[Kind::DbCluster], &e));
     (clusters, err)
 }

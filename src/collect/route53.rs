@@ -1,5 +1,6 @@
 //! Route 53 (global): hosted zones, their record sets, and health checks.
 
+use crate::registry::Kind;
 use super::fail::Op;
 use super::{drain, Collected, Scope};
 use crate::snapshot::{AliasTarget, CollectError, HealthCheck, HostedZone, RecordSet, Route53};
@@ -67,7 +68,7 @@ async fn hosted_zones(client: &Client, scope: &Scope) -> super::Listing<HostedZo
                 .map(str::to_string),
         })
         .collect();
-    let err = err.map(|e| LIST_ZONES.listing_failed(&["route53.hosted_zone"], &e));
+    let err = err.map(|e| LIST_ZONES.listing_failed(&[Kind::HostedZone], &e));
     (zones, err)
 }
 
@@ -100,7 +101,7 @@ async fn health_checks(client: &Client, scope: &Scope) -> super::Listing<HealthC
             }
         })
         .collect();
-    let err = err.map(|e| LIST_HEALTH_CHECKS.listing_failed(&["route53.health_check"], &e));
+    let err = err.map(|e| LIST_HEALTH_CHECKS.listing_failed(&[Kind::HealthCheck], &e));
     (checks, err)
 }
 
@@ -126,7 +127,7 @@ async fn records(client: &Client, scope: &Scope, zone: &str) -> super::Listing<R
             Err(e) => {
                 let err = LIST_RECORDS.detail_failed(zone, &e);
                 let err = CollectError {
-                    kinds: vec!["route53.record".to_string()],
+                    kinds: vec![Kind::Record.key().to_string()],
                     ..err
                 };
                 return (sets, Some(err));

@@ -4,6 +4,7 @@
 //! The listing is one call; everything else is one call per bucket, sent to the bucket's
 //! own region (S3 answers a request for another region's bucket with a redirect).
 
+use crate::registry::Kind;
 use super::fail::{mark_unreadable, Op};
 use super::{drain, Collected, Scope};
 use crate::snapshot::{Bucket, CollectError, Replication, ReplicationRule, S3};
@@ -41,7 +42,7 @@ pub(super) async fn collect(scope: Scope) -> Collected<S3> {
     let global = client(&scope);
     let mut pages = global.list_buckets().into_paginator().items().send();
     let (listed, err) = scope.call(drain(|cx| pages.poll_next(cx))).await;
-    errors.extend(err.map(|e| LIST_BUCKETS.listing_failed(&["s3.bucket"], &e)));
+    errors.extend(err.map(|e| LIST_BUCKETS.listing_failed(&[Kind::Bucket], &e)));
 
     let buckets: Vec<Bucket> = listed
         .iter()

@@ -2,9 +2,10 @@
 //! customer gateways they end on. Both calls are regional EC2 calls that the API does not
 //! paginate.
 
+use crate::registry::Kind;
 use super::fail::Op;
 use super::{tags, Collected, Listing, Scope};
-use crate::snapshot::{CustomerGateway, Vpn, VpnConnection, VpnTunnel, CUSTOMER_GATEWAY_KIND};
+use crate::snapshot::{CustomerGateway, Vpn, VpnConnection, VpnTunnel};
 use aws_sdk_ec2::primitives::DateTimeFormat;
 use aws_sdk_ec2::Client;
 
@@ -80,7 +81,7 @@ async fn connections(client: &Client, scope: &Scope) -> Listing<VpnConnection> {
         }
         Err(e) => (
             Vec::new(),
-            Some(DESCRIBE_VPN_CONNECTIONS.listing_failed(&["vpn.connection"], &e)),
+            Some(DESCRIBE_VPN_CONNECTIONS.listing_failed(&[Kind::VpnConnection], &e)),
         ),
     }
 }
@@ -104,7 +105,7 @@ async fn customer_gateways(client: &Client, scope: &Scope) -> Listing<CustomerGa
         }
         Err(e) => (
             Vec::new(),
-            Some(DESCRIBE_CUSTOMER_GATEWAYS.listing_failed(&[CUSTOMER_GATEWAY_KIND], &e)),
+            Some(DESCRIBE_CUSTOMER_GATEWAYS.listing_failed(&[Kind::CustomerGateway], &e)),
         ),
     }
 }

@@ -31,7 +31,7 @@ crate::for_each_service!(model_modules);
 
 pub use facts::{Always, FactValue, Facts, Field, FieldInfo, Known, MarkUnknown, NoFacts};
 pub use resource::{Resource, Slot, Source, BUILTIN_FIELDS};
-pub use schema::{kind_schema, KindSchema};
+pub use schema::{kind_schema, KindSchema, Origin, SchemaField};
 pub use value::{Attr, IntoVal, Type, Val};
 
 use crate::registry::{Kind, Service};

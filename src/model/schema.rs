@@ -27,6 +27,8 @@ pub enum Origin {
 pub struct SchemaField {
     pub info: FieldInfo,
     pub origin: Origin,
+    /// It says in which AZs the resource runs ([`Kind::placement`]).
+    pub places: bool,
 }
 
 /// The fields of one kind, in the order rules see them: built-in, derived, snapshot.
@@ -39,6 +41,14 @@ pub struct KindSchema {
 impl KindSchema {
     pub fn field(&self, name: &str) -> Option<&SchemaField> {
         self.fields.iter().find(|f| f.info.name == name)
+    }
+
+    /// The fields that say in which AZs a resource of the kind runs, in registry order.
+    pub fn placement(&self) -> impl Iterator<Item = &SchemaField> {
+        self.kind
+            .placement()
+            .iter()
+            .filter_map(|name| self.field(name))
     }
 
     pub fn has(&self, name: &str) -> bool {
@@ -71,6 +81,7 @@ fn build() -> BTreeMap<Kind, KindSchema> {
                 } else {
                     Origin::Fact
                 },
+                places: r.kind.placement().contains(&info.name),
                 info,
             })
             .collect();
@@ -81,6 +92,7 @@ fn build() -> BTreeMap<Kind, KindSchema> {
                     continue;
                 }
                 fields.push(SchemaField {
+                    places: r.kind.placement().contains(&name),
                     info: FieldInfo {
                         name,
                         ty: json.get(name).map_or(Type::Any, type_of),
@@ -150,5 +162,50 @@ mod tests {
             Some(Origin::Fact)
         );
         assert!(kind_schema(Kind::AvailabilityZone).is_none());
+    }
+
+    #[test]
+    fn placement_fields_are_fields_of_their_kind_that_hold_azs() {
+        let mut placed = Vec::new();
+        for &kind in Kind::ALL {
+            if kind.placement().is_empty() {
+                continue;
+            }
+            placed.push(kind.key());
+            let s = kind_schema(kind).unwrap_or_else(|| panic!("{kind} is not judged"));
+            let fields: Vec<&SchemaField> = s.placement().collect();
+            assert_eq!(
+                fields.iter().map(|f| f.info.name).collect::<Vec<_>>(),
+                kind.placement(),
+                "{kind}: a placement field is not a field of the kind"
+            );
+            let lists = fields
+                .iter()
+                .filter(|f| matches!(f.info.ty, Type::List(_)))
+                .count();
+            // One list of AZs, or single AZ fields (a string, or null before it is placed).
+            assert!(
+                (lists == 1 && fields.len() == 1) || lists == 0,
+                "{kind}: {fields:?}"
+            );
+            assert!(fields.iter().all(|f| f.places));
+        }
+        assert_eq!(
+            placed,
+            [
+                "ec2.nat_gateway",
+                "ec2.instance",
+                "ec2.vpc_endpoint",
+                "rds.db_instance",
+                "rds.db_cluster",
+                "elbv2.load_balancer",
+                "autoscaling.group",
+                "ebs.volume",
+                "lambda.function",
+                "ecs.service",
+                "eks.cluster",
+                "eks.nodegroup"
+            ]
+        );
     }
 }

@@ -212,7 +212,7 @@ mod tests {
             "vpn",
             "r",
             "DescribeCustomerGateways",
-            &[CUSTOMER_GATEWAY_KIND],
+            &["vpn.customer_gateway"],
         )];
         s.vpn.customer_gateways.clear();
         let m = Model::build(&s);

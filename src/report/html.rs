@@ -10,7 +10,7 @@
 
 use super::score::{change_text, Scoped, Score, Tally, Tenths};
 use super::Report;
-use super::ResourceView as Resource;
+use super::{Placement, ResourceView as Resource};
 use crate::engine::{Finding, Outcome, Rule, Severity};
 use sha2::{Digest, Sha256};
 use std::collections::{BTreeMap, BTreeSet};
@@ -561,70 +561,6 @@ fn frameworks(out: &mut String, r: &Report, rules: &BTreeMap<&str, &Rule>) {
     out.push_str("</section>\n");
 }
 
-/// Where a resource runs.
-enum Placement {
-    /// The AZs, and whether the resource could span several (a group, a load balancer, a
-    /// cluster: one AZ is then a finding; an instance always sits in one).
-    Zones(Vec<String>, bool),
-    Unknown(String),
-}
-
-/// Network containers, not workloads: they would crowd out what actually runs in each AZ.
-const NOT_WORKLOADS: &[&str] = &["ec2.vpc", "ec2.subnet", "ec2.region"];
-
-/// The resource fields that name AZs, most telling first: where a cluster's members run
-/// before where it may place them, a group's or load balancer's configured AZs, an endpoint's
-/// subnets' AZs, then a single placement (and an RDS standby).
-const LIST_FIELDS: &[&str] = &["member_azs", "azs", "availability_zones", "subnet_azs"];
-const SINGLE_FIELDS: &[&str] = &["availability_zone", "secondary_availability_zone"];
-
-fn placement(res: &Resource) -> Option<Placement> {
-    if NOT_WORKLOADS.contains(&res.kind) {
-        return None;
-    }
-    let unknown = |field: &str| res.unknown.get(field).cloned().map(Placement::Unknown);
-    for field in LIST_FIELDS {
-        let Some(v) = res.fields.get(*field) else {
-            continue;
-        };
-        if let Some(p) = unknown(field) {
-            return Some(p);
-        }
-        let zones: BTreeSet<String> = v
-            .as_array()
-            .into_iter()
-            .flatten()
-            .filter_map(|z| {
-                z.as_str()
-                    .or_else(|| z.get("zone_name").and_then(|n| n.as_str()))
-                    .filter(|s| !s.is_empty())
-                    .map(str::to_string)
-            })
-            .collect();
-        if !zones.is_empty() {
-            return Some(Placement::Zones(zones.into_iter().collect(), true));
-        }
-        // An empty list (a cluster without members) says the resource runs nowhere yet.
-        return None;
-    }
-    let mut zones = BTreeSet::new();
-    for field in SINGLE_FIELDS {
-        if let Some(p) = unknown(field).filter(|_| res.fields.contains_key(*field)) {
-            return Some(p);
-        }
-        if let Some(z) = res.fields.get(*field).and_then(|v| v.as_str()) {
-            if !z.is_empty() {
-                zones.insert(z.to_string());
-            }
-        }
-    }
-    (!zones.is_empty()).then(|| Placement::Zones(zones.into_iter().collect(), false))
-}
-
-fn kind_label(kind: &str) -> &str {
-    crate::registry::Kind::from_key(kind).map_or(kind, |k| k.label())
-}
-
 fn resource_label(res: &Resource) -> String {
     match &res.name {
         Some(n) if *n != res.id => format!("{} <code>{}</code>", esc(n), esc(&res.id)),
@@ -644,17 +580,16 @@ fn zones(out: &mut String, resources: &[Resource]) {
     type Unplaced<'a> = Vec<(&'a Resource, String)>;
     let mut by_region: BTreeMap<(String, &str), (Zoned, Unplaced)> = BTreeMap::new();
     for res in resources {
-        let Some(p) = placement(res) else { continue };
         let account = res.account_id.clone();
         let entry = by_region.entry((account, &res.region)).or_default();
-        match p {
+        match &res.placement {
             Placement::Zones(zs, spans) => {
-                let single = spans && zs.len() == 1;
+                let single = *spans && zs.len() == 1;
                 for z in zs {
-                    entry.0.entry(z).or_default().push((res, single));
+                    entry.0.entry(z.clone()).or_default().push((res, single));
                 }
             }
-            Placement::Unknown(reason) => entry.1.push((res, reason)),
+            Placement::Unknown(reason) => entry.1.push((res, reason.clone())),
         }
     }
     if by_region.is_empty() {
@@ -689,7 +624,7 @@ fn zones(out: &mut String, resources: &[Resource]) {
                 let _ = write!(
                     out,
                     "<li>{}: {}{}</li>",
-                    esc(kind_label(res.kind)),
+                    esc(res.kind.label()),
                     resource_label(res),
                     if single {
                         " <span class=\"single\">single AZ</span>"
@@ -706,7 +641,7 @@ fn zones(out: &mut String, resources: &[Resource]) {
                 let _ = write!(
                     out,
                     "<li>{}: {} <span class=\"muted\">{}</span></li>",
-                    esc(kind_label(res.kind)),
+                    esc(res.kind.label()),
                     resource_label(res),
                     esc(&reason)
                 );
@@ -902,64 +837,5 @@ mod tests {
         ] {
             assert_eq!(base64(plain.as_bytes()), encoded);
         }
-    }
-
-    fn resource(kind: &'static str, fields: serde_json::Value) -> Resource {
-        Resource {
-            account_id: "111122223333".into(),
-            kind,
-            id: "r-1".into(),
-            name: None,
-            region: "eu-west-1".into(),
-            fields: fields.as_object().unwrap().clone(),
-            unknown: Default::default(),
-        }
-    }
-
-    fn zones_of(r: &Resource) -> Option<Vec<String>> {
-        match placement(r)? {
-            Placement::Zones(z, _) => Some(z),
-            Placement::Unknown(reason) => Some(vec![format!("unknown: {reason}")]),
-        }
-    }
-
-    #[test]
-    fn placement_reads_the_fields_that_name_azs() {
-        use serde_json::json;
-        // A DB instance: its AZ and its standby's.
-        let db = resource(
-            "rds.db_instance",
-            json!({"availability_zone": "b", "secondary_availability_zone": "a"}),
-        );
-        assert_eq!(zones_of(&db), Some(vec!["a".into(), "b".into()]));
-        // A cluster: where its members run, not where it may place them.
-        let cluster = resource(
-            "rds.db_cluster",
-            json!({"member_azs": ["a"], "availability_zones": ["a", "b", "c"]}),
-        );
-        assert_eq!(zones_of(&cluster), Some(vec!["a".into()]));
-        // A cluster in one AZ is flagged; an instance always sits in one.
-        assert!(matches!(
-            placement(&cluster),
-            Some(Placement::Zones(_, true))
-        ));
-        assert!(matches!(placement(&db), Some(Placement::Zones(_, false))));
-        // Load balancer zones as objects.
-        let lb = resource(
-            "x.lb",
-            json!({"availability_zones": [{"zone_name": "c"}, {"zone_name": "a"}]}),
-        );
-        assert_eq!(zones_of(&lb), Some(vec!["a".into(), "c".into()]));
-        // Networks are not workloads; a resource without an AZ field has no placement.
-        let subnet = resource("ec2.subnet", json!({"availability_zone": "a"}));
-        assert_eq!(zones_of(&subnet), None);
-        assert_eq!(
-            zones_of(&resource("s3.bucket", json!({"versioning": "x"}))),
-            None
-        );
-        // An unreadable AZ field is shown as unknown, with the reason.
-        let mut asg = resource("autoscaling.group", json!({"azs": []}));
-        asg.unknown.insert("azs".into(), "denied".into());
-        assert_eq!(zones_of(&asg), Some(vec!["unknown: denied".into()]));
     }
 }

@@ -9,12 +9,14 @@ mod read;
 mod sarif;
 pub mod score;
 mod table;
+mod zones;
 
 use crate::engine::{Finding, Judgements, Rule, Summary};
 use crate::snapshot::Coverage;
 
 pub use json::{write_json, REPORT_SCHEMA_VERSION};
 pub use read::{load_report, parse as parse_report, ReportFindings, Versioned};
+pub use zones::{Placement, ResourceView};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum Format {
@@ -42,34 +44,6 @@ pub struct AccountHeader {
     pub regions: Vec<String>,
     #[serde(default)]
     pub taken_at: String,
-}
-
-/// A resource as the HTML report's AZ view shows it: its identity, and its fields as JSON
-/// with the unknown ones and their reasons.
-#[derive(Debug, Clone, PartialEq)]
-pub struct ResourceView {
-    pub account_id: String,
-    pub kind: &'static str,
-    pub id: String,
-    pub name: Option<String>,
-    pub region: String,
-    pub fields: serde_json::Map<String, serde_json::Value>,
-    pub unknown: std::collections::BTreeMap<String, String>,
-}
-
-impl ResourceView {
-    pub fn of(r: &crate::model::Resource, account_id: &str) -> ResourceView {
-        let (fields, unknown) = r.json_fields(account_id);
-        ResourceView {
-            account_id: account_id.to_string(),
-            kind: r.kind.key(),
-            id: r.id.to_string(),
-            name: r.name.as_ref().map(|n| n.to_string()),
-            region: r.region.to_string(),
-            fields,
-            unknown,
-        }
-    }
 }
 
 /// One (service, region) coverage entry and the account it belongs to.

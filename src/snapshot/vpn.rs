@@ -1,10 +1,6 @@
 use super::Tags;
 use serde::{Deserialize, Serialize};
 
-/// The listing kind of customer gateways in coverage errors. No rule judges a customer
-/// gateway, but the connections' customer-endpoint facts depend on that listing.
-pub const CUSTOMER_GATEWAY_KIND: &str = "vpn.customer_gateway";
-
 /// Site-to-Site VPN connections and the customer gateways they end on.
 #[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
 #[serde(deny_unknown_fields)]
