@@ -11,7 +11,7 @@
 //! `PROPTEST_CASES` sets the cases per target (default 128, a few seconds in all);
 //! `FUZZ_TARGET_SECONDS` stops each target after that long. `scripts/fuzz` runs many more.
 
-use crate::support::cli::{repo, DEMO};
+use crate::support::cli::{repo, BUILTIN_RULES, DEMO};
 use ha_audit::config::Config;
 use ha_audit::engine::{compile, evaluate, load_builtin, load_dir, run_example, RuleSet};
 use ha_audit::model::Model;
@@ -429,7 +429,7 @@ fn rule_files() -> &'static [(String, String)] {
             }
         }
         out.sort();
-        assert!(out.len() >= 40, "the shipped rules are found");
+        assert_eq!(out.len(), BUILTIN_RULES, "the shipped rules are found");
         out
     })
 }

@@ -182,7 +182,8 @@ fn chromium_renders_the_demo_report_to_a_full_non_blank_screenshot() {
         .collect();
     assert_eq!(pixels.len(), (WIDTH * HEIGHT) as usize);
     // Not blank: many colours (text, badges, bars), and a good share of pixels that are not
-    // the page background.
+    // the page background. Lower bounds, since the exact pixels depend on the browser's fonts
+    // and rasteriser.
     let mut counts = std::collections::HashMap::new();
     for p in &pixels {
         *counts.entry(*p).or_insert(0usize) += 1;

@@ -123,7 +123,6 @@ fn assert_unread_only_because(
             unread += 1;
         }
     }
-    assert!(unread > 0, "the fault changed nothing");
     unread
 }
 
@@ -196,6 +195,8 @@ fn throttling_and_resets_change_nothing(
         resets.len(),
         s.requests.len() as f64 / clean.requests.len() as f64
     );
+    // A share of attempts drawn at random (from a seed, in the order the concurrent calls
+    // reach the proxy): what is asserted is that faults were met, not how many.
     assert!(
         throttled.len() >= 10 && !resets.is_empty(),
         "faults were injected"
@@ -262,6 +263,7 @@ fn a_failing_service_is_not_evaluated_and_the_rest_is_exact(
 
     let unread = assert_unread_only_because(expected, &s.report, "elbv2.", "ServiceUnavailable");
     eprintln!("  {unread} findings not evaluated because ELBv2 was unreadable");
+    assert_eq!(unread, 44);
     let coverage = s.report["coverage"].as_array().unwrap();
     for c in coverage {
         assert_eq!(
@@ -309,6 +311,7 @@ fn access_denied_names_the_missing_action(
 
     let unread = assert_unread_only_because(expected, &s.report, "rds.db_cluster", "AccessDenied");
     eprintln!("  {unread} findings not evaluated for lack of rds:DescribeDBClusters");
+    assert_eq!(unread, 23);
     // The reason names the permission to grant.
     let (_, scope) = findings(&s.report)
         .into_iter()
@@ -334,6 +337,7 @@ fn truncated_answers_never_pass_falsely(
     let s = scan(proxy, &["--max-retries", "1"]);
     proxy.set_faults(Faults::new(0));
     figures("15% truncated answers, 1 retry", &s);
+    // Drawn at random like the throttling above: that some answers were cut, not how many.
     assert!(!faults_of(&s, Fault::Truncate).is_empty());
     let got = findings(&s.report);
     for (key, f) in &got {
@@ -555,7 +559,8 @@ fn a_broken_api_never_holds_the_scan() {
     figures("RDS answering 500 in us-east-1", &rds_down);
     let east = attempts(&rds_down, "rds", "us-east-1", None);
     assert!((3..=4).contains(&east.len()), "{east:?}");
-    assert!(!attempts(&rds_down, "rds", "us-west-2", None).is_empty());
+    // us-west-2's two listings, each answered at the first attempt.
+    assert_eq!(attempts(&rds_down, "rds", "us-west-2", None), [1, 1]);
     let in_east = |f: &Value| f["region"] == "us-east-1";
     let cost = only_affected_differ(&healthy, &rds_down, in_east, |r| {
         r.contains("InternalError")

@@ -9,7 +9,7 @@
 //!
 //! Needs `scripts/setup-moto`; fails (does not skip) when moto cannot start.
 
-use crate::support::cli::{ha_audit, run, stderr, stdout, ungated_json_scan};
+use crate::support::cli::{ha_audit, run, stderr, stdout, ungated_json_scan, BUILTIN_RULES};
 use crate::support::emulator_gaps::{
     complete_beyond_emulator_gaps, not_evaluated_beyond_emulator_gaps,
 };
@@ -173,7 +173,8 @@ fn one_command_reads_the_organisation_and_isolates_a_refused_role() {
         .iter()
         .filter(|c| c["account_id"] == gamma.as_str())
         .collect();
-    assert!(gamma_coverage.len() >= 6, "{gamma_coverage:?}");
+    // One entry per service.
+    assert_eq!(gamma_coverage.len(), 17, "{gamma_coverage:?}");
     for c in &gamma_coverage {
         assert_eq!(c["complete"], false, "{c}");
         let e = &c["errors"][0];
@@ -193,7 +194,8 @@ fn one_command_reads_the_organisation_and_isolates_a_refused_role() {
         .filter(|(k, _)| k.1 == gamma)
         .map(|(_, f)| f)
         .collect();
-    assert!(!gamma_findings.is_empty());
+    // One per rule, in the one region.
+    assert_eq!(gamma_findings.len(), BUILTIN_RULES);
     for f in &gamma_findings {
         assert_eq!(f["outcome"], "not_evaluated", "{f}");
         // Only whole scopes, and the per-region summaries built from the region list.

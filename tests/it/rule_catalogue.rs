@@ -1,6 +1,7 @@
 //! The built-in rule catalogue: every rule is well-formed, documented, mapped, and every
 //! example it carries gives its stated outcome.
 
+use crate::support::cli::BUILTIN_RULES;
 use ha_audit::engine::{load_builtin, run_example};
 use std::collections::BTreeSet;
 
@@ -36,19 +37,15 @@ fn every_example_gives_its_stated_outcome() {
         }
     }
     assert!(failures.is_empty(), "{}", failures.join("\n"));
-    assert!(count >= 2 * set.rules.len(), "too few examples: {count}");
+    assert_eq!(count, 502, "examples");
 }
 
 #[test]
 fn every_rule_has_a_pass_and_a_fail_example_docs_and_mappings() {
     let set = load_builtin().expect("built-in rules load");
-    assert!(
-        set.rules.len() >= 60,
-        "catalogue shrank: {}",
-        set.rules.len()
-    );
+    assert_eq!(set.rules.len(), BUILTIN_RULES);
     let cross = set.rules.iter().filter(|r| r.rule.cross_resource).count();
-    assert!(cross >= 15, "cross-resource rules: {cross}");
+    assert_eq!(cross, 63, "cross-resource rules");
     for r in &set.rules {
         let rule = &r.rule;
         let outcomes: BTreeSet<&str> = rule.examples.iter().map(|e| e.outcome.as_str()).collect();
