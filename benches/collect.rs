@@ -28,7 +28,7 @@
 // The support code's unit tests are not run from here (no test harness), so their imports
 // look unused.
 #[allow(unused_imports)]
-#[path = "../tests/support/mod.rs"]
+#[path = "../tests/it/support/mod.rs"]
 mod support;
 
 use serde_json::Value;

@@ -10,7 +10,7 @@
 //!
 //! `HA_AUDIT_BIN` or `--bin` names the binary to measure (default: `release/ha-audit` under
 //! `CARGO_TARGET_DIR`). Needs moto (`scripts/setup-moto`). Not part of the test suite; the
-//! same faults are asserted, in the debug build, by `tests/moto_faults.rs`.
+//! same faults are asserted, in the debug build, by `tests/it/moto_faults.rs`.
 //!
 //! moto implements neither AWS Backup's ListBackupSelections nor EFS's
 //! DescribeReplicationConfigurations and answers both with HTTP 500 on every call: the
@@ -21,7 +21,7 @@
 // The support code's unit tests are not run from here (no test harness), so their imports
 // look unused.
 #[allow(unused_imports)]
-#[path = "../tests/support/mod.rs"]
+#[path = "../tests/it/support/mod.rs"]
 mod support;
 
 use serde_json::Value;

@@ -1,0 +1,37 @@
+//! Every integration test of ha-audit, in one test crate so that the library and the AWS SDK
+//! are linked once. Each module holds the tests of one subject; a test's name is its module
+//! path (`moto_faults::fault_matrix`), and `cargo test --test it MODULE::` runs one module.
+//!
+//! The end-to-end modules (`moto_*`, `secrets`, and the live test of `scenario_monitoring`)
+//! need `scripts/setup-moto`; the HTML report's need `scripts/setup-chromium`. Without them
+//! they fail: they never skip. Each starts its own moto, so they run in parallel.
+
+mod support;
+
+mod baseline;
+mod ci_formats;
+mod cli_fixtures;
+mod config;
+mod fuzz_parsers;
+mod html_report;
+mod moto_cache;
+mod moto_containers;
+mod moto_data;
+mod moto_e2e;
+mod moto_faults;
+mod moto_harness;
+mod moto_network;
+mod moto_org;
+mod moto_serverless;
+mod moto_storage;
+mod org_offline;
+mod resilience_score;
+mod rule_catalogue;
+mod scenario_cache;
+mod scenario_containers;
+mod scenario_data;
+mod scenario_monitoring;
+mod scenario_network;
+mod scenario_serverless;
+mod scenario_storage;
+mod secrets;
