@@ -10,6 +10,7 @@ mod support;
 
 mod baseline;
 mod ci_formats;
+mod compiled_engine;
 mod cli_fixtures;
 mod config;
 mod fuzz_parsers;
