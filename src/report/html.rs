@@ -12,6 +12,8 @@ use super::score::{change_text, Scoped, Score, Tally, Tenths};
 use super::Report;
 use super::{Placement, ResourceView as Resource};
 use crate::engine::{Finding, Outcome, Rule, Severity};
+use base64::engine::general_purpose::STANDARD;
+use base64::Engine;
 use sha2::{Digest, Sha256};
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write;
@@ -100,7 +102,8 @@ footer{padding:0 28px 24px;color:var(--muted);font-size:12px}
 ";
 
 fn head(out: &mut String, r: &Report) {
-    let script_hash = base64(&Sha256::digest(SCRIPT.as_bytes()));
+    // Standard base64 with padding, as the Content Security Policy's hash source wants.
+    let script_hash = STANDARD.encode(Sha256::digest(SCRIPT.as_bytes()));
     let _ = write!(
         out,
         "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n\
@@ -789,28 +792,6 @@ fn esc(s: &str) -> String {
     o
 }
 
-/// Standard base64 with padding, for the script's hash in the Content Security Policy.
-fn base64(bytes: &[u8]) -> String {
-    const A: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-    let mut out = String::new();
-    for chunk in bytes.chunks(3) {
-        let b = [
-            chunk[0],
-            *chunk.get(1).unwrap_or(&0),
-            *chunk.get(2).unwrap_or(&0),
-        ];
-        let n = (u32::from(b[0]) << 16) | (u32::from(b[1]) << 8) | u32::from(b[2]);
-        for i in 0..4 {
-            if i <= chunk.len() {
-                out.push(A[(n >> (18 - 6 * i) & 63) as usize] as char);
-            } else {
-                out.push('=');
-            }
-        }
-    }
-    out
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -822,20 +803,5 @@ mod tests {
             "&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt; &amp; &quot;q&quot;"
         );
         assert_eq!(esc("a\u{0}b\u{7f}"), "a\u{FFFD}b\u{FFFD}");
-    }
-
-    #[test]
-    fn base64_matches_the_rfc_vectors() {
-        for (plain, encoded) in [
-            ("", ""),
-            ("f", "Zg=="),
-            ("fo", "Zm8="),
-            ("foo", "Zm9v"),
-            ("foob", "Zm9vYg=="),
-            ("fooba", "Zm9vYmE="),
-            ("foobar", "Zm9vYmFy"),
-        ] {
-            assert_eq!(base64(plain.as_bytes()), encoded);
-        }
     }
 }

@@ -10,8 +10,8 @@ mod support;
 
 mod baseline;
 mod ci_formats;
-mod compiled_engine;
 mod cli_fixtures;
+mod compiled_engine;
 mod config;
 mod fuzz_parsers;
 mod html_report;
