@@ -7,8 +7,15 @@
 //! one difference in values is timestamps: epoch seconds in JSON, CBOR tag 1 on the wire, so
 //! members whose name ends in `Timestamp` (all of CloudWatch's) are tagged. Nothing else is
 //! changed; a fault or an error answer passes through with its `__type`.
+//!
+//! The CBOR itself is read and written by `minicbor`, the codec the SDK's RPC v2 CBOR
+//! protocol uses; this module only maps its data items to JSON values and back.
 
+use minicbor::data::{IanaTag, Type};
+use minicbor::decode::{Decoder, Error};
+use minicbor::Encoder;
 use serde_json::{Map, Number, Value};
+use std::convert::Infallible;
 
 /// `/service/GraniteServiceVersion20100801/operation/DescribeAlarms` -> (prefix, operation).
 pub fn rpc_target(path: &str) -> Option<(&str, &str)> {
@@ -17,230 +24,136 @@ pub fn rpc_target(path: &str) -> Option<(&str, &str)> {
     (!prefix.is_empty() && !op.is_empty() && !op.contains('/')).then_some((prefix, op))
 }
 
-/// A CBOR document as JSON; `None` when it is not well-formed.
+/// A CBOR document as JSON; `None` when it is not well-formed or holds what JSON cannot (a
+/// map key that is not a string, an integer beyond 64 bits, a blob that is not UTF-8).
 pub fn to_json(bytes: &[u8]) -> Option<Value> {
     if bytes.is_empty() {
         return Some(Value::Object(Map::new()));
     }
-    let mut d = Decoder { b: bytes, at: 0 };
-    let v = d.value()?;
-    (d.at == bytes.len()).then_some(v)
+    let mut d = Decoder::new(bytes);
+    let v = value(&mut d).ok()?;
+    (d.position() == bytes.len()).then_some(v)
 }
 
 /// A JSON document as CBOR (definite lengths; nulls in maps left out, as Smithy does).
 pub fn from_json(v: &Value) -> Vec<u8> {
-    let mut out = Vec::new();
-    encode(v, false, &mut out);
-    out
+    let mut e = Encoder::new(Vec::new());
+    encode(v, false, &mut e).expect("writing to memory cannot fail");
+    e.into_writer()
 }
 
-struct Decoder<'a> {
-    b: &'a [u8],
-    at: usize,
-}
-
-const BREAK: u8 = 0xff;
-
-impl Decoder<'_> {
-    fn byte(&mut self) -> Option<u8> {
-        let b = *self.b.get(self.at)?;
-        self.at += 1;
-        Some(b)
-    }
-
-    fn take(&mut self, n: usize) -> Option<&[u8]> {
-        let s = self.b.get(self.at..self.at.checked_add(n)?)?;
-        self.at += n;
-        Some(s)
-    }
-
-    /// The argument of a head byte: `None` for the indefinite-length marker.
-    fn arg(&mut self, info: u8) -> Option<Option<u64>> {
-        Some(Some(match info {
-            0..=23 => u64::from(info),
-            24 => u64::from(self.byte()?),
-            25 => u64::from(u16::from_be_bytes(self.take(2)?.try_into().ok()?)),
-            26 => u64::from(u32::from_be_bytes(self.take(4)?.try_into().ok()?)),
-            27 => u64::from_be_bytes(self.take(8)?.try_into().ok()?),
-            31 => return Some(None),
-            _ => return None,
-        }))
-    }
-
-    fn at_break(&mut self) -> bool {
-        if self.b.get(self.at) == Some(&BREAK) {
-            self.at += 1;
-            true
-        } else {
-            false
+fn value(d: &mut Decoder) -> Result<Value, Error> {
+    Ok(match d.datatype()? {
+        Type::Bool => Value::Bool(d.bool()?),
+        Type::Null | Type::Undefined => {
+            d.skip()?;
+            Value::Null
         }
-    }
-
-    fn text(&mut self, len: Option<u64>) -> Option<String> {
-        match len {
-            Some(n) => String::from_utf8(self.take(usize::try_from(n).ok()?)?.to_vec()).ok(),
-            None => {
-                let mut s = String::new();
-                while !self.at_break() {
-                    match self.value()? {
-                        Value::String(part) => s.push_str(&part),
-                        _ => return None,
-                    }
-                }
-                Some(s)
+        Type::U8 | Type::U16 | Type::U32 | Type::U64 => Value::from(d.u64()?),
+        Type::I8 | Type::I16 | Type::I32 | Type::I64 => Value::from(d.i64()?),
+        Type::F16 | Type::F32 | Type::F64 => {
+            Number::from_f64(d.f64()?).map_or(Value::Null, Value::Number)
+        }
+        Type::String | Type::StringIndef => Value::String(d.str_iter()?.collect::<Result<_, _>>()?),
+        // Blobs do not occur in the reads ha-audit makes; kept as text if UTF-8.
+        Type::Bytes | Type::BytesIndef => {
+            let mut bytes = Vec::new();
+            for chunk in d.bytes_iter()? {
+                bytes.extend_from_slice(chunk?);
             }
+            Value::String(String::from_utf8(bytes).map_err(|_| Error::message("blob"))?)
         }
-    }
-
-    fn value(&mut self) -> Option<Value> {
-        let head = self.byte()?;
-        let (major, info) = (head >> 5, head & 0x1f);
-        if major == 7 {
-            return match info {
-                20 => Some(Value::Bool(false)),
-                21 => Some(Value::Bool(true)),
-                22 | 23 => Some(Value::Null),
-                25 => Some(float(half(u16::from_be_bytes(
-                    self.take(2)?.try_into().ok()?,
-                )))),
-                26 => Some(float(f64::from(f32::from_be_bytes(
-                    self.take(4)?.try_into().ok()?,
-                )))),
-                27 => Some(float(f64::from_be_bytes(self.take(8)?.try_into().ok()?))),
-                _ => None,
-            };
+        Type::Array | Type::ArrayIndef => {
+            let len = d.array()?;
+            let mut items = Vec::new();
+            each(d, len, |d| {
+                items.push(value(d)?);
+                Ok(())
+            })?;
+            Value::Array(items)
         }
-        let arg = self.arg(info)?;
-        match major {
-            0 => Some(Value::Number(arg?.into())),
-            1 => Some(Value::Number((-1 - i64::try_from(arg?).ok()?).into())),
-            // Blobs do not occur in the reads ha-audit makes; kept as text if UTF-8.
-            2 | 3 => self.text(arg).map(Value::String),
-            4 => {
-                let mut items = Vec::new();
-                match arg {
-                    Some(n) => {
-                        for _ in 0..n {
-                            items.push(self.value()?);
-                        }
-                    }
-                    None => {
-                        while !self.at_break() {
-                            items.push(self.value()?);
-                        }
-                    }
-                }
-                Some(Value::Array(items))
-            }
-            5 => {
-                let mut map = Map::new();
-                let mut entry = |d: &mut Self| -> Option<()> {
-                    let Value::String(k) = d.value()? else {
-                        return None;
-                    };
-                    let v = d.value()?;
-                    map.insert(k, v);
-                    Some(())
+        Type::Map | Type::MapIndef => {
+            let len = d.map()?;
+            let mut map = Map::new();
+            each(d, len, |d| {
+                let Value::String(k) = value(d)? else {
+                    return Err(Error::message("map key"));
                 };
-                match arg {
-                    Some(n) => {
-                        for _ in 0..n {
-                            entry(self)?;
-                        }
-                    }
-                    None => {
-                        while !self.at_break() {
-                            entry(self)?;
-                        }
-                    }
-                }
-                Some(Value::Object(map))
+                map.insert(k, value(d)?);
+                Ok(())
+            })?;
+            Value::Object(map)
+        }
+        // Tags (1: epoch timestamp) carry their value through: JSON uses the number.
+        Type::Tag => {
+            d.tag()?;
+            value(d)?
+        }
+        other => return Err(Error::type_mismatch(other)),
+    })
+}
+
+/// Calls `item` for each of the `len` entries of an array or map, or, for one of indefinite
+/// length (`None`), for each entry up to its break.
+fn each(
+    d: &mut Decoder,
+    len: Option<u64>,
+    mut item: impl FnMut(&mut Decoder) -> Result<(), Error>,
+) -> Result<(), Error> {
+    match len {
+        Some(n) => (0..n).try_for_each(|_| item(d)),
+        None => {
+            while d.datatype()? != Type::Break {
+                item(d)?;
             }
-            // Tags (1: epoch timestamp) carry their value through: JSON uses the number.
-            6 => self.value(),
-            _ => None,
+            d.set_position(d.position() + 1);
+            Ok(())
         }
     }
 }
 
-fn float(f: f64) -> Value {
-    Number::from_f64(f).map_or(Value::Null, Value::Number)
-}
-
-/// IEEE 754 half precision to f64.
-fn half(h: u16) -> f64 {
-    let exp = (h >> 10) & 0x1f;
-    let mant = f64::from(h & 0x3ff);
-    let v = match exp {
-        0 => mant * 2f64.powi(-24),
-        31 if mant == 0.0 => f64::INFINITY,
-        31 => f64::NAN,
-        _ => (1.0 + mant / 1024.0) * 2f64.powi(i32::from(exp) - 15),
-    };
-    if h & 0x8000 != 0 {
-        -v
-    } else {
-        v
-    }
-}
-
-fn head(major: u8, n: u64, out: &mut Vec<u8>) {
-    let m = major << 5;
-    match n {
-        0..=23 => out.push(m | n as u8),
-        24..=0xff => out.extend([m | 24, n as u8]),
-        0x100..=0xffff => {
-            out.push(m | 25);
-            out.extend((n as u16).to_be_bytes());
-        }
-        0x1_0000..=0xffff_ffff => {
-            out.push(m | 26);
-            out.extend((n as u32).to_be_bytes());
-        }
-        _ => {
-            out.push(m | 27);
-            out.extend(n.to_be_bytes());
-        }
-    }
-}
-
-fn encode(v: &Value, timestamp: bool, out: &mut Vec<u8>) {
+fn encode(
+    v: &Value,
+    timestamp: bool,
+    e: &mut Encoder<Vec<u8>>,
+) -> Result<(), minicbor::encode::Error<Infallible>> {
     match v {
-        Value::Null => out.push(0xf6),
-        Value::Bool(b) => out.push(if *b { 0xf5 } else { 0xf4 }),
+        Value::Null => {
+            e.null()?;
+        }
+        Value::Bool(b) => {
+            e.bool(*b)?;
+        }
         Value::Number(n) => {
             if timestamp {
-                head(6, 1, out);
+                e.tag(IanaTag::Timestamp)?;
             }
-            if let Some(u) = n.as_u64() {
-                head(0, u, out);
-            } else if let Some(i) = n.as_i64() {
-                head(1, (-1 - i) as u64, out);
-            } else {
-                out.push(0xfb);
-                out.extend(n.as_f64().unwrap_or(0.0).to_be_bytes());
-            }
+            match (n.as_u64(), n.as_i64()) {
+                (Some(u), _) => e.u64(u)?,
+                (None, Some(i)) => e.i64(i)?,
+                // Any other number as an 8-byte double, the width of Smithy doubles.
+                (None, None) => e.f64(n.as_f64().unwrap_or(0.0))?,
+            };
         }
         Value::String(s) => {
-            head(3, s.len() as u64, out);
-            out.extend(s.as_bytes());
+            e.str(s)?;
         }
         Value::Array(items) => {
-            head(4, items.len() as u64, out);
+            e.array(items.len() as u64)?;
             for i in items {
-                encode(i, timestamp, out);
+                encode(i, timestamp, e)?;
             }
         }
         Value::Object(map) => {
             let present: Vec<_> = map.iter().filter(|(_, v)| !v.is_null()).collect();
-            head(5, present.len() as u64, out);
+            e.map(present.len() as u64)?;
             for (k, v) in present {
-                head(3, k.len() as u64, out);
-                out.extend(k.as_bytes());
-                encode(v, k.ends_with("Timestamp"), out);
+                e.str(k)?;
+                encode(v, k.ends_with("Timestamp"), e)?;
             }
         }
     }
+    Ok(())
 }
 
 #[cfg(test)]
