@@ -571,12 +571,18 @@ fn a_broken_api_never_holds_the_scan() {
     // The region's database findings become one scope row per RDS rule, and the backup
     // rules about its databases are not evaluated.
     assert_eq!(cost, (9, 22));
-    assert!(
-        stderr(&rds_down.out)
-            .contains("breaker open: rds in us-east-1: 3 consecutive server errors (HTTP 500)"),
-        "{}",
-        stderr(&rds_down.out)
-    );
+    // The endpoint opens after 3 consecutive server errors; calls already in flight when it
+    // opens may add their own, so the count it reports is 3 or more.
+    let err = stderr(&rds_down.out);
+    let opened = err
+        .lines()
+        .find_map(|l| l.strip_prefix("ha-audit: breaker open: rds in us-east-1: "))
+        .unwrap_or_else(|| panic!("no endpoint breaker for rds in us-east-1: {err}"));
+    let errors: usize = opened
+        .strip_suffix(" consecutive server errors (HTTP 500), later calls not sent")
+        .and_then(|n| n.parse().ok())
+        .unwrap_or_else(|| panic!("unexpected breaker line: {opened}"));
+    assert!((3..=4).contains(&errors), "{opened}");
     let extra = read_seconds(&rds_down) - read_seconds(&healthy);
     eprintln!("  read {extra:.2} s longer than the healthy run");
     assert!(
