@@ -144,23 +144,10 @@ pub fn run(snapshots: &[Snapshot], o: &Options, clock: &mut Timings) -> Result<S
     Ok(outcome)
 }
 
-/// Models every account, several at once.
+/// Models every account, several at once (and each account's services several at once).
 fn build_models(snapshots: &[Snapshot]) -> Vec<Model<'_>> {
-    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
-    if snapshots.len() <= 1 || cores == 1 {
-        return snapshots.iter().map(Model::build).collect();
-    }
-    let per = snapshots.len().div_ceil(cores);
-    std::thread::scope(|s| {
-        let parts: Vec<_> = snapshots
-            .chunks(per)
-            .map(|chunk| s.spawn(move || chunk.iter().map(Model::build).collect::<Vec<_>>()))
-            .collect();
-        parts
-            .into_iter()
-            .flat_map(|h| h.join().unwrap_or_else(|p| std::panic::resume_unwind(p)))
-            .collect()
-    })
+    use rayon::prelude::*;
+    snapshots.par_iter().map(Model::build).collect()
 }
 
 /// Writes the report to `--output` atomically, or to stdout.

@@ -343,25 +343,6 @@ fn evaluate_in<'m>(
         }
     }
     let threads = threads.clamp(1, items.len().max(1));
-    let results: Vec<Mutex<Option<Result<Done>>>> =
-        items.iter().map(|_| Mutex::new(None)).collect();
-    let next = AtomicUsize::new(0);
-    let work = || loop {
-        let i = next.fetch_add(1, Ordering::Relaxed);
-        let Some(item) = items.get(i) else { break };
-        let done = judge_item(&plans[item.plan], &models[item.model], item);
-        *results[i].lock().unwrap_or_else(|e| e.into_inner()) = Some(done);
-    };
-    if threads == 1 {
-        work();
-    } else {
-        std::thread::scope(|s| {
-            for _ in 0..threads {
-                s.spawn(work);
-            }
-        });
-    }
-
     let mut out = Judgements {
         models,
         rules,
@@ -373,11 +354,7 @@ fn evaluate_in<'m>(
     };
     // In item order: plans by kind, then models by account, then resources: each rule's
     // outcomes end up by account, region and id.
-    for (item, result) in items.iter().zip(results) {
-        let done = result
-            .into_inner()
-            .unwrap_or_else(|e| e.into_inner())
-            .expect("every item is judged")?;
+    let mut merge = |item: &Item, done: Done| {
         let offset = u32::try_from(out.notes.len()).expect("fewer than 4 billion reasons");
         out.notes.extend(done.notes);
         out.evaluations += done.evaluations;
@@ -389,6 +366,57 @@ fn evaluate_in<'m>(
                 j
             }));
         }
+    };
+    if threads == 1 {
+        for item in &items {
+            merge(
+                item,
+                judge_item(&plans[item.plan], &models[item.model], item)?,
+            );
+        }
+    } else {
+        // Workers judge items in any order; this thread merges them in item order as soon
+        // as each is ready, so the outcomes are held once, not once per item and again
+        // merged.
+        // A worker that panics hands its panic over, so that this thread does not wait for it.
+        let results: Vec<Mutex<Option<std::thread::Result<Result<Done>>>>> =
+            items.iter().map(|_| Mutex::new(None)).collect();
+        let ready = std::sync::Condvar::new();
+        let next = AtomicUsize::new(0);
+        let work = || loop {
+            let i = next.fetch_add(1, Ordering::Relaxed);
+            let Some(item) = items.get(i) else { break };
+            let done = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                judge_item(&plans[item.plan], &models[item.model], item)
+            }));
+            *results[i].lock().unwrap_or_else(|e| e.into_inner()) = Some(done);
+            ready.notify_all();
+        };
+        std::thread::scope(|s| -> Result<()> {
+            for _ in 0..threads {
+                s.spawn(work);
+            }
+            for (i, item) in items.iter().enumerate() {
+                let mut slot = results[i].lock().unwrap_or_else(|e| e.into_inner());
+                let done = loop {
+                    if let Some(done) = slot.take() {
+                        break done;
+                    }
+                    slot = ready.wait(slot).unwrap_or_else(|e| e.into_inner());
+                };
+                drop(slot);
+                let done = done.unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+                match done {
+                    Ok(done) => merge(item, done),
+                    Err(e) => {
+                        // Let the workers stop early: nothing more is needed.
+                        next.store(items.len(), Ordering::Relaxed);
+                        return Err(e);
+                    }
+                }
+            }
+            Ok(())
+        })?;
     }
     for (r, rule) in rules.rules.iter().enumerate() {
         for model in models {

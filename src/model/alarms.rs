@@ -300,7 +300,7 @@ impl<'a> Ctx<'a> {
                 .filter_map(|n| regional.alarms.iter().find(|a| a.alarm_name == *n))
                 .find(|a| a.actions_enabled.is_none())
             {
-                health.heard.mark_unknown(&format!(
+                health.heard.mark_unknown(format!(
                     "whether alarm {} has its actions enabled is unknown",
                     a.alarm_name
                 ));

@@ -60,7 +60,7 @@ fn plan(p: &BackupPlan) -> Resource<'_> {
     };
     if !cross_region {
         if let Some(c) = copies.iter().find(|c| c.destination_region.is_none()) {
-            f.cross_region_copy = Known::Unknown(format!(
+            f.cross_region_copy = Known::unknown(format!(
                 "the region of copy destination {} cannot be read from its ARN",
                 c.destination_backup_vault_arn
             ));
@@ -112,11 +112,11 @@ fn regions<'a>(ctx: &Ctx<'a>, out: &mut Vec<Resource<'a>>) {
         match state {
             Some(r) => {
                 if let Some(why) = r.unreadable.get("protected_resources") {
-                    f.protected_resource_count = Known::Unknown(why.clone());
+                    f.protected_resource_count = Known::unknown(why.clone());
                 }
             }
             None => {
-                f.protected_resource_count = Known::Unknown(format!(
+                f.protected_resource_count = Known::unknown(format!(
                     "backup was not collected in {region}, so what it would show is unknown"
                 ));
             }

@@ -115,7 +115,7 @@ impl<'a> Ctx<'a> {
         let mut age_hours = match last.map(|t| self.hours_before_taken(t)) {
             None => Known::Is(None),
             Some(Ok(h)) => Known::Is(Some(h)),
-            Some(Err(why)) => Known::Unknown(why),
+            Some(Err(why)) => Known::unknown(why),
         };
         if last.is_none() {
             let why = match state {
@@ -161,7 +161,7 @@ impl<'a> Ctx<'a> {
         let mut out = Known::Is(plans.iter().copied().collect::<Vec<_>>());
         if plans.is_empty() {
             if let Some(why) = undecided {
-                out = Known::Unknown(why);
+                out = Known::unknown(why);
             }
             if !attached.is_empty() {
                 crate::unknown_if!(self.incomplete(Kind::Instance, region) => out);

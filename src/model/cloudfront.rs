@@ -161,7 +161,7 @@ fn distribution<'a>(
                             None => Member::Region(b.region.as_str()),
                         },
                         None => match &s3_unknown {
-                            Some(why) => Member::Unknown(why.clone()),
+                            Some(why) => Member::Unknown(why.to_string()),
                             None => Member::Elsewhere,
                         },
                     },
@@ -230,7 +230,7 @@ fn distribution<'a>(
     // One group known to sit in one region decides; otherwise an unreadable member leaves the
     // question open.
     if let (true, Some(why)) = (single_region.is_empty(), single_region_unknown) {
-        f.origin_groups_single_region = Known::Unknown(why);
+        f.origin_groups_single_region = Known::unknown(why);
     }
     // A bucket absent from a listing that failed, or that was never made, is not missing.
     crate::unknown_if!(s3_unknown => f.s3_origins_missing_bucket);

@@ -25,7 +25,7 @@ pub(super) fn build<'a>(ctx: &Ctx<'a>, out: &mut Vec<Resource<'a>>) {
                 )),
                 actions_enabled: match a.actions_enabled {
                     Some(on) => Known::Is(on),
-                    None => Known::Unknown(
+                    None => Known::unknown(
                         "DescribeAlarms did not return ActionsEnabled".to_string(),
                     ),
                 },

@@ -70,7 +70,7 @@ fn scales(t: &Table, index: Option<&str>, dimension: &str) -> bool {
 fn present<T: Copy>(v: Option<T>) -> Known<Option<T>> {
     match v {
         Some(v) => Known::Is(Some(v)),
-        None => Known::Unknown("not in the snapshot".to_string()),
+        None => Known::unknown("not in the snapshot"),
     }
 }
 

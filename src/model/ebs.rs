@@ -35,7 +35,7 @@ fn volume<'a>(ctx: &Ctx<'a>, v: &'a Volume) -> Resource<'a> {
         None => Known::Is(None),
         Some(t) => match ctx.hours_before_taken(t) {
             Ok(h) => Known::Is(Some(h.div_euclid(24))),
-            Err(why) => Known::Unknown(why),
+            Err(why) => Known::unknown(why),
         },
     };
     let arn = ctx.arn("ec2", &v.region, "volume", &v.volume_id);

@@ -393,7 +393,7 @@ fn instances<'a>(ctx: &Ctx<'a>, out: &mut Vec<Resource<'a>>) {
         let mut f = InstanceFacts {
             monitoring: match i.monitoring.as_deref() {
                 Some(m) => Known::Is(Some(m)),
-                None => Known::Unknown("the monitoring state is not in the snapshot".into()),
+                None => Known::unknown("the monitoring state is not in the snapshot"),
             },
             auto_scaling_group: Known::Is(asg),
             target_group_arns: Known::Is(tgs.to_vec()),

@@ -46,7 +46,7 @@ pub(crate) fn subnet_azs<'a>(
     ctx: &Ctx<'a>,
     region: &str,
     subnets: &[String],
-) -> (BTreeSet<&'a str>, Option<String>) {
+) -> (BTreeSet<&'a str>, Option<crate::model::Reason>) {
     if subnets.is_empty() {
         return (BTreeSet::new(), None);
     }
@@ -62,7 +62,7 @@ pub(crate) fn subnet_azs<'a>(
 pub(crate) fn returned<T: Copy>(v: Option<T>, why: &str) -> Known<Option<T>> {
     match v {
         Some(v) => Known::Is(Some(v)),
-        None => Known::Unknown(why.to_string()),
+        None => Known::unknown(why.to_string()),
     }
 }
 /// True when the first placement strategy spreads tasks over AZs.
@@ -103,7 +103,7 @@ fn service<'a>(ctx: &Ctx<'a>, sv: &'a EcsService) -> Resource<'a> {
             let subnet = t.subnet_id.as_deref()?;
             let (azs, why) = subnet_azs(ctx, region, &[subnet.to_string()]);
             if let Some(why) = why {
-                task_az_unknown.get_or_insert(why);
+                task_az_unknown.get_or_insert(why.to_string());
             }
             azs.into_iter().next()
         });

@@ -5,7 +5,7 @@ use super::{name_tag, Always, Ctx, Known, Resource};
 use crate::registry::{Kind, Service};
 use crate::snapshot::FileSystem;
 use std::borrow::Cow;
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashMap};
 
 crate::facts! {
     /// Derived facts of an EFS file system.
@@ -40,13 +40,45 @@ crate::facts! {
 const GONE: &[&str] = &["deleting", "deleted", "error"];
 
 pub(super) fn build<'a>(ctx: &Ctx<'a>, out: &mut Vec<Resource<'a>>) {
+    if ctx.snapshot.efs.file_systems.is_empty() {
+        return;
+    }
+    let compute = compute_azs(ctx);
     for fs in &ctx.snapshot.efs.file_systems {
-        out.push(file_system(ctx, fs));
+        out.push(file_system(ctx, &compute, fs));
     }
 }
 
-fn file_system<'a>(ctx: &Ctx<'a>, fs: &'a FileSystem) -> Resource<'a> {
+/// The AZs where compute runs, by (region, VPC): running instances, and the subnets Auto
+/// Scaling groups launch into (a group at zero still scales into them). Built once rather
+/// than searched for each file system.
+fn compute_azs<'a>(ctx: &Ctx<'a>) -> HashMap<(&'a str, &'a str), BTreeSet<&'a str>> {
     let s = ctx.snapshot;
+    let mut out: HashMap<(&str, &str), BTreeSet<&str>> = HashMap::new();
+    for i in s.ec2.instances.iter().filter(|i| i.state == "running") {
+        if let Some(vpc) = i.vpc_id.as_deref() {
+            out.entry((&i.region, vpc))
+                .or_default()
+                .insert(&i.availability_zone);
+        }
+    }
+    for g in &s.autoscaling.groups {
+        for id in &g.subnet_ids {
+            if let Some(sn) = ctx.routing.subnet(&g.region, id) {
+                out.entry((&g.region, &sn.vpc_id))
+                    .or_default()
+                    .insert(&sn.availability_zone);
+            }
+        }
+    }
+    out
+}
+
+fn file_system<'a>(
+    ctx: &Ctx<'a>,
+    compute: &HashMap<(&'a str, &'a str), BTreeSet<&'a str>>,
+    fs: &'a FileSystem,
+) -> Resource<'a> {
     let serving: Vec<_> = fs
         .mount_targets
         .iter()
@@ -75,31 +107,13 @@ fn file_system<'a>(ctx: &Ctx<'a>, fs: &'a FileSystem) -> Resource<'a> {
         })
         .collect();
 
-    // Compute in the same VPCs: running instances, and the subnets Auto Scaling groups
-    // launch into (a group at zero still scales into them).
-    let mut consumers: BTreeSet<&str> = BTreeSet::new();
-    for i in &s.ec2.instances {
-        if i.region == fs.region
-            && i.state == "running"
-            && i.vpc_id.as_deref().is_some_and(|v| vpcs.contains(v))
-        {
-            consumers.insert(i.availability_zone.as_str());
-        }
-    }
-    for g in s
-        .autoscaling
-        .groups
+    // Compute in the same VPCs.
+    let consumers: BTreeSet<&str> = vpcs
         .iter()
-        .filter(|g| g.region == fs.region)
-    {
-        for id in &g.subnet_ids {
-            if let Some(sn) = ctx.routing.subnet(&g.region, id) {
-                if vpcs.contains(sn.vpc_id.as_str()) {
-                    consumers.insert(sn.availability_zone.as_str());
-                }
-            }
-        }
-    }
+        .filter_map(|vpc| compute.get(&(fs.region.as_str(), *vpc)))
+        .flatten()
+        .copied()
+        .collect();
     let missing: Vec<&str> = consumers.difference(&azs).copied().collect();
     let arn = if fs.arn.is_empty() {
         Cow::Owned(ctx.arn("elasticfilesystem", &fs.region, "file-system", &fs.file_system_id))
@@ -111,7 +125,7 @@ fn file_system<'a>(ctx: &Ctx<'a>, fs: &'a FileSystem) -> Resource<'a> {
     let mut f = FileSystemFacts {
         backup_policy_status: match fs.backup_policy_status.as_deref() {
             Some(st) => Known::Is(Some(st)),
-            None => Known::Unknown("the backup policy is not in the snapshot".into()),
+            None => Known::unknown("the backup policy is not in the snapshot"),
         },
         one_zone: Always(fs.availability_zone_name.is_some()),
         mount_target_azs: Known::Is(azs.iter().copied().collect()),

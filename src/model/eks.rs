@@ -75,7 +75,7 @@ fn cluster<'a>(ctx: &Ctx<'a>, c: &'a EksCluster) -> Resource<'a> {
         }
         let (azs, why) = subnet_azs(ctx, region, &n.subnets);
         if let Some(why) = why {
-            compute_why.get_or_insert(why);
+            compute_why.get_or_insert(why.to_string());
         }
         compute_azs.extend(azs);
         match (n.min_size, n.unreadable.get("min_size")) {
@@ -95,7 +95,7 @@ fn cluster<'a>(ctx: &Ctx<'a>, c: &'a EksCluster) -> Resource<'a> {
         }
         let (azs, why) = subnet_azs(ctx, region, &p.subnets);
         if let Some(why) = why {
-            compute_why.get_or_insert(why);
+            compute_why.get_or_insert(why.to_string());
         }
         compute_azs.extend(azs);
     }

@@ -99,7 +99,7 @@ pub(super) fn build<'a>(ctx: &Ctx<'a>, out: &mut Vec<Resource<'a>>) {
 fn present<T: Copy>(v: Option<T>) -> Known<Option<T>> {
     match v {
         Some(v) => Known::Is(Some(v)),
-        None => Known::Unknown("not in the API answer or the snapshot".to_string()),
+        None => Known::unknown("not in the API answer or the snapshot"),
     }
 }
 
@@ -142,7 +142,7 @@ fn subnet_group_azs<'a>(
             None if missing.is_none() => {
                 let why = ctx
                     .incomplete(Kind::Subnet, region)
-                    .or_else(|| ctx.not_collected(Service::ec2, region))
+                    .or_else(|| ctx.not_collected(Service::ec2, region).map(|r| r.to_string()))
                     .unwrap_or_else(|| "it is not in the EC2 subnet listing".to_string());
                 missing = Some(format!(
                     "the AZ of subnet {} of cache subnet group {name} is unknown: {why}",
@@ -164,7 +164,7 @@ fn group_azs<'a>(ctx: &Ctx<'a>, index: &Index<'a>, region: &'a str, group: Optio
     };
     match azs {
         Ok(azs) => Known::Is(azs.into_iter().collect()),
-        Err(why) => Known::Unknown(why),
+        Err(why) => Known::unknown(why),
     }
 }
 
@@ -301,15 +301,15 @@ fn replication_group<'a>(ctx: &Ctx<'a>, index: &Index<'a>, g: &'a ReplicationGro
         subnet_group_azs: Known::Is(Vec::new()),
     };
     if let Err(why) = spread {
-        f.node_azs = Known::Unknown(why.clone());
-        f.node_az_count = Known::Unknown(why);
+        f.node_azs = Known::unknown(why.clone());
+        f.node_az_count = Known::unknown(why);
     }
     // One shard known to be in one AZ decides; otherwise an unknown AZ leaves it open.
     if let (true, Some(why)) = (single_az_shards.is_empty(), shard_missing) {
-        f.single_az_shards = Known::Unknown(why);
+        f.single_az_shards = Known::unknown(why);
     }
     if let Some(why) = roles_missing {
-        f.replicas_in_primary_az = Known::Unknown(why);
+        f.replicas_in_primary_az = Known::unknown(why);
     }
 
     // The subnet group is a setting of the member clusters, not of the group.
@@ -331,8 +331,8 @@ fn replication_group<'a>(ctx: &Ctx<'a>, index: &Index<'a>, g: &'a ReplicationGro
                     g.member_clusters.join(", ")
                 )
             });
-        f.subnet_group = Known::Unknown(why.clone());
-        f.subnet_group_azs = Known::Unknown(why);
+        f.subnet_group = Known::unknown(why.clone());
+        f.subnet_group_azs = Known::unknown(why);
     } else {
         f.subnet_group_azs = group_azs(ctx, index, region, subnet_group);
     }
@@ -367,8 +367,8 @@ fn cache_cluster<'a>(ctx: &Ctx<'a>, index: &Index<'a>, c: &'a CacheCluster) -> R
         f.snapshot_retention_limit = Known::Is(c.snapshot_retention_limit);
     }
     if let Err(why) = az_spread(&known, missing) {
-        f.node_azs = Known::Unknown(why.clone());
-        f.node_az_count = Known::Unknown(why);
+        f.node_azs = Known::unknown(why.clone());
+        f.node_az_count = Known::unknown(why);
     }
     Resource {
         kind: Kind::CacheCluster,

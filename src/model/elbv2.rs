@@ -75,7 +75,11 @@ impl<'a> Index<'a> {
                 .iter()
                 .map(|t| {
                     let tgs = tgs_of_target.entry(&tg.region, &t.id).or_default();
-                    if !tgs.contains(&tg.arn.as_str()) {
+                    // A target registered twice (two ports) is listed once. Its groups are
+                    // pushed one group at a time, so a repeat can only be the last one; a
+                    // search of the whole list would be quadratic in the groups that share a
+                    // target (an IP address reused in many VPCs).
+                    if tgs.last() != Some(&tg.arn.as_str()) {
                         tgs.push(tg.arn.as_str());
                     }
                     let az = t
@@ -258,7 +262,7 @@ fn load_balancer<'a>(ctx: &Ctx<'a>, lb: &'a LoadBalancer) -> Resource<'a> {
         listener_count: match lb.listener_count {
             Some(n) => Known::Is(Some(n)),
             // A listener count that is not in the snapshot is not zero listeners.
-            None => Known::Unknown("the listener count is not in the snapshot".into()),
+            None => Known::unknown("the listener count is not in the snapshot"),
         },
         ..LoadBalancerFacts::default()
     };
@@ -429,7 +433,7 @@ fn cross_zone<'a>(
     f.cross_zone_off_azs_without_healthy_targets = Known::Is(gaps.into_iter().collect());
     crate::unknown_if!(targets_unknown => f.cross_zone_off_azs_without_healthy_targets);
     if lb_setting.is_none() {
-        f.cross_zone_effective.mark_unknown(&lb_unreadable());
+        f.cross_zone_effective.mark_unknown(lb_unreadable());
     }
     crate::unknown_if!(undecided =>
         f.target_groups_cross_zone_off, f.cross_zone_off_azs_without_healthy_targets);

@@ -4,12 +4,52 @@
 //! [`Known::Unknown`] with the reason: rules that read it are `not_evaluated`.
 
 use super::value::{IntoVal, Type, Val};
+use std::sync::Arc;
+
+/// Why a fact is not known. One reason often stands for a whole region's resources ("backup
+/// was not collected in us-east-1"), so it is shared rather than copied into each.
+pub type Reason = Arc<str>;
+
+/// What a reason can be given as: shared as it is, or made into one.
+pub trait IntoReason {
+    fn into_reason(self) -> Reason;
+}
+
+impl IntoReason for Reason {
+    fn into_reason(self) -> Reason {
+        self
+    }
+}
+
+impl IntoReason for &Reason {
+    fn into_reason(self) -> Reason {
+        self.clone()
+    }
+}
+
+impl IntoReason for String {
+    fn into_reason(self) -> Reason {
+        Reason::from(self)
+    }
+}
+
+impl IntoReason for &String {
+    fn into_reason(self) -> Reason {
+        Reason::from(self.as_str())
+    }
+}
+
+impl IntoReason for &str {
+    fn into_reason(self) -> Reason {
+        Reason::from(self)
+    }
+}
 
 /// A fact, or why it is not known.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Known<T> {
     Is(T),
-    Unknown(String),
+    Unknown(Reason),
 }
 
 impl<T: Default> Default for Known<T> {
@@ -19,6 +59,11 @@ impl<T: Default> Default for Known<T> {
 }
 
 impl<T> Known<T> {
+    /// Not known, for `reason`.
+    pub fn unknown(reason: impl IntoReason) -> Known<T> {
+        Known::Unknown(reason.into_reason())
+    }
+
     /// The value, if known.
     pub fn get(&self) -> Option<&T> {
         match self {
@@ -41,13 +86,13 @@ impl<T> Known<T> {
 
 /// Something that can be marked unknown, keeping the first reason it was given.
 pub trait MarkUnknown {
-    fn mark_unknown(&mut self, reason: &str);
+    fn mark_unknown(&mut self, reason: impl IntoReason);
 }
 
 impl<T> MarkUnknown for Known<T> {
-    fn mark_unknown(&mut self, reason: &str) {
+    fn mark_unknown(&mut self, reason: impl IntoReason) {
         if self.is_known() {
-            *self = Known::Unknown(reason.to_string());
+            *self = Known::Unknown(reason.into_reason());
         }
     }
 }
@@ -58,8 +103,8 @@ impl<T> MarkUnknown for Known<T> {
 macro_rules! unknown_if {
     ($reason:expr => $($fact:expr),+ $(,)?) => {
         if let Some(reason) = $reason {
-            let reason: &str = ::std::convert::AsRef::as_ref(&reason);
-            $($crate::model::MarkUnknown::mark_unknown(&mut $fact, reason);)+
+            let reason = $crate::model::IntoReason::into_reason(reason);
+            $($crate::model::MarkUnknown::mark_unknown(&mut $fact, &reason);)+
         }
     };
 }

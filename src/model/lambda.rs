@@ -45,7 +45,7 @@ fn function<'a>(ctx: &Ctx<'a>, f: &'a LambdaFunction) -> Resource<'a> {
         .iter()
         .find(|sn| ctx.subnet_az(&f.region, sn).is_none())
     {
-        facts.subnet_azs = Known::Unknown(format!(
+        facts.subnet_azs = Known::unknown(format!(
             "subnet {missing} is not in the EC2 subnet listing of {}, so its AZ is unknown",
             f.region
         ));

@@ -21,21 +21,35 @@ macro_rules! model_modules {
     ($($key:ident $section:ident $reach:ident $shape:ident [$($kinds:tt)*];)*) => {
         $(mod $key;)*
 
-        /// Runs every service's builder.
-        fn build_all<'a>(ctx: &Ctx<'a>, out: &mut Vec<Resource<'a>>) {
-            $($key::build(ctx, out);)*
+        /// Runs every service's builder, several at once, and returns their resources in
+        /// registry order.
+        fn build_all<'a>(ctx: &Ctx<'a>) -> Vec<Resource<'a>> {
+            type Builder<'a> = fn(&Ctx<'a>, &mut Vec<Resource<'a>>);
+            let builders: &[Builder<'a>] = &[$($key::build as Builder<'a>),*];
+            let parts: Vec<Vec<Resource<'a>>> = builders
+                .par_iter()
+                .map(|build| {
+                    let mut out = Vec::new();
+                    build(ctx, &mut out);
+                    out
+                })
+                .collect();
+            parts.into_iter().flatten().collect()
         }
     };
 }
 crate::for_each_service!(model_modules);
 
-pub use facts::{Always, FactValue, Facts, Field, FieldInfo, Known, MarkUnknown, NoFacts};
+pub use facts::{
+    Always, FactValue, Facts, Field, FieldInfo, IntoReason, Known, MarkUnknown, NoFacts, Reason,
+};
 pub use resource::{Resource, Slot, Source, BUILTIN_FIELDS};
 pub use schema::{kind_schema, KindSchema, Origin, SchemaField};
 pub use value::{Attr, IntoVal, Type, Val};
 
 use crate::registry::{Kind, Service};
 use crate::snapshot::{Coverage, Snapshot, Tags};
+use rayon::prelude::*;
 use serde::Serialize;
 use std::borrow::Cow;
 use std::collections::BTreeSet;
@@ -64,11 +78,10 @@ pub struct Model<'a> {
 impl<'a> Model<'a> {
     pub fn build(snapshot: &'a Snapshot) -> Model<'a> {
         let ctx = Ctx::new(snapshot, incomplete_scopes(&snapshot.coverage));
-        let mut resources = Vec::new();
-        build_all(&ctx, &mut resources);
+        let mut resources = build_all(&ctx);
         let incomplete = ctx.incomplete;
         // By kind name, then region and id: the order every report lists resources in.
-        resources.sort_by(|a, b| {
+        resources.par_sort_by(|a, b| {
             (a.kind.key(), &a.region, &a.id).cmp(&(b.kind.key(), &b.region, &b.id))
         });
         Model {
@@ -107,11 +120,30 @@ pub(crate) struct Ctx<'a> {
     pub alarms: alarms::Index<'a>,
     /// AWS Backup plans and recovery points by region.
     pub backup: backup_coverage::Index<'a>,
+    /// Why a service's resources in a region are not all known, by (service, region).
+    not_collected: NotCollected<'a>,
 }
+
+/// Per region: per service of [`Service::ALL`], why its resources are not all known.
+type NotCollected<'a> = Vec<(&'a str, Vec<Option<Reason>>)>;
 
 impl<'a> Ctx<'a> {
     fn new(snapshot: &'a Snapshot, incomplete: Vec<IncompleteScope>) -> Ctx<'a> {
-        Ctx {
+        let ((routing, elb), (alarms, backup)) = rayon::join(
+            || {
+                rayon::join(
+                    || routing::Routing::new(snapshot),
+                    || elbv2::Index::new(snapshot),
+                )
+            },
+            || {
+                rayon::join(
+                    || alarms::Index::new(snapshot),
+                    || backup_coverage::Index::new(snapshot),
+                )
+            },
+        );
+        let mut ctx = Ctx {
             snapshot,
             incomplete,
             subnet_az: snapshot
@@ -125,11 +157,14 @@ impl<'a> Ctx<'a> {
                     )
                 })
                 .collect(),
-            routing: routing::Routing::new(snapshot),
-            elb: elbv2::Index::new(snapshot),
-            alarms: alarms::Index::new(snapshot),
-            backup: backup_coverage::Index::new(snapshot),
-        }
+            routing,
+            elb,
+            alarms,
+            backup,
+            not_collected: NotCollected::new(),
+        };
+        ctx.not_collected = ctx.not_collected_table();
+        ctx
     }
 
     /// The AZ of a subnet, if the subnet was listed.
@@ -153,7 +188,42 @@ impl<'a> Ctx<'a> {
     /// Why `service`'s resources in `region` are not all known: the snapshot has no coverage
     /// entry for it there (an older or hand-made snapshot, or a service added later), or one
     /// of its listings failed. `None` when every listing of the service succeeded.
-    pub fn not_collected(&self, service: Service, region: &str) -> Option<String> {
+    pub fn not_collected(&self, service: Service, region: &str) -> Option<Reason> {
+        let known = self
+            .not_collected
+            .iter()
+            .find(|(r, _)| *r == region)
+            .and_then(|(_, per_service)| {
+                let i = Service::ALL.iter().position(|s| *s == service)?;
+                per_service.get(i)
+            });
+        match known {
+            Some(why) => why.clone(),
+            None => self.find_not_collected(service, region).map(Reason::from),
+        }
+    }
+
+    /// [`Ctx::not_collected`] for every service in every region the snapshot read, and
+    /// account-wide: asked once per resource, so answered from a table.
+    fn not_collected_table(&self) -> NotCollected<'a> {
+        let regions = self
+            .snapshot
+            .regions
+            .iter()
+            .map(String::as_str)
+            .chain([crate::snapshot::GLOBAL_REGION]);
+        regions
+            .map(|region| {
+                let per_service = Service::ALL
+                    .iter()
+                    .map(|s| self.find_not_collected(*s, region).map(Reason::from))
+                    .collect();
+                (region, per_service)
+            })
+            .collect()
+    }
+
+    fn find_not_collected(&self, service: Service, region: &str) -> Option<String> {
         let service = service.key();
         let mut entries = self
             .snapshot

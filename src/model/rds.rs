@@ -123,7 +123,7 @@ fn db_instance<'a>(ctx: &Ctx<'a>, db: &'a DbInstance, instances: &Instances<'a>)
         source_availability_zone,
         monitoring_interval: match db.monitoring_interval {
             Some(i) => Known::Is(Some(i)),
-            None => Known::Unknown(
+            None => Known::unknown(
                 "the Enhanced Monitoring interval is not in the snapshot".to_string(),
             ),
         },

@@ -156,7 +156,7 @@ pub(super) fn build<'a>(ctx: &Ctx<'a>, out: &mut Vec<Resource<'a>>) {
             health_check: Known::Is(check.flatten().map(super::Source::json)),
             alias_load_balancer: match alias_load_balancer(ctx, r, &lbs) {
                 Ok(lb) => Known::Is(lb),
-                Err(reason) => Known::Unknown(reason),
+                Err(reason) => Known::unknown(reason),
             },
         };
         crate::unknown_if!(ctx.incomplete(Kind::HealthCheck, GLOBAL_REGION) =>

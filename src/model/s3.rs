@@ -123,7 +123,7 @@ fn bucket<'a>(ctx: &Ctx<'a>, b: &'a Bucket, buckets: &HashMap<&str, &'a Bucket>)
     let mut f = BucketFacts {
         object_lock_enabled: match b.object_lock_enabled {
             Some(on) => Known::Is(Some(on)),
-            None => Known::Unknown("not in the snapshot (written by an older ha-audit)".into()),
+            None => Known::unknown("not in the snapshot (written by an older ha-audit)"),
         },
         replication_rules: Known::Is(rules),
         cross_region_replication: Known::Is(cross_region),
@@ -148,13 +148,13 @@ fn bucket<'a>(ctx: &Ctx<'a>, b: &'a Bucket, buckets: &HashMap<&str, &'a Bucket>)
             .filter(|_| b.replication.is_some())
             .map(|why| format!("the bucket's region could not be read: {why}"));
         if let Some(why) = own_unknown.or(dest_unknown) {
-            f.cross_region_replication = Known::Unknown(why);
+            f.cross_region_replication = Known::unknown(why);
         }
     }
     // One destination known to be unversioned is enough to judge; otherwise an unreadable
     // destination leaves the question open.
     if let (true, Some(why)) = (unversioned.is_empty(), versioning_unknown) {
-        f.replication_unversioned_destinations = Known::Unknown(why);
+        f.replication_unversioned_destinations = Known::unknown(why);
     }
     // A bucket missing from a listing that stopped early is not a missing destination.
     crate::unknown_if!(ctx.incomplete(Kind::Bucket, &b.region) => f.replication_missing_destinations);

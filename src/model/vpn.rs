@@ -72,9 +72,8 @@ fn connection<'a>(ctx: &Ctx<'a>, c: &'a VpnConnection, live: &[&'a VpnConnection
         )),
         static_routes_only: match c.static_routes_only {
             Some(on) => Known::Is(Some(on)),
-            None => Known::Unknown(
-                "DescribeVpnConnections returned no routing options (Options.StaticRoutesOnly)"
-                    .into(),
+            None => Known::unknown(
+                "DescribeVpnConnections returned no routing options (Options.StaticRoutesOnly)",
             ),
         },
         gateway_id: Known::Is(gw),

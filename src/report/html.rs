@@ -776,20 +776,17 @@ fn suppressed(out: &mut String, r: &Report) {
 
 /// Escapes text for HTML element content and double- or single-quoted attributes.
 fn esc(s: &str) -> String {
-    let mut o = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => o.push_str("&amp;"),
-            '<' => o.push_str("&lt;"),
-            '>' => o.push_str("&gt;"),
-            '"' => o.push_str("&quot;"),
-            '\'' => o.push_str("&#39;"),
-            // Control characters are not allowed in HTML text.
-            c if c.is_control() && !matches!(c, '\t' | '\n' | '\r') => o.push('\u{FFFD}'),
-            c => o.push(c),
-        }
-    }
-    o
+    // Control characters are not allowed in HTML text: each becomes U+FFFD.
+    let forbidden = |c: char| c.is_control() && !matches!(c, '\t' | '\n' | '\r');
+    let text: std::borrow::Cow<str> = if s.contains(forbidden) {
+        s.chars()
+            .map(|c| if forbidden(c) { '\u{FFFD}' } else { c })
+            .collect::<String>()
+            .into()
+    } else {
+        s.into()
+    };
+    html_escape::encode_quoted_attribute(&text).into_owned()
 }
 
 #[cfg(test)]
@@ -800,7 +797,7 @@ mod tests {
     fn escapes_markup_and_quotes() {
         assert_eq!(
             esc("<script>alert('x')</script> & \"q\""),
-            "&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt; &amp; &quot;q&quot;"
+            "&lt;script&gt;alert(&#x27;x&#x27;)&lt;/script&gt; &amp; &quot;q&quot;"
         );
         assert_eq!(esc("a\u{0}b\u{7f}"), "a\u{FFFD}b\u{FFFD}");
     }

@@ -6,13 +6,16 @@
 //! order. A report of ten million findings never exists in memory at once.
 
 use super::Report;
-use crate::engine::Finding;
+use crate::engine::{Finding, Row};
 use serde::Serialize;
 use std::io::{self, Write};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Condvar, Mutex};
 
 pub const REPORT_SCHEMA_VERSION: u32 = 1;
+
+/// Findings serialised as one piece of work: about 1.5 MB of text.
+const PART: usize = 4096;
 
 /// Everything but the findings, as serialised.
 #[derive(Serialize)]
@@ -100,15 +103,33 @@ pub fn write_json(r: &Report, out: &mut dyn Write) -> io::Result<()> {
     out.write_all(b"\"findings\": [\n")?;
     match r.judged {
         Some(j) => {
+            // A rule's findings are cut into parts of `PART`, so that every core has work
+            // and no buffer grows past a few MB. The rows of a rule with scope findings are
+            // merged once (those are few); the others are the judged rows in order.
             let rules = j.rules.rules.len();
-            write_parts(rules, out, &|r, buf| {
-                for row in j.rows(r) {
+            let merged: Vec<Option<Vec<Row>>> = (0..rules)
+                .map(|r| (!j.scopes[r].is_empty()).then(|| j.rows(r)))
+                .collect();
+            let parts: Vec<(usize, usize, usize)> = (0..rules)
+                .flat_map(|r| {
+                    let len = j.per_rule[r].len() + j.scopes[r].len();
+                    (0..len)
+                        .step_by(PART)
+                        .map(move |start| (r, start, (start + PART).min(len)))
+                })
+                .collect();
+            write_parts(parts.len(), out, &|p, buf| {
+                let (r, start, end) = parts[p];
+                for i in start..end {
+                    let row = match &merged[r] {
+                        Some(rows) => rows[i],
+                        None => Row::Judged(i),
+                    };
                     item(&j.finding(r, row), buf);
                 }
             })?;
         }
         None => {
-            const PART: usize = 4096;
             let parts = r.findings.len().div_ceil(PART);
             write_parts(parts, out, &|p, buf| {
                 let end = (p * PART + PART).min(r.findings.len());
@@ -126,13 +147,87 @@ pub fn write_json(r: &Report, out: &mut dyn Write) -> io::Result<()> {
 /// but the first of the whole array writes `,\n` first; the caller strips the very first).
 fn item(f: &Finding, buf: &mut Vec<u8>) {
     buf.extend_from_slice(b",\n    ");
-    let text = serde_json::to_string_pretty(f).expect("findings serialise");
-    // A JSON string holds no raw newline, so every newline is a line break of the layout.
-    for (i, line) in text.split('\n').enumerate() {
-        if i > 0 {
-            buf.extend_from_slice(b"\n    ");
+    let mut ser = serde_json::Serializer::with_formatter(&mut *buf, Nested::at(2));
+    f.serialize(&mut ser).expect("findings serialise");
+}
+
+/// `serde_json`'s pretty layout (two spaces a level) for a value that starts `depth` levels
+/// deep, written in place: a finding goes straight into the report's buffer instead of being
+/// printed alone and re-indented.
+struct Nested {
+    depth: usize,
+    has_value: bool,
+}
+
+impl Nested {
+    fn at(depth: usize) -> Nested {
+        Nested {
+            depth,
+            has_value: false,
         }
-        buf.extend_from_slice(line.as_bytes());
+    }
+
+    fn indent<W: ?Sized + Write>(&self, w: &mut W) -> io::Result<()> {
+        const SPACES: &[u8] = b"                                                                ";
+        let mut n = self.depth * 2;
+        while n > 0 {
+            let take = n.min(SPACES.len());
+            w.write_all(&SPACES[..take])?;
+            n -= take;
+        }
+        Ok(())
+    }
+
+    fn open<W: ?Sized + Write>(&mut self, w: &mut W, bracket: &[u8]) -> io::Result<()> {
+        self.depth += 1;
+        self.has_value = false;
+        w.write_all(bracket)
+    }
+
+    fn close<W: ?Sized + Write>(&mut self, w: &mut W, bracket: &[u8]) -> io::Result<()> {
+        self.depth -= 1;
+        if self.has_value {
+            w.write_all(b"\n")?;
+            self.indent(w)?;
+        }
+        w.write_all(bracket)
+    }
+
+    fn next<W: ?Sized + Write>(&mut self, w: &mut W, first: bool) -> io::Result<()> {
+        w.write_all(if first { b"\n" } else { b",\n" })?;
+        self.indent(w)
+    }
+}
+
+impl serde_json::ser::Formatter for Nested {
+    fn begin_array<W: ?Sized + Write>(&mut self, w: &mut W) -> io::Result<()> {
+        self.open(w, b"[")
+    }
+    fn end_array<W: ?Sized + Write>(&mut self, w: &mut W) -> io::Result<()> {
+        self.close(w, b"]")
+    }
+    fn begin_array_value<W: ?Sized + Write>(&mut self, w: &mut W, first: bool) -> io::Result<()> {
+        self.next(w, first)
+    }
+    fn end_array_value<W: ?Sized + Write>(&mut self, _w: &mut W) -> io::Result<()> {
+        self.has_value = true;
+        Ok(())
+    }
+    fn begin_object<W: ?Sized + Write>(&mut self, w: &mut W) -> io::Result<()> {
+        self.open(w, b"{")
+    }
+    fn end_object<W: ?Sized + Write>(&mut self, w: &mut W) -> io::Result<()> {
+        self.close(w, b"}")
+    }
+    fn begin_object_key<W: ?Sized + Write>(&mut self, w: &mut W, first: bool) -> io::Result<()> {
+        self.next(w, first)
+    }
+    fn begin_object_value<W: ?Sized + Write>(&mut self, w: &mut W) -> io::Result<()> {
+        w.write_all(b": ")
+    }
+    fn end_object_value<W: ?Sized + Write>(&mut self, _w: &mut W) -> io::Result<()> {
+        self.has_value = true;
+        Ok(())
     }
 }
 
@@ -149,6 +244,9 @@ fn write_parts(
     // Parts serialised but not yet written, by index; a worker waits when it is too far
     // ahead of the writer.
     let ready: Mutex<std::collections::BTreeMap<usize, Vec<u8>>> = Mutex::default();
+    // Buffers already written, kept for the next parts: a fresh one would be grown (and its
+    // pages touched) all over again.
+    let spare: Mutex<Vec<Vec<u8>>> = Mutex::default();
     let written = AtomicUsize::new(0);
     let signal = Condvar::new();
     let next = AtomicUsize::new(0);
@@ -162,7 +260,11 @@ fn write_parts(
                 if p >= parts {
                     break;
                 }
-                let mut buf = Vec::new();
+                let mut buf = spare
+                    .lock()
+                    .unwrap_or_else(|e| e.into_inner())
+                    .pop()
+                    .unwrap_or_default();
                 fill(p, &mut buf);
                 let mut ready = ready.lock().unwrap_or_else(|e| e.into_inner());
                 while p >= written.load(Ordering::Acquire) + ahead {
@@ -193,6 +295,9 @@ fn write_parts(
                 first = false;
             }
             result = out.write_all(bytes);
+            let mut buf = buf;
+            buf.clear();
+            spare.lock().unwrap_or_else(|e| e.into_inner()).push(buf);
         }
     });
     result

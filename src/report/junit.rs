@@ -109,18 +109,25 @@ fn properties(out: &mut String, r: &Report) {
 }
 
 fn esc(s: &str) -> String {
-    let mut o = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => o.push_str("&amp;"),
-            '<' => o.push_str("&lt;"),
-            '>' => o.push_str("&gt;"),
-            '"' => o.push_str("&quot;"),
-            '\'' => o.push_str("&apos;"),
-            // XML 1.0 forbids most control characters, even escaped.
-            c if (c as u32) < 0x20 && !matches!(c, '\t' | '\n' | '\r') => o.push(' '),
-            c => o.push(c),
-        }
+    // XML 1.0 forbids most control characters, even escaped: each becomes a space.
+    let forbidden = |c: char| (c as u32) < 0x20 && !matches!(c, '\t' | '\n' | '\r');
+    let text: std::borrow::Cow<str> = if s.contains(forbidden) {
+        s.replace(forbidden, " ").into()
+    } else {
+        s.into()
+    };
+    quick_xml::escape::escape(text.as_ref()).into_owned()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::esc;
+
+    #[test]
+    fn escapes_markup_quotes_and_control_characters() {
+        assert_eq!(
+            esc("<a href=\"x\">it's & more</a>\u{1}\t"),
+            "&lt;a href=&quot;x&quot;&gt;it&apos;s &amp; more&lt;/a&gt; \t"
+        );
     }
-    o
 }

@@ -245,11 +245,18 @@ impl Score {
             Some(t) => t.add(f),
             None => by.entry(key.to_string()).or_default().add(f),
         };
+        // Findings come rule by rule, so the kind of one is mostly the kind of the one before.
+        let mut last: Option<(&str, &str)> = None;
         for f in findings {
             overall.add(&f);
             add(&mut by_account, f.account_id, &f);
             add(&mut by_region, f.region, &f);
-            add(&mut by_service, &service_of(f.resource_kind), &f);
+            let service = match last {
+                Some((kind, service)) if kind == f.resource_kind => service,
+                _ => service_of(f.resource_kind),
+            };
+            last = Some((f.resource_kind, service));
+            add(&mut by_service, service, &f);
         }
         overall.finish();
         let rows = |by: BTreeMap<String, Tally>, wrap: fn(String) -> ScopeKey| {
@@ -290,10 +297,10 @@ pub fn breakdown(rows: &[Scoped]) -> String {
 
 /// The service a resource kind belongs to: from the kind table, else the kind's prefix
 /// (`efs.file_system` -> `efs`), so kinds from extra rule sets still group sensibly.
-pub fn service_of(kind: &str) -> String {
+pub fn service_of(kind: &str) -> &str {
     match crate::registry::Kind::from_key(kind) {
-        Some(k) => k.service().key().to_string(),
-        None => kind.split('.').next().unwrap_or(kind).to_string(),
+        Some(k) => k.service().key(),
+        None => kind.split('.').next().unwrap_or(kind),
     }
 }
 

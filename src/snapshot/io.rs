@@ -43,6 +43,11 @@ pub fn load_all(path: &Path) -> Result<Vec<Snapshot>> {
 
 /// Parses a snapshot of one account (a list of one) or of several accounts.
 pub fn parse_all(text: &str) -> std::result::Result<Vec<Snapshot>, String> {
+    if let Some(snapshots) = super::parallel::parse_all(text) {
+        return Ok(snapshots);
+    }
+    // Not a well-formed snapshot of this version: read it again, one field after another,
+    // to say exactly where and what is wrong.
     let at = |e: serde_json::Error| format!("line {}, column {}: {e}", e.line(), e.column());
     if !probe(text)? {
         return Ok(vec![serde_json::from_str(text).map_err(at)?]);

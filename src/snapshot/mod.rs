@@ -8,6 +8,7 @@ mod accounts;
 mod coverage;
 mod io;
 mod lines;
+mod parallel;
 mod section;
 
 pub use accounts::*;
@@ -132,6 +133,36 @@ macro_rules! define_snapshot {
                 Snapshot {
                     $($key: $section::template(),)*
                     ..Snapshot::default()
+                }
+            }
+
+            /// The keys of the sections, as the file names them.
+            pub(crate) const SECTIONS: &'static [&'static str] = &[$(stringify!($key)),*];
+
+            /// Parses the sections given as raw JSON (key, text) into this snapshot, each
+            /// on whichever core is free.
+            pub(crate) fn parse_sections(
+                &mut self,
+                raw: &[(&str, &serde_json::value::RawValue)],
+            ) -> serde_json::Result<()> {
+                let Snapshot { $($key,)* .. } = self;
+                let failed = std::sync::Mutex::new(None);
+                rayon::scope(|s| {
+                    $(
+                        if let Some((_, text)) = raw.iter().find(|(k, _)| *k == stringify!($key)) {
+                            let failed = &failed;
+                            s.spawn(move |_| match serde_json::from_str(text.get()) {
+                                Ok(section) => *$key = section,
+                                Err(e) => {
+                                    failed.lock().unwrap_or_else(|p| p.into_inner()).get_or_insert(e);
+                                }
+                            });
+                        }
+                    )*
+                });
+                match failed.into_inner().unwrap_or_else(|p| p.into_inner()) {
+                    Some(e) => Err(e),
+                    None => Ok(()),
                 }
             }
 

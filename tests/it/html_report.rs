@@ -259,7 +259,7 @@ fn html_escape(s: &str) -> String {
         .replace('<', "&lt;")
         .replace('>', "&gt;")
         .replace('"', "&quot;")
-        .replace('\'', "&#39;")
+        .replace('\'', "&#x27;")
 }
 
 #[test]
@@ -321,8 +321,8 @@ fn names_from_the_account_cannot_inject_markup() {
     );
     assert!(!html.contains("<img"));
     assert!(!html.contains("onerror=alert(1)>"));
-    let escaped = "&lt;script&gt;document.title=&#39;owned&#39;&lt;/script&gt;&lt;img src=x \
-                   onerror=alert(1)&gt;&quot;&#39;&amp;";
+    let escaped = "&lt;script&gt;document.title=&#x27;owned&#x27;&lt;/script&gt;&lt;img src=x \
+                   onerror=alert(1)&gt;&quot;&#x27;&amp;";
     assert!(html.contains(escaped), "the name is shown, escaped");
     // Shown in the AZ view too.
     let zones =
