@@ -120,3 +120,54 @@ impl<'de> Deserialize<'de> for Members<'de> {
         d.deserialize_map(V)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::parse_all;
+    use crate::snapshot::{to_json_all, Snapshot};
+
+    fn demo() -> String {
+        std::fs::read_to_string(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/fixtures/demo-account.json"
+        ))
+        .expect("demo fixture")
+    }
+
+    #[test]
+    fn reads_one_account_exactly_as_the_serial_reader() {
+        let text = demo();
+        let serial: Snapshot = serde_json::from_str(&text).unwrap();
+        assert_eq!(parse_all(&text), Some(vec![serial]));
+    }
+
+    #[test]
+    fn reads_an_organisation_exactly_as_the_serial_reader() {
+        let one: Snapshot = serde_json::from_str(&demo()).unwrap();
+        let mut other = one.clone();
+        other.account_id = "222222222222".to_string();
+        let text = to_json_all(&[one.clone(), other.clone()]);
+        assert_eq!(parse_all(&text), Some(vec![one, other]));
+    }
+
+    #[test]
+    fn leaves_anything_unusual_to_the_serial_reader() {
+        let text = demo();
+        let cases = [
+            // An unknown field inside a section.
+            text.replacen("\"subnet_id\"", "\"subnet_idd\"", 1),
+            // An unknown top-level field.
+            text.replacen("{", "{\"extra\": 1,", 1),
+            // A duplicate top-level field.
+            text.replacen("{", "{\"account_id\": \"1\",", 1),
+            // Another schema version.
+            text.replacen("\"schema_version\": 1", "\"schema_version\": 2", 1),
+            // A syntax error.
+            text.replacen("}", "", 1),
+        ];
+        for (i, bad) in cases.iter().enumerate() {
+            assert_ne!(bad, &text, "case {i} changes the text");
+            assert_eq!(parse_all(bad), None, "case {i}");
+        }
+    }
+}
