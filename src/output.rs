@@ -60,14 +60,62 @@ pub fn write_atomically_with(
         .tempfile_in(dir)
         .map_err(|e| err(e.to_string()))?;
     {
-        let mut out = std::io::BufWriter::with_capacity(1 << 20, tmp.as_file_mut());
-        write(&mut out)
-            .and_then(|()| out.flush())
-            .map_err(|e| err(e.to_string()))?;
+        let file = tmp.as_file_mut();
+        // A large report is flushed to disk while it is still being written, so that the
+        // sync before the rename has only the tail left to wait for.
+        let early = file.try_clone().ok();
+        std::thread::scope(|s| {
+            let (flush, flushes) = std::sync::mpsc::sync_channel::<()>(1);
+            if let Some(early) = early {
+                s.spawn(move || {
+                    for () in flushes {
+                        // Only a head start: the sync below reports any error.
+                        let _ = early.sync_data();
+                    }
+                });
+            }
+            let counting = Counting {
+                inner: file,
+                since_flush: 0,
+                flush,
+            };
+            let mut out = std::io::BufWriter::with_capacity(1 << 20, counting);
+            write(&mut out)
+                .and_then(|()| out.flush())
+                .map_err(|e| err(e.to_string()))
+        })?;
     }
     tmp.as_file().sync_all().map_err(|e| err(e.to_string()))?;
     tmp.persist(path).map_err(|e| err(e.error.to_string()))?;
     Ok(())
+}
+
+/// A writer that asks for an early flush to disk every [`Counting::EVERY`] bytes.
+struct Counting<W> {
+    inner: W,
+    since_flush: usize,
+    flush: std::sync::mpsc::SyncSender<()>,
+}
+
+impl<W> Counting<W> {
+    const EVERY: usize = 128 << 20;
+}
+
+impl<W: Write> Write for Counting<W> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        let n = self.inner.write(buf)?;
+        self.since_flush += n;
+        if self.since_flush >= Self::EVERY {
+            self.since_flush = 0;
+            // A flush already pending covers this one too.
+            let _ = self.flush.try_send(());
+        }
+        Ok(n)
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.inner.flush()
+    }
 }
 
 /// Writes a report to `output` atomically, or to stdout.

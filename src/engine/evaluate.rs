@@ -281,6 +281,31 @@ struct Done {
     evaluations: usize,
 }
 
+/// Reasons kept once each: a whole region's resources often share one ("backup was not
+/// collected in us-east-1"), and a million copies of it would be most of the outcomes' memory.
+#[derive(Default)]
+struct Notes {
+    /// Hash of a reason -> its index in the list; a collision just keeps a second copy.
+    by_hash: std::collections::HashMap<u64, u32>,
+}
+
+impl Notes {
+    /// The index of `text` in `list`, added if it is not there yet.
+    fn keep(&mut self, list: &mut Vec<String>, text: String) -> u32 {
+        use std::hash::{BuildHasher, BuildHasherDefault, DefaultHasher};
+        let hash = BuildHasherDefault::<DefaultHasher>::default().hash_one(&text);
+        if let Some(&i) = self.by_hash.get(&hash) {
+            if list[i as usize] == text {
+                return i;
+            }
+        }
+        list.push(text);
+        let i = u32::try_from(list.len() - 1).expect("fewer than 4 billion reasons");
+        self.by_hash.insert(hash, i);
+        i
+    }
+}
+
 /// Evaluates every rule against every model (one per account), in parallel across cores.
 /// The outcomes come out in report order, whatever the number of threads.
 pub fn evaluate<'m>(models: &'m [Model<'m>], rules: &'m RuleSet) -> Result<Judgements<'m>> {
@@ -354,14 +379,18 @@ fn evaluate_in<'m>(
     };
     // In item order: plans by kind, then models by account, then resources: each rule's
     // outcomes end up by account, region and id.
+    let mut notes = Notes::default();
     let mut merge = |item: &Item, done: Done| {
-        let offset = u32::try_from(out.notes.len()).expect("fewer than 4 billion reasons");
-        out.notes.extend(done.notes);
+        let ids: Vec<u32> = done
+            .notes
+            .into_iter()
+            .map(|text| notes.keep(&mut out.notes, text))
+            .collect();
         out.evaluations += done.evaluations;
         for ((rule, _, _), judged) in plans[item.plan].rules.iter().zip(done.per_rule) {
             out.per_rule[*rule].extend(judged.into_iter().map(|mut j| {
                 if j.note != NO_NOTE {
-                    j.note += offset;
+                    j.note = ids[j.note as usize];
                 }
                 j
             }));
@@ -475,6 +504,7 @@ fn judge_item(plan: &KindPlan, model: &Model, item: &Item) -> Result<Done> {
     };
     let picked: Vec<&str> = plan.picked.iter().map(String::as_str).collect();
     let root = Context::default();
+    let mut notes = Notes::default();
     for index in item.start..item.end {
         let res = &model.resources[index];
         let mut json = vec![None; picked.len()];
@@ -508,10 +538,7 @@ fn judge_item(plan: &KindPlan, model: &Model, item: &Item) -> Result<Done> {
                 Judgement::NotEvaluated(why) => (Outcome::NotEvaluated, Some(why)),
             };
             let note = match note {
-                Some(text) => {
-                    done.notes.push(text);
-                    u32::try_from(done.notes.len() - 1).expect("fewer than 4 billion reasons")
-                }
+                Some(text) => notes.keep(&mut done.notes, text),
                 None => NO_NOTE,
             };
             done.per_rule[k].push(Judged {

@@ -34,7 +34,13 @@ macro_rules! model_modules {
                     out
                 })
                 .collect();
-            parts.into_iter().flatten().collect()
+            // Moved part by part into a list of the right size: a growing list would hold
+            // the resources twice while it is copied.
+            let mut all = Vec::with_capacity(parts.iter().map(Vec::len).sum());
+            for mut part in parts {
+                all.append(&mut part);
+            }
+            all
         }
     };
 }
@@ -81,7 +87,7 @@ impl<'a> Model<'a> {
         let mut resources = build_all(&ctx);
         let incomplete = ctx.incomplete;
         // By kind name, then region and id: the order every report lists resources in.
-        resources.par_sort_by(|a, b| {
+        sort_in_place(&mut resources, |a, b| {
             (a.kind.key(), &a.region, &a.id).cmp(&(b.kind.key(), &b.region, &b.id))
         });
         Model {
@@ -255,6 +261,39 @@ impl<'a> Ctx<'a> {
             "arn:{}:{service}:{region}:{}:{what}/{id}",
             self.snapshot.partition, self.snapshot.account_id
         )
+    }
+}
+
+/// Sorts `items` stably by `cmp`, on every core, without a second copy of them: the order is
+/// worked out on indexes, then the items are moved into it along its cycles. (A merge sort
+/// of the items themselves would need a buffer as large as the model.)
+fn sort_in_place<T: Send + Sync>(
+    items: &mut [T],
+    cmp: impl Fn(&T, &T) -> std::cmp::Ordering + Sync,
+) {
+    let n = u32::try_from(items.len()).expect("fewer than 4 billion resources");
+    // order[i]: the index of the item that goes to position i. Ties keep their order.
+    let mut order: Vec<u32> = (0..n).collect();
+    order
+        .par_sort_unstable_by(|&a, &b| cmp(&items[a as usize], &items[b as usize]).then(a.cmp(&b)));
+    const PLACED: u32 = u32::MAX;
+    for start in 0..order.len() {
+        let mut at = start;
+        loop {
+            let from = order[at];
+            if from == PLACED {
+                break;
+            }
+            order[at] = PLACED;
+            let from = from as usize;
+            if from == start {
+                break;
+            }
+            // Position `at` takes its item from `from`; what `at` held moves on to `from`,
+            // which is filled next.
+            items.swap(at, from);
+            at = from;
+        }
     }
 }
 

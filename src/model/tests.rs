@@ -307,3 +307,25 @@ fn a_service_not_collected_or_not_listed_in_a_region_leaves_cross_service_facts_
     let ctx = super::Ctx::new(&s, super::incomplete_scopes(&s.coverage));
     assert_eq!(ctx.not_collected(Service::s3, "eu-west-1"), None);
 }
+
+#[test]
+fn sort_in_place_is_a_stable_sort() {
+    // Pairs sorted by their first element only: ties must keep their order, as with
+    // `sort_by`, whatever the permutation's cycles.
+    let mut seed = 7u64;
+    for len in [0usize, 1, 2, 3, 10, 257, 5000] {
+        let items: Vec<(u8, usize)> = (0..len)
+            .map(|i| {
+                seed = seed
+                    .wrapping_mul(6364136223846793005)
+                    .wrapping_add(1442695040888963407);
+                ((seed >> 60) as u8, i)
+            })
+            .collect();
+        let mut expected = items.clone();
+        expected.sort_by(|a, b| a.0.cmp(&b.0));
+        let mut got = items;
+        super::sort_in_place(&mut got, |a, b| a.0.cmp(&b.0));
+        assert_eq!(got, expected, "{len} items");
+    }
+}
