@@ -323,7 +323,7 @@ fn sort_in_place_is_a_stable_sort() {
             })
             .collect();
         let mut expected = items.clone();
-        expected.sort_by(|a, b| a.0.cmp(&b.0));
+        expected.sort_by_key(|a| a.0);
         let mut got = items;
         super::sort_in_place(&mut got, |a, b| a.0.cmp(&b.0));
         assert_eq!(got, expected, "{len} items");
