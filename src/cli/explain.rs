@@ -1,6 +1,6 @@
 use super::{emit, load_rules};
 use crate::error::{Error, Result};
-use crate::model::{judged_kinds, kind_schema, Origin};
+use crate::model::{judged_kinds, kind_schema, Origin, SNAPSHOT_FIELD_DOC};
 use crate::registry::Kind;
 use clap::Args;
 use comfy_table::{presets, ContentArrangement, Table};
@@ -100,7 +100,9 @@ fn fields(key: &str) -> Result<String> {
             t.add_row(vec![
                 f.info.name.to_string(),
                 f.info.ty.to_string(),
-                if origin == Origin::Snapshot {
+                // A snapshot field without a doc comment of its own says only where it
+                // comes from, which the heading already says.
+                if origin == Origin::Snapshot && f.info.doc == SNAPSHOT_FIELD_DOC {
                     String::new()
                 } else {
                     f.info.doc.clone()

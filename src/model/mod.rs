@@ -50,7 +50,7 @@ pub use facts::{
     Always, FactValue, Facts, Field, FieldInfo, IntoReason, Known, MarkUnknown, NoFacts, Reason,
 };
 pub use resource::{Resource, Slot, Source, BUILTIN_FIELDS};
-pub use schema::{kind_schema, KindSchema, Origin, SchemaField};
+pub use schema::{kind_schema, KindSchema, Origin, SchemaField, SNAPSHOT_FIELD_DOC};
 pub use value::{Attr, IntoVal, Type, Val};
 
 use crate::registry::{Kind, Service};

@@ -212,9 +212,15 @@ pub trait Source: Sync {
     fn json(&self) -> Json;
     /// The names of the object's fields, serialised or skipped.
     fn field_names(&self) -> Vec<&'static str>;
+    /// The JSON Schema of the object's type (with its fields' types and doc comments).
+    fn json_schema(&self) -> Json;
 }
 
-impl<T: Serialize + Sync> Source for T {
+impl<T: Serialize + schemars::JsonSchema + Sync> Source for T {
+    fn json_schema(&self) -> Json {
+        schemars::schema_for!(T).to_value()
+    }
+
     fn pick(&self, wanted: &[&str], out: &mut [Option<Json>]) {
         let _ = self.serialize(Picker {
             wanted,
@@ -399,7 +405,7 @@ impl<'w, 'o, 'n> ser::Serializer for Picker<'w, 'o, 'n> {
 mod tests {
     use super::*;
 
-    #[derive(serde::Serialize, Default)]
+    #[derive(serde::Serialize, schemars::JsonSchema, Default)]
     struct Db {
         region: String,
         multi_az: bool,

@@ -86,7 +86,7 @@ fn build() -> BTreeMap<Kind, KindSchema> {
             })
             .collect();
         if let Some(source) = r.source {
-            let json = source.json();
+            let schema = source.json_schema();
             for name in source.field_names() {
                 if name == "unreadable" || fields.iter().any(|f| f.info.name == name) {
                     continue;
@@ -95,9 +95,14 @@ fn build() -> BTreeMap<Kind, KindSchema> {
                     places: r.kind.placement().contains(&name),
                     info: FieldInfo {
                         name,
-                        ty: json.get(name).map_or(Type::Any, type_of),
-                        doc: "As read from the AWS API (snapshot field of the same name)."
-                            .to_string(),
+                        ty: property(&schema, name).map_or(Type::Any, |p| type_of(&schema, p)),
+                        doc: property(&schema, name)
+                            .and_then(|p| p.get("description"))
+                            .and_then(Json::as_str)
+                            .map_or_else(
+                                || SNAPSHOT_FIELD_DOC.to_string(),
+                                |d| d.split_whitespace().collect::<Vec<_>>().join(" "),
+                            ),
                     },
                     origin: Origin::Snapshot,
                 });
@@ -114,16 +119,76 @@ fn build() -> BTreeMap<Kind, KindSchema> {
     out
 }
 
-/// The type of a default-valued snapshot field, from its JSON.
-fn type_of(v: &Json) -> Type {
-    match v {
-        Json::Null => Type::Nullable(Box::new(Type::Any)),
-        Json::Bool(_) => Type::Bool,
-        Json::Number(n) if n.is_f64() => Type::Float,
-        Json::Number(_) => Type::Int,
-        Json::String(_) => Type::String,
-        Json::Array(_) => Type::List(Box::new(Type::Any)),
-        Json::Object(_) => Type::Object,
+/// The description of a snapshot field whose struct field has no doc comment.
+pub const SNAPSHOT_FIELD_DOC: &str = "As read from the AWS API.";
+
+/// The JSON Schema of field `name` of the object that `schema` describes.
+fn property<'s>(schema: &'s Json, name: &str) -> Option<&'s Json> {
+    schema.get("properties")?.get(name)
+}
+
+/// The type of a snapshot field, from its JSON Schema (`root` holds the definitions that
+/// `$ref` points into).
+fn type_of(root: &Json, schema: &Json) -> Type {
+    if let Some(target) = schema.get("$ref").and_then(Json::as_str) {
+        let name = target.rsplit('/').next().unwrap_or(target);
+        return match root.get("$defs").and_then(|d| d.get(name)) {
+            Some(def) => type_of(root, def),
+            None => Type::Any,
+        };
+    }
+    // `Option<T>` of a referenced type: `anyOf: [T, {type: null}]`.
+    if let Some(options) = schema.get("anyOf").and_then(Json::as_array) {
+        let (nulls, others): (Vec<&Json>, Vec<&Json>) = options
+            .iter()
+            .partition(|o| o.get("type").and_then(Json::as_str) == Some("null"));
+        return match (nulls.is_empty(), others.as_slice()) {
+            (true, [one]) => type_of(root, one),
+            (false, [one]) => nullable(type_of(root, one)),
+            _ => Type::Any,
+        };
+    }
+    if schema.get("enum").is_some() {
+        return Type::String;
+    }
+    match schema.get("type") {
+        Some(Json::String(t)) => named_type(root, schema, t),
+        // `Option<T>` of a plain type: `type: [T, "null"]`.
+        Some(Json::Array(types)) => {
+            let named: Vec<&str> = types.iter().filter_map(Json::as_str).collect();
+            match named.as_slice() {
+                [t, "null"] | ["null", t] => nullable(named_type(root, schema, t)),
+                _ => Type::Any,
+            }
+        }
+        _ => Type::Any,
+    }
+}
+
+fn named_type(root: &Json, schema: &Json, name: &str) -> Type {
+    match name {
+        "string" => Type::String,
+        "boolean" => Type::Bool,
+        "integer" => Type::Int,
+        "number" => Type::Float,
+        "array" => Type::List(Box::new(
+            schema
+                .get("items")
+                .map_or(Type::Any, |items| type_of(root, items)),
+        )),
+        // A map (tags): its values' type; a struct: an object.
+        "object" => match schema.get("additionalProperties") {
+            Some(values) if values.is_object() => Type::Map(Box::new(type_of(root, values))),
+            _ => Type::Object,
+        },
+        _ => Type::Any,
+    }
+}
+
+fn nullable(t: Type) -> Type {
+    match t {
+        Type::Nullable(_) => t,
+        t => Type::Nullable(Box::new(t)),
     }
 }
 

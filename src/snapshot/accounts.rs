@@ -10,7 +10,7 @@
 use super::{Snapshot, SCHEMA_VERSION};
 use serde::{Deserialize, Serialize};
 
-#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct SnapshotSet {
     pub schema_version: u32,

@@ -1,7 +1,7 @@
 use super::Tags;
 use serde::{Deserialize, Serialize};
 
-#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct AutoScaling {
     #[serde(default)]
@@ -22,7 +22,7 @@ impl AutoScaling {
 super::section!(AutoScaling { groups => AutoScalingGroup });
 super::listed!(AutoScalingGroup, AutoScalingGroup, name);
 
-#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct AutoScalingGroup {
     pub region: String,
@@ -62,7 +62,7 @@ pub struct AutoScalingGroup {
     pub tags: Tags,
 }
 
-#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct AsgInstance {
     pub instance_id: String,

@@ -1,7 +1,7 @@
 use super::Unreadable;
 use serde::{Deserialize, Serialize};
 
-#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Backup {
     #[serde(default)]
@@ -37,7 +37,7 @@ impl Backup {
 super::section!(Backup { plans => BackupPlan, vaults, regions });
 super::listed!(BackupPlan, BackupPlan, backup_plan_id);
 
-#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct BackupPlan {
     pub region: String,
@@ -53,7 +53,7 @@ pub struct BackupPlan {
     pub unreadable: Unreadable,
 }
 
-#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct BackupRule {
     pub rule_name: String,
@@ -70,7 +70,7 @@ pub struct BackupRule {
     pub copy_actions: Vec<CopyAction>,
 }
 
-#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CopyAction {
     pub destination_backup_vault_arn: String,
@@ -82,7 +82,7 @@ pub struct CopyAction {
 }
 
 /// One resource assignment of a plan, as AWS Backup stores it.
-#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct BackupSelection {
     pub selection_id: String,
@@ -99,7 +99,7 @@ pub struct BackupSelection {
 }
 
 /// A `ListOfTags` entry: `condition_type` is `STRINGEQUALS`, the only type AWS accepts.
-#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct TagCondition {
     pub condition_type: String,
@@ -107,7 +107,7 @@ pub struct TagCondition {
     pub condition_value: String,
 }
 
-#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct SelectionConditions {
     #[serde(default)]
@@ -121,14 +121,14 @@ pub struct SelectionConditions {
 }
 
 /// A `Conditions` entry; the key is `aws:ResourceTag/<tag key>`.
-#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ConditionParameter {
     pub condition_key: String,
     pub condition_value: String,
 }
 
-#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct BackupVault {
     pub region: String,
@@ -140,7 +140,7 @@ pub struct BackupVault {
     pub locked: Option<bool>,
 }
 
-#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct BackupRegion {
     pub region: String,
@@ -152,7 +152,7 @@ pub struct BackupRegion {
     pub unreadable: Unreadable,
 }
 
-#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ProtectedResource {
     pub resource_arn: String,

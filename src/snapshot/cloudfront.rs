@@ -1,7 +1,7 @@
 use serde::{Deserialize, Serialize};
 
 /// CloudFront is global: its distributions are read once, from the partition's global region.
-#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CloudFront {
     #[serde(default)]
@@ -19,7 +19,7 @@ super::listed!(global Distribution, Distribution, id);
 
 /// One distribution as ListDistributions summarises it. Origins, origin groups and cache
 /// behaviours keep the API's order: CloudFront matches cache behaviours in that order.
-#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Distribution {
     pub id: String,
@@ -45,7 +45,7 @@ pub struct Distribution {
     pub cache_behaviors: Vec<CacheBehavior>,
 }
 
-#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Origin {
     pub id: String,
@@ -55,7 +55,7 @@ pub struct Origin {
     pub origin_type: String,
 }
 
-#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct OriginGroup {
     pub id: String,
@@ -67,7 +67,7 @@ pub struct OriginGroup {
     pub failover_status_codes: Vec<i64>,
 }
 
-#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CacheBehavior {
     pub path_pattern: String,

@@ -8,7 +8,7 @@ pub const CIRCUIT_OPEN: &str = "circuit-open";
 pub const DEADLINE: &str = "deadline";
 
 /// What was read of one service in one region (or `global`).
-#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Coverage {
     /// Service key: ec2, rds, elbv2, s3, route53, autoscaling, vpn, ecs, eks.
@@ -20,7 +20,7 @@ pub struct Coverage {
 }
 
 /// One API call that failed after the SDK's retries.
-#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CollectError {
     /// API operation, e.g. `DescribeSubnets`.

@@ -4,7 +4,7 @@
 use super::Unreadable;
 use serde::{Deserialize, Serialize};
 
-#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct DynamoDb {
     #[serde(default)]
@@ -30,7 +30,7 @@ super::section!(DynamoDb { tables => Table });
 super::listed!(Table, Table, table_name);
 
 /// `ListTables`, then `DescribeTable` and `DescribeContinuousBackups` per table.
-#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Table {
     pub region: String,
@@ -72,7 +72,7 @@ pub struct Table {
     pub unreadable: Unreadable,
 }
 
-#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct TableReplica {
     pub region_name: String,
@@ -81,7 +81,7 @@ pub struct TableReplica {
     pub replica_status: Option<String>,
 }
 
-#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct SecondaryIndex {
     pub index_name: String,
@@ -93,7 +93,7 @@ pub struct SecondaryIndex {
     pub write_capacity_units: Option<i64>,
 }
 
-#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ScalableTarget {
     /// The global secondary index the target scales; absent for the table itself.

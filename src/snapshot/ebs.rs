@@ -1,7 +1,7 @@
 use super::{Tags, Unreadable};
 use serde::{Deserialize, Serialize};
 
-#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Ebs {
     #[serde(default)]
@@ -21,7 +21,7 @@ impl Ebs {
 super::section!(Ebs { volumes => Volume });
 super::listed!(Volume, Volume, volume_id);
 
-#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Volume {
     pub region: String,

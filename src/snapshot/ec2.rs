@@ -1,7 +1,7 @@
 use super::Tags;
 use serde::{Deserialize, Serialize};
 
-#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Ec2 {
     #[serde(default)]
@@ -50,7 +50,7 @@ super::listed!(NatGateway, NatGateway, nat_gateway_id);
 super::listed!(Instance, Instance, instance_id);
 super::listed!(VpcEndpoint, VpcEndpoint, vpc_endpoint_id);
 
-#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct AvailabilityZone {
     pub region: String,
@@ -63,7 +63,7 @@ pub struct AvailabilityZone {
     pub zone_type: Option<String>,
 }
 
-#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Vpc {
     pub region: String,
@@ -78,7 +78,7 @@ pub struct Vpc {
     pub tags: Tags,
 }
 
-#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Subnet {
     pub region: String,
@@ -99,7 +99,7 @@ pub struct Subnet {
     pub tags: Tags,
 }
 
-#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RouteTable {
     pub region: String,
@@ -113,7 +113,7 @@ pub struct RouteTable {
     pub tags: Tags,
 }
 
-#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RouteTableAssociation {
     /// The explicitly associated subnet, if any.
@@ -124,7 +124,7 @@ pub struct RouteTableAssociation {
     pub main: bool,
 }
 
-#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Route {
     #[serde(default)]
@@ -145,7 +145,7 @@ pub struct Route {
     pub state: Option<String>,
 }
 
-#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NatGateway {
     pub region: String,
@@ -167,7 +167,7 @@ pub struct NatGateway {
     pub tags: Tags,
 }
 
-#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Instance {
     pub region: String,
@@ -192,7 +192,7 @@ pub struct Instance {
     pub tags: Tags,
 }
 
-#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct VpcEndpoint {
     pub region: String,

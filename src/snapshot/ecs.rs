@@ -3,7 +3,7 @@ use serde::{Deserialize, Serialize};
 
 /// ECS clusters and their services, with each service's running tasks and the logging of its
 /// task definition's containers.
-#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Ecs {
     #[serde(default)]
@@ -43,7 +43,7 @@ impl super::Listed for EcsService {
     }
 }
 
-#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct EcsCluster {
     pub region: String,
@@ -57,7 +57,7 @@ pub struct EcsCluster {
     pub default_capacity_provider_strategy: Vec<CapacityProviderItem>,
 }
 
-#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CapacityProviderItem {
     pub capacity_provider: String,
@@ -67,7 +67,7 @@ pub struct CapacityProviderItem {
     pub base: i64,
 }
 
-#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct PlacementStrategy {
     /// `random`, `spread` or `binpack`.
@@ -78,7 +78,7 @@ pub struct PlacementStrategy {
     pub field: Option<String>,
 }
 
-#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct PlacementConstraint {
     /// `distinctInstance` or `memberOf`.
@@ -88,7 +88,7 @@ pub struct PlacementConstraint {
     pub expression: Option<String>,
 }
 
-#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct EcsService {
     pub region: String,
@@ -147,7 +147,7 @@ pub struct EcsService {
     pub unreadable: Unreadable,
 }
 
-#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct EcsTask {
     pub task_arn: String,
@@ -163,7 +163,7 @@ pub struct EcsTask {
     pub launch_type: Option<String>,
 }
 
-#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct EcsContainer {
     pub name: String,

@@ -1,7 +1,7 @@
 use super::{Tags, Unreadable};
 use serde::{Deserialize, Serialize};
 
-#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Efs {
     #[serde(default)]
@@ -25,7 +25,7 @@ impl Efs {
 super::section!(Efs { file_systems => FileSystem });
 super::listed!(FileSystem, FileSystem, file_system_id);
 
-#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct FileSystem {
     pub region: String,
@@ -53,7 +53,7 @@ pub struct FileSystem {
     pub unreadable: Unreadable,
 }
 
-#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct MountTarget {
     pub mount_target_id: String,
@@ -66,7 +66,7 @@ pub struct MountTarget {
     pub life_cycle_state: Option<String>,
 }
 
-#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct EfsReplicationDestination {
     pub region: String,

@@ -2,7 +2,7 @@ use super::{Tags, Unreadable};
 use serde::{Deserialize, Serialize};
 
 /// EKS clusters, their managed node groups and their Fargate profiles.
-#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Eks {
     #[serde(default)]
@@ -58,7 +58,7 @@ impl super::Listed for EksNodegroup {
     }
 }
 
-#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct EksCluster {
     pub region: String,
@@ -83,7 +83,7 @@ pub struct EksCluster {
     pub unreadable: Unreadable,
 }
 
-#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct EksNodegroup {
     pub region: String,
@@ -115,7 +115,7 @@ pub struct EksNodegroup {
     pub unreadable: Unreadable,
 }
 
-#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct FargateProfile {
     pub region: String,

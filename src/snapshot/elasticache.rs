@@ -4,7 +4,7 @@
 
 use serde::{Deserialize, Serialize};
 
-#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ElastiCache {
     #[serde(default)]
@@ -50,7 +50,7 @@ super::listed!(ReplicationGroup, ReplicationGroup, replication_group_id);
 super::listed!(CacheCluster, CacheCluster, cache_cluster_id);
 
 /// `DescribeReplicationGroups`.
-#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ReplicationGroup {
     pub region: String,
@@ -86,7 +86,7 @@ pub struct ReplicationGroup {
     pub node_groups: Vec<NodeGroup>,
 }
 
-#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NodeGroup {
     pub node_group_id: String,
@@ -96,7 +96,7 @@ pub struct NodeGroup {
     pub members: Vec<NodeGroupMember>,
 }
 
-#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NodeGroupMember {
     pub cache_cluster_id: String,
@@ -110,7 +110,7 @@ pub struct NodeGroupMember {
 }
 
 /// `DescribeCacheClusters` with `ShowCacheNodeInfo`.
-#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CacheCluster {
     pub region: String,
@@ -140,7 +140,7 @@ pub struct CacheCluster {
     pub snapshot_retention_limit: Option<i64>,
 }
 
-#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CacheNode {
     pub cache_node_id: String,
@@ -152,7 +152,7 @@ pub struct CacheNode {
 }
 
 /// `DescribeCacheSubnetGroups`.
-#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CacheSubnetGroup {
     pub region: String,
@@ -165,7 +165,7 @@ pub struct CacheSubnetGroup {
     pub subnets: Vec<CacheSubnet>,
 }
 
-#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CacheSubnet {
     pub subnet_id: String,

@@ -2,7 +2,7 @@ use super::{Tags, Unreadable};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
-#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Elbv2 {
     #[serde(default)]
@@ -33,7 +33,7 @@ super::section!(Elbv2 { load_balancers => LoadBalancer, target_groups => TargetG
 super::listed!(LoadBalancer, LoadBalancer, name);
 super::listed!(TargetGroup, TargetGroup, name);
 
-#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct LoadBalancer {
     pub region: String,
@@ -66,7 +66,7 @@ pub struct LoadBalancer {
     pub unreadable: Unreadable,
 }
 
-#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct LbZone {
     pub zone_name: String,
@@ -74,7 +74,7 @@ pub struct LbZone {
     pub subnet_id: Option<String>,
 }
 
-#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct TargetGroup {
     pub region: String,
@@ -103,7 +103,7 @@ pub struct TargetGroup {
     pub unreadable: Unreadable,
 }
 
-#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Target {
     /// Instance id, IP address, Lambda ARN or ALB ARN.

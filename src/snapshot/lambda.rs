@@ -1,7 +1,7 @@
 use super::Unreadable;
 use serde::{Deserialize, Serialize};
 
-#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Lambda {
     #[serde(default)]
@@ -25,7 +25,7 @@ super::listed!(LambdaFunction, Function, function_name);
 
 /// One function as ListFunctions gives it (the unpublished `$LATEST` configuration), plus its
 /// reserved concurrency and asynchronous invocation settings.
-#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct LambdaFunction {
     pub region: String,
@@ -65,7 +65,7 @@ pub struct LambdaFunction {
     pub unreadable: Unreadable,
 }
 
-#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct EventInvokeConfig {
     /// The function, version or alias ARN the settings apply to.

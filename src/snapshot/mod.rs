@@ -67,7 +67,7 @@ macro_rules! define_snapshot {
             }
         )*
 
-        #[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+        #[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq, schemars::JsonSchema)]
         #[serde(deny_unknown_fields)]
         pub struct Snapshot {
             pub schema_version: u32,

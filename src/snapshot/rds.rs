@@ -1,7 +1,7 @@
 use super::{Tags, Unreadable};
 use serde::{Deserialize, Serialize};
 
-#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Rds {
     #[serde(default)]
@@ -29,7 +29,7 @@ super::section!(Rds { db_instances => DbInstance, db_clusters => DbCluster });
 super::listed!(DbInstance, DbInstance, db_instance_identifier);
 super::listed!(DbCluster, DbCluster, db_cluster_identifier);
 
-#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct DbInstance {
     pub region: String,
@@ -81,7 +81,7 @@ pub struct DbInstance {
     pub unreadable: Unreadable,
 }
 
-#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct DbCluster {
     pub region: String,
@@ -112,7 +112,7 @@ pub struct DbCluster {
     pub tags: Tags,
 }
 
-#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct DbClusterMember {
     pub db_instance_identifier: String,

@@ -1,7 +1,7 @@
 use super::{Tags, Unreadable};
 use serde::{Deserialize, Serialize};
 
-#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct S3 {
     #[serde(default)]
@@ -17,7 +17,7 @@ impl S3 {
 super::section!(S3 { buckets => Bucket });
 super::listed!(Bucket, Bucket, name);
 
-#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Bucket {
     pub name: String,
@@ -45,7 +45,7 @@ pub struct Bucket {
     pub unreadable: Unreadable,
 }
 
-#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Replication {
     #[serde(default)]
@@ -54,7 +54,7 @@ pub struct Replication {
     pub rules: Vec<ReplicationRule>,
 }
 
-#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ReplicationRule {
     #[serde(default)]

@@ -2,7 +2,7 @@ use super::Tags;
 use serde::{Deserialize, Serialize};
 
 /// Site-to-Site VPN connections and the customer gateways they end on.
-#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Vpn {
     #[serde(default)]
@@ -29,7 +29,7 @@ impl Vpn {
 super::section!(Vpn { vpn_connections => VpnConnection, customer_gateways });
 super::listed!(VpnConnection, VpnConnection, vpn_connection_id);
 
-#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct VpnConnection {
     pub region: String,
@@ -57,7 +57,7 @@ pub struct VpnConnection {
     pub tags: Tags,
 }
 
-#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct VpnTunnel {
     /// The AWS end of the tunnel.
@@ -71,7 +71,7 @@ pub struct VpnTunnel {
     pub last_status_change: Option<String>,
 }
 
-#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CustomerGateway {
     pub region: String,

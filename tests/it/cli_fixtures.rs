@@ -510,6 +510,11 @@ fn explain_fields_lists_what_a_kind_offers_to_rules() {
     assert_eq!(row("multi_az")[1], "bool");
     assert_eq!(row("subnet_group_azs")[1..3], ["list<string>", "The"]);
     assert_eq!(row("account_id")[1], "string");
+    // Snapshot fields are typed from their Rust types, not from an empty example value.
+    assert_eq!(row("engine_version")[1..], ["string", "or", "null"]);
+    assert_eq!(row("allocated_storage")[1..], ["int", "or", "null"]);
+    assert_eq!(row("read_replica_identifiers")[1..], ["list<string>"]);
+    assert_eq!(row("tags")[1..], ["map<string,", "string>"]);
     let derived = text.find("Derived by ha-audit").unwrap();
     let api = text.find("As read from the AWS API").unwrap();
     let at = |name: &str| text.find(&format!(" {name} ")).unwrap();
