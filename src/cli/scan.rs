@@ -14,8 +14,12 @@ pub struct ScanArgs {
     /// Evaluate a saved snapshot instead of reading the account (no credentials needed)
     #[arg(long, value_name = "FILE", conflicts_with_all = ["regions", "all_regions", "profile", "role_arn", "org_role_name"])]
     pub snapshot: Option<PathBuf>,
+    /// Evaluate the bundled demo account: a snapshot built into ha-audit, so a first run needs
+    /// neither credentials nor files
+    #[arg(long, conflicts_with_all = ["snapshot", "regions", "all_regions", "profile", "role_arn", "org_role_name"])]
+    pub demo: bool,
     /// Also save what was read to a snapshot file
-    #[arg(long, value_name = "FILE", conflicts_with = "snapshot")]
+    #[arg(long, value_name = "FILE", conflicts_with_all = ["snapshot", "demo"])]
     pub save_snapshot: Option<PathBuf>,
     /// Report format
     #[arg(long, short = 'f', value_enum, default_value_t = Format::Table)]
@@ -77,6 +81,7 @@ pub fn run(a: ScanArgs) -> Result<u8> {
     let mut api = None;
     let snapshots = match &a.snapshot {
         Some(path) => crate::snapshot::load_all(path)?,
+        None if a.demo => crate::snapshot::demo(),
         None => {
             let read = a.aws.collect()?;
             if let Some(path) = &a.save_snapshot {

@@ -32,6 +32,13 @@ pub fn parse(text: &str) -> std::result::Result<Snapshot, String> {
     serde_json::from_str(text).map_err(|e| format!("line {}, column {}: {e}", e.line(), e.column()))
 }
 
+/// The bundled demo account (`fixtures/demo-account.json`), built into the binary so that a
+/// downloaded release can show what it does without credentials or files.
+pub fn demo() -> Vec<Snapshot> {
+    const DEMO: &str = include_str!("../../fixtures/demo-account.json");
+    parse_all(DEMO).expect("the bundled demo snapshot parses (tested)")
+}
+
 /// Reads a snapshot of one account or several (see [`SnapshotSet`]).
 pub fn load_all(path: &Path) -> Result<Vec<Snapshot>> {
     let text = crate::error::read_text(path, "snapshot")?;

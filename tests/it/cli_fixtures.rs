@@ -46,6 +46,21 @@ fn demo_json_report_is_stable() {
 }
 
 #[test]
+fn the_demo_flag_judges_the_bundled_demo_snapshot() {
+    // The README's first command: the same report as the demo file, in every format that
+    // does not point at the file's lines; no credentials, no file.
+    for format in ["json", "table", "markdown"] {
+        let from_file = scan(&["--snapshot", DEMO, "--format", format]);
+        let built_in = scan(&["--demo", "--format", format]);
+        assert_eq!(built_in.status.code(), Some(1), "{}", stderr(&built_in));
+        assert_eq!(stdout(&built_in), stdout(&from_file), "{format}");
+    }
+    let out = run(ha_audit(None).args(["scan", "--demo", "--snapshot", DEMO]));
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("--snapshot"), "{}", stderr(&out));
+}
+
+#[test]
 fn json_findings_are_in_a_deterministic_order_and_counted() {
     let report = json_report(&["--snapshot", DEMO]);
     assert_eq!(report["schema_version"], 1);
