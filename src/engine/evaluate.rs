@@ -10,7 +10,7 @@
 
 use super::compiled::{self, Bound, Env, Halt, Node};
 use super::finding::{Finding, Outcome};
-use super::judgements::{Judged, Judgements, ScopeFinding, NO_NOTE};
+use super::judgements::{Judged, Judgements, Notes, ScopeFinding, NO_NOTE};
 use super::loader::{CompiledRule, RuleSet};
 use crate::error::{Error, Result};
 use crate::model::{kind_schema, Model, Resource, Slot, Val, BUILTIN_FIELDS};
@@ -281,31 +281,6 @@ struct Done {
     evaluations: usize,
 }
 
-/// Reasons kept once each: a whole region's resources often share one ("backup was not
-/// collected in us-east-1"), and a million copies of it would be most of the outcomes' memory.
-#[derive(Default)]
-struct Notes {
-    /// Hash of a reason -> its index in the list; a collision just keeps a second copy.
-    by_hash: std::collections::HashMap<u64, u32>,
-}
-
-impl Notes {
-    /// The index of `text` in `list`, added if it is not there yet.
-    fn keep(&mut self, list: &mut Vec<String>, text: String) -> u32 {
-        use std::hash::{BuildHasher, BuildHasherDefault, DefaultHasher};
-        let hash = BuildHasherDefault::<DefaultHasher>::default().hash_one(&text);
-        if let Some(&i) = self.by_hash.get(&hash) {
-            if list[i as usize] == text {
-                return i;
-            }
-        }
-        list.push(text);
-        let i = u32::try_from(list.len() - 1).expect("fewer than 4 billion reasons");
-        self.by_hash.insert(hash, i);
-        i
-    }
-}
-
 /// Evaluates every rule against every model (one per account), in parallel across cores.
 /// The outcomes come out in report order, whatever the number of threads.
 pub fn evaluate<'m>(models: &'m [Model<'m>], rules: &'m RuleSet) -> Result<Judgements<'m>> {
@@ -374,18 +349,14 @@ fn evaluate_in<'m>(
         per_rule: vec![Vec::new(); rules.rules.len()],
         scopes: vec![Vec::new(); rules.rules.len()],
         notes: Vec::new(),
+        note_index: Notes::default(),
         evaluations: 0,
         threads,
     };
     // In item order: plans by kind, then models by account, then resources: each rule's
     // outcomes end up by account, region and id.
-    let mut notes = Notes::default();
     let mut merge = |item: &Item, done: Done| {
-        let ids: Vec<u32> = done
-            .notes
-            .into_iter()
-            .map(|text| notes.keep(&mut out.notes, text))
-            .collect();
+        let ids: Vec<u32> = done.notes.into_iter().map(|text| out.note(text)).collect();
         out.evaluations += done.evaluations;
         for ((rule, _, _), judged) in plans[item.plan].rules.iter().zip(done.per_rule) {
             out.per_rule[*rule].extend(judged.into_iter().map(|mut j| {

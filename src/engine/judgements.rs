@@ -39,8 +39,10 @@ pub struct Judgements<'m> {
     pub per_rule: Vec<Vec<Judged>>,
     /// Per rule: its findings about scopes that could not be listed, in the same order.
     pub scopes: Vec<Vec<ScopeFinding>>,
-    /// Reasons: why a resource was not evaluated, or suppressed.
+    /// Reasons: why a resource was not evaluated, or suppressed; each kept once.
     pub notes: Vec<String>,
+    /// Where each reason of `notes` is.
+    pub(super) note_index: Notes,
     /// (rule, resource) pairs judged, `applies` exclusions included.
     pub evaluations: usize,
     /// Worker threads that shared the judging.
@@ -288,10 +290,9 @@ impl<'m> Judgements<'m> {
         })
     }
 
-    /// Keeps a reason and returns its index.
+    /// Keeps a reason (once) and returns its index.
     pub fn note(&mut self, text: String) -> u32 {
-        self.notes.push(text);
-        u32::try_from(self.notes.len() - 1).expect("fewer than 4 billion reasons")
+        self.note_index.keep(&mut self.notes, text)
     }
 }
 
@@ -301,4 +302,29 @@ pub fn failure_message(rule: &CompiledRule, res: &Resource, account_id: &str) ->
     render_with(&rule.rule.message, &rule.params_json, |field| {
         res.field_json(field, account_id)
     })
+}
+
+/// Reasons kept once each: a whole region's resources often share one ("backup was not
+/// collected in us-east-1"), and a million copies of it would be most of the outcomes' memory.
+#[derive(Default)]
+pub(super) struct Notes {
+    /// Hash of a reason -> its index in the list; a collision just keeps a second copy.
+    by_hash: std::collections::HashMap<u64, u32>,
+}
+
+impl Notes {
+    /// The index of `text` in `list`, added if it is not there yet.
+    pub(super) fn keep(&mut self, list: &mut Vec<String>, text: String) -> u32 {
+        use std::hash::{BuildHasher, BuildHasherDefault, DefaultHasher};
+        let hash = BuildHasherDefault::<DefaultHasher>::default().hash_one(&text);
+        if let Some(&i) = self.by_hash.get(&hash) {
+            if list[i as usize] == text {
+                return i;
+            }
+        }
+        list.push(text);
+        let i = u32::try_from(list.len() - 1).expect("fewer than 4 billion reasons");
+        self.by_hash.insert(hash, i);
+        i
+    }
 }
