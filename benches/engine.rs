@@ -73,6 +73,11 @@ fn main() {
             .expect("--runs: a positive number")
     });
     let bin = release_binary(&repo);
+    // `--simulate`: time `ha-audit simulate --all-azs` instead of the scan.
+    if args.iter().any(|a| a == "--simulate") {
+        simulate_bench(&bin, &base, dir.path(), &sizes, runs);
+        return;
+    }
     println!(
         "engine benchmark: {} resources per copy of the base account; {accounts} account(s); \
          {} cores; median of {runs} run(s); binary {}",
@@ -168,6 +173,64 @@ struct Run {
 }
 
 /// One scan of `file`, the report to a file (its summary is read back), under /usr/bin/time.
+/// `ha-audit simulate --all-azs` over snapshots of each size: every AZ of every region
+/// failed in turn. Prints the median run of `runs`.
+fn simulate_bench(bin: &Path, base: &Base, dir: &Path, sizes: &[usize], runs: usize) {
+    println!(
+        "simulate benchmark: every AZ in turn; {} resources per copy; median of {runs} run(s); binary {}",
+        base.resources_per_copy,
+        bin.display()
+    );
+    println!("| resources | AZs | workloads | wall s | peak RSS MB |");
+    println!("|---|---|---|---|---|");
+    for size in sizes {
+        let copies = size.div_ceil(base.resources_per_copy).max(1);
+        let file = base.write(dir, copies);
+        let report = file.with_extension("simulation.json");
+        let mut all: Vec<(f64, u64)> = (0..runs)
+            .map(|_| {
+                let out = Command::new("/usr/bin/time")
+                    .args(["-f", "time %e %M"])
+                    .arg(bin)
+                    .args([
+                        "simulate",
+                        "--all-azs",
+                        "--format",
+                        "json",
+                        "--fail-on",
+                        "never",
+                    ])
+                    .arg("--snapshot")
+                    .arg(&file)
+                    .arg("--output")
+                    .arg(&report)
+                    .output()
+                    .expect("/usr/bin/time runs ha-audit");
+                let err = String::from_utf8_lossy(&out.stderr);
+                assert!(out.status.success(), "simulate failed: {err}");
+                err.lines()
+                    .find_map(|l| {
+                        let mut it = l.strip_prefix("time ")?.split_whitespace();
+                        Some((it.next()?.parse().ok()?, it.next()?.parse().ok()?))
+                    })
+                    .unwrap_or_else(|| panic!("no /usr/bin/time line in: {err}"))
+            })
+            .collect();
+        all.sort_by(|a, b| a.0.total_cmp(&b.0));
+        let (wall, rss) = all[all.len() / 2];
+        let sim: Value = serde_json::from_str(&std::fs::read_to_string(&report).unwrap()).unwrap();
+        let resources = base.resources_per_copy * copies;
+        println!(
+            "| {resources} | {} | {} | {wall:.2} | {} |",
+            sim["scenario"]["azs"].as_array().map_or(0, Vec::len),
+            sim["summary"]["workloads"],
+            rss / 1024
+        );
+        let _ = std::fs::remove_file(&report);
+        let _ = std::fs::remove_file(&file);
+    }
+}
+
 fn run_scan(bin: &Path, file: &Path) -> Run {
     let report = file.with_extension("report.json");
     let out = Command::new("/usr/bin/time")

@@ -13,4 +13,5 @@ pub mod output;
 pub mod pipeline;
 pub mod registry;
 pub mod report;
+pub mod simulate;
 pub mod snapshot;

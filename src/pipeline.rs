@@ -215,7 +215,7 @@ fn resident_kb() -> Option<u64> {
 
 /// A relative, forward-slash URI for SARIF (code scanning resolves it against the checkout);
 /// None for a path outside the working directory.
-fn relative_uri(path: &Path) -> Option<String> {
+pub fn relative_uri(path: &Path) -> Option<String> {
     let rel = if path.is_absolute() {
         path.strip_prefix(std::env::current_dir().ok()?)
             .ok()?

@@ -9,6 +9,7 @@ mod iam_policy;
 mod merge;
 mod rules;
 pub(crate) mod scan;
+mod simulate;
 
 use crate::error::Result;
 use clap::{Parser, Subcommand};
@@ -65,6 +66,9 @@ pub enum Command {
     Diff(diff::DiffArgs),
     /// Join the snapshots, or the JSON reports, of separate scans (accounts, regions) into one
     Merge(merge::MergeArgs),
+    /// What an AZ or region failure would break: per-workload verdicts, capacity left and
+    /// downtime estimates, from the snapshot alone
+    Simulate(Box<simulate::SimulateArgs>),
 }
 
 /// Runs the parsed command; Ok carries the exit code.
@@ -77,6 +81,7 @@ pub fn run(cli: Cli) -> Result<u8> {
         Command::IamPolicy(a) => iam_policy::run(a),
         Command::Diff(a) => diff::run(a),
         Command::Merge(a) => merge::run(a),
+        Command::Simulate(a) => simulate::run(*a),
     }
 }
 

@@ -71,6 +71,10 @@ fn group(region: &str, g: &SdkGroup) -> AutoScalingGroup {
             .availability_zone_impairment_policy()
             .and_then(|p| p.zonal_shift_enabled()),
         mixed_instances_policy: g.mixed_instances_policy().is_some(),
+        capacity_distribution_strategy: g
+            .availability_zone_distribution()
+            .and_then(|d| d.capacity_distribution_strategy())
+            .map(|s| s.as_str().to_string()),
         instances: g
             .instances()
             .iter()

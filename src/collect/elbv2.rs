@@ -159,6 +159,8 @@ async fn target_groups(client: &Client, scope: &Scope) -> Listing<TargetGroup> {
             vpc_id: tg.vpc_id().map(str::to_string),
             load_balancer_arns: tg.load_balancer_arns().to_vec(),
             health_check_enabled: tg.health_check_enabled(),
+            health_check_interval_seconds: tg.health_check_interval_seconds().map(i64::from),
+            unhealthy_threshold_count: tg.unhealthy_threshold_count().map(i64::from),
             ..Default::default()
         })
         .collect();

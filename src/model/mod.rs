@@ -71,6 +71,8 @@ pub struct IncompleteScope {
 }
 
 pub struct Model<'a> {
+    /// The snapshot the model was built from: its typed objects, for the failure simulation.
+    pub snapshot: &'a Snapshot,
     pub account_id: String,
     pub partition: String,
     pub regions: Vec<String>,
@@ -91,6 +93,7 @@ impl<'a> Model<'a> {
             (a.kind.key(), &a.region, &a.id).cmp(&(b.kind.key(), &b.region, &b.id))
         });
         Model {
+            snapshot,
             account_id: snapshot.account_id.clone(),
             partition: snapshot.partition.clone(),
             regions: snapshot.regions.clone(),

@@ -66,6 +66,12 @@ impl<'a> Resource<'a> {
         }
     }
 
+    /// The derived fact named `name`, if the kind has one.
+    pub fn fact(&self, name: &str) -> Option<Field<'_>> {
+        let i = self.facts.schema().iter().position(|f| f.name == name)?;
+        Some(self.facts.field(i))
+    }
+
     /// A built-in field; `account_id` is the model's.
     pub fn builtin(&self, index: usize, account_id: &'a str) -> Val<'_> {
         match index {

@@ -8,6 +8,7 @@ mod markdown;
 mod read;
 mod sarif;
 pub mod score;
+pub mod simulation;
 mod table;
 mod zones;
 

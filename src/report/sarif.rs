@@ -253,7 +253,7 @@ pub fn location_uri(f: &Finding) -> String {
     .join("/")
 }
 
-fn encode(segment: &str) -> String {
+pub(crate) fn encode(segment: &str) -> String {
     let mut out = String::new();
     for b in segment.bytes() {
         if b.is_ascii_alphanumeric() || b"-._~".contains(&b) {

@@ -56,6 +56,11 @@ pub struct AutoScalingGroup {
     /// True when the group uses a mixed instances policy.
     #[serde(default)]
     pub mixed_instances_policy: bool,
+    /// `AvailabilityZoneDistribution.CapacityDistributionStrategy`: `balanced-best-effort`
+    /// (the default: launches move to other AZs when one fails) or `balanced-only` (keeps
+    /// trying the failed AZ). Absent in snapshots written before it was read.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub capacity_distribution_strategy: Option<String>,
     #[serde(default)]
     pub instances: Vec<AsgInstance>,
     #[serde(default)]

@@ -93,6 +93,14 @@ pub struct TargetGroup {
     pub load_balancer_arns: Vec<String>,
     #[serde(default)]
     pub health_check_enabled: Option<bool>,
+    /// Seconds between health checks of a target. Absent in snapshots written before it
+    /// was read.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub health_check_interval_seconds: Option<i64>,
+    /// Failed checks in a row that make a target unhealthy. Absent in snapshots written
+    /// before it was read.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub unhealthy_threshold_count: Option<i64>,
     /// DescribeTargetGroupAttributes as key -> value.
     #[serde(default)]
     pub attributes: BTreeMap<String, String>,
