@@ -1483,6 +1483,8 @@ impl<'g, 'a, 'm> Builder<'g, 'a, 'm> {
         }
         // Records that point at records of the same zone are resolved once those exist.
         let mut later = Vec::new();
+        let set_names: std::collections::HashSet<&str> =
+            sets.keys().map(|(_, n, _)| n.as_str()).collect();
         for ((_zone, name, _ty), records) in &sets {
             let first = records[0];
             let mut node = self.node(Kind::Record, first, GLOBAL_REGION, name);
@@ -1498,7 +1500,7 @@ impl<'g, 'a, 'm> Builder<'g, 'a, 'm> {
                     .or(r.values.first().map(String::as_str));
                 let resolved = target.and_then(|t| self.resolve(t));
                 if resolved.is_none()
-                    && target.is_some_and(|t| sets.keys().any(|(_, n, _)| *n == dns_key(t)))
+                    && target.is_some_and(|t| set_names.contains(dns_key(t).as_str()))
                 {
                     deferred = true;
                 }
