@@ -180,7 +180,14 @@ impl<'m> Judgements<'m> {
                 let model = &self.models[j.model as usize];
                 let res = &model.resources[j.resource as usize];
                 let message = match j.outcome {
-                    Outcome::Pass => Cow::Borrowed(rule.pass_message.as_str()),
+                    Outcome::Pass => match &rule.rule.pass_message {
+                        Some(template) => {
+                            Cow::Owned(render_with(template, &rule.params_json, |f| {
+                                res.field_json(f, &model.account_id)
+                            }))
+                        }
+                        None => Cow::Borrowed(rule.pass_message.as_str()),
+                    },
                     Outcome::NotEvaluated => Cow::Borrowed(rule.not_evaluated_message.as_str()),
                     // A suppressed finding keeps the message it failed with.
                     Outcome::Fail | Outcome::Suppressed => {

@@ -181,6 +181,15 @@ pub fn compile(path: &str, text: &str) -> Result<CompiledRule> {
             return Err(fail(format!("field `{field}` must not be empty")));
         }
     }
+    if rule
+        .pass_message
+        .as_deref()
+        .is_some_and(|m| m.trim().is_empty())
+    {
+        return Err(fail(
+            "field `pass_message` must not be empty when given".into(),
+        ));
+    }
     for ex in &rule.examples {
         if !["pass", "fail", "not_evaluated", "not_applicable"].contains(&ex.outcome.as_str()) {
             return Err(fail(format!(

@@ -142,6 +142,10 @@ pub struct Rule {
     pub compliant: String,
     /// Failure message; `{field}` placeholders read the resource, `{params.x}` the params.
     pub message: String,
+    /// Message of a pass, when it has something to say (why a resource that looks
+    /// non-compliant is not); the same placeholders. Absent: "<title>: compliant".
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pass_message: Option<String>,
     #[serde(default)]
     pub params: toml::Table,
     pub docs: Docs,

@@ -25,6 +25,9 @@ crate::facts! {
         pub consumer_azs_without_mount_target: Known<Vec<&'a str>>,
         /// Whether it replicates to a file system in another region.
         pub cross_region_replication: Known<bool>,
+        /// File systems of this account in other regions that replicate into this one: it is
+        /// their cross-region copy, not a primary.
+        pub replica_of: Always<Vec<&'a str>>,
         /// The resource type AWS Backup gives it.
         pub backup_resource_type: Always<&'static str>,
         /// The AWS Backup plans whose selections assign it.
@@ -44,8 +47,22 @@ pub(super) fn build<'a>(ctx: &Ctx<'a>, out: &mut Vec<Resource<'a>>) {
         return;
     }
     let compute = compute_azs(ctx);
+    // (region, destination id) -> the file systems in other regions that replicate into it.
+    let mut sources: HashMap<(&str, &str), Vec<&str>> = HashMap::new();
     for fs in &ctx.snapshot.efs.file_systems {
-        out.push(file_system(ctx, &compute, fs));
+        for d in fs.replication_destinations.iter().filter(|d| d.region != fs.region) {
+            sources
+                .entry((d.region.as_str(), d.file_system_id.as_str()))
+                .or_default()
+                .push(&fs.file_system_id);
+        }
+    }
+    for fs in &ctx.snapshot.efs.file_systems {
+        let replica_of = sources
+            .get(&(fs.region.as_str(), fs.file_system_id.as_str()))
+            .cloned()
+            .unwrap_or_default();
+        out.push(file_system(ctx, &compute, fs, replica_of));
     }
 }
 
@@ -78,6 +95,7 @@ fn file_system<'a>(
     ctx: &Ctx<'a>,
     compute: &HashMap<(&'a str, &'a str), BTreeSet<&'a str>>,
     fs: &'a FileSystem,
+    replica_of: Vec<&'a str>,
 ) -> Resource<'a> {
     let serving: Vec<_> = fs
         .mount_targets
@@ -137,6 +155,7 @@ fn file_system<'a>(
                 .iter()
                 .any(|d| d.region != fs.region),
         ),
+        replica_of: Always(replica_of),
         backup_resource_type: Always(backup.resource_type),
         backup_plans: backup.plans,
         last_backup_time: backup.last_backup_time,

@@ -28,6 +28,11 @@ crate::facts! {
         pub replication_rules: Known<Vec<ReplicationRuleFact<'a>>>,
         /// Whether an enabled rule replicates to a bucket of this account in another region.
         pub cross_region_replication: Known<bool>,
+        /// Buckets of this account in other regions whose enabled replication rules write
+        /// into this one: it is their cross-region copy, not a primary.
+        pub replica_of: Always<Vec<&'a str>>,
+        /// Where its copy in another region is, in words (null: none known).
+        pub cross_region_copy: Known<Option<String>>,
         /// Destinations of enabled rules that are not buckets of the account (deleted).
         pub replication_missing_destinations: Known<Vec<&'a str>>,
         /// Destinations of enabled rules that are buckets of the account without versioning.
@@ -47,8 +52,27 @@ pub(super) fn build<'a>(ctx: &Ctx<'a>, out: &mut Vec<Resource<'a>>) {
     let s = ctx.snapshot;
     let buckets: HashMap<&str, &Bucket> =
         s.s3.buckets.iter().map(|b| (b.name.as_str(), b)).collect();
+    // Destination -> the buckets in other regions that replicate into it.
+    let mut sources: HashMap<&str, Vec<&Bucket>> = HashMap::new();
     for b in &s.s3.buckets {
-        out.push(bucket(ctx, b, &buckets));
+        for r in b.replication.iter().flat_map(|r| &r.rules) {
+            let dest = bucket_name(&r.destination_bucket);
+            let cross = buckets.get(dest).is_some_and(|d| {
+                d.region != b.region
+                    && !d.unreadable.contains_key("region")
+                    && !b.unreadable.contains_key("region")
+            });
+            if r.status == "Enabled" && cross {
+                let list = sources.entry(dest).or_default();
+                if !list.iter().any(|x| x.name == b.name) {
+                    list.push(b);
+                }
+            }
+        }
+    }
+    for b in &s.s3.buckets {
+        let replica_of = sources.get(b.name.as_str()).cloned().unwrap_or_default();
+        out.push(bucket(ctx, b, &buckets, replica_of));
     }
 }
 
@@ -57,7 +81,12 @@ pub(crate) fn bucket_name(destination: &str) -> &str {
     destination.rsplit(':').next().unwrap_or(destination)
 }
 
-fn bucket<'a>(ctx: &Ctx<'a>, b: &'a Bucket, buckets: &HashMap<&str, &'a Bucket>) -> Resource<'a> {
+fn bucket<'a>(
+    ctx: &Ctx<'a>,
+    b: &'a Bucket,
+    buckets: &HashMap<&str, &'a Bucket>,
+    replica_of: Vec<&'a Bucket>,
+) -> Resource<'a> {
     // Destinations of the enabled rules: not in the account, or in it without versioning.
     let mut missing = Vec::new();
     let mut unversioned = Vec::new();
@@ -119,6 +148,15 @@ fn bucket<'a>(ctx: &Ctx<'a>, b: &'a Bucket, buckets: &HashMap<&str, &'a Bucket>)
         && destinations
             .iter()
             .any(|d| !d.unreadable.contains_key("region") && d.region != b.region);
+    let copy = destinations
+        .iter()
+        .find(|d| cross_region && !d.unreadable.contains_key("region") && d.region != b.region)
+        .map(|d| format!("replicated to {} ({})", d.name, d.region))
+        .or_else(|| {
+            replica_of.first().map(|src| {
+                format!("it is the cross-region replica of {} ({})", src.name, src.region)
+            })
+        });
     let backup = ctx.backup_coverage(Kind::Bucket, &b.region, &b.arn, None);
     let mut f = BucketFacts {
         object_lock_enabled: match b.object_lock_enabled {
@@ -127,6 +165,8 @@ fn bucket<'a>(ctx: &Ctx<'a>, b: &'a Bucket, buckets: &HashMap<&str, &'a Bucket>)
         },
         replication_rules: Known::Is(rules),
         cross_region_replication: Known::Is(cross_region),
+        replica_of: Always(replica_of.iter().map(|x| x.name.as_str()).collect()),
+        cross_region_copy: Known::Is(copy),
         replication_missing_destinations: Known::Is(distinct(missing)),
         replication_unversioned_destinations: Known::Is(distinct(unversioned.iter().copied())),
         backup_resource_type: Always(backup.resource_type),
@@ -148,6 +188,9 @@ fn bucket<'a>(ctx: &Ctx<'a>, b: &'a Bucket, buckets: &HashMap<&str, &'a Bucket>)
             .filter(|_| b.replication.is_some())
             .map(|why| format!("the bucket's region could not be read: {why}"));
         if let Some(why) = own_unknown.or(dest_unknown) {
+            if f.replica_of.0.is_empty() {
+                f.cross_region_copy = Known::unknown(why.as_str());
+            }
             f.cross_region_replication = Known::unknown(why);
         }
     }
@@ -158,6 +201,9 @@ fn bucket<'a>(ctx: &Ctx<'a>, b: &'a Bucket, buckets: &HashMap<&str, &'a Bucket>)
     }
     // A bucket missing from a listing that stopped early is not a missing destination.
     crate::unknown_if!(ctx.incomplete(Kind::Bucket, &b.region) => f.replication_missing_destinations);
+    if f.replica_of.0.is_empty() {
+        crate::unknown_if!(b.unreadable.get("replication") => f.cross_region_copy);
+    }
     crate::unknown_if!(b.unreadable.get("replication") =>
         f.replication_rules,
         f.cross_region_replication,

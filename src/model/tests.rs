@@ -145,6 +145,53 @@ fn replication_counts_only_enabled_rules_to_known_buckets_in_other_regions() {
         field(&m, "s3.bucket", "elsewhere", "replication_rules")[0]["destination_exists"],
         json!(false)
     );
+    // The destination of an enabled cross-region rule is the copy; a same-region or
+    // disabled rule's is not.
+    let copy = |id: &str| field(&m, "s3.bucket", id, "cross_region_copy");
+    assert_eq!(field(&m, "s3.bucket", "dr", "replica_of"), json!(["crr"]));
+    assert_eq!(
+        copy("dr"),
+        json!("it is the cross-region replica of crr (us-east-1)")
+    );
+    assert_eq!(copy("crr"), json!("replicated to dr (us-west-2)"));
+    assert_eq!(field(&m, "s3.bucket", "same", "replica_of"), json!([]));
+    assert_eq!(copy("same"), json!(null));
+}
+
+#[test]
+fn an_efs_replica_in_another_region_knows_its_source() {
+    let mut s = Snapshot::new("111122223333", vec!["us-east-1".into()], "t".into());
+    let fs = |id: &str, region: &str, dest: Option<(&str, &str)>| FileSystem {
+        region: region.into(),
+        file_system_id: id.into(),
+        replication_destinations: dest
+            .map(|(region, id)| EfsReplicationDestination {
+                region: region.into(),
+                file_system_id: id.into(),
+                status: Some("ENABLED".into()),
+            })
+            .into_iter()
+            .collect(),
+        ..Default::default()
+    };
+    s.efs.file_systems = vec![
+        fs("fs-src", "us-east-1", Some(("us-west-2", "fs-dr"))),
+        fs("fs-dr", "us-west-2", None),
+        fs("fs-alone", "us-west-2", None),
+    ];
+    let m = Model::build(&s);
+    assert_eq!(
+        field(&m, "efs.file_system", "fs-dr", "replica_of"),
+        json!(["fs-src"])
+    );
+    assert_eq!(
+        field(&m, "efs.file_system", "fs-alone", "replica_of"),
+        json!([])
+    );
+    assert_eq!(
+        field(&m, "efs.file_system", "fs-src", "replica_of"),
+        json!([])
+    );
 }
 
 #[test]
