@@ -164,6 +164,30 @@ fn record(zone: &str, r: &ResourceRecordSet) -> RecordSet {
         routing_region: r.region().map(|g| g.as_str().to_string()),
         weight: r.weight(),
         multi_value_answer: r.multi_value_answer(),
+        geolocation: r.geo_location().map(|g| {
+            let parts: Vec<String> = [
+                ("continent", g.continent_code()),
+                ("country", g.country_code()),
+                ("subdivision", g.subdivision_code()),
+            ]
+            .into_iter()
+            .filter_map(|(k, v)| v.map(|v| format!("{k}={v}")))
+            .collect();
+            if parts.is_empty() || g.country_code() == Some("*") {
+                "*".to_string()
+            } else {
+                parts.join(" ")
+            }
+        }),
+        geoproximity_region: r.geo_proximity_location().and_then(|g| {
+            g.aws_region()
+                .or(g.local_zone_group())
+                .map(str::to_string)
+                .or_else(|| {
+                    g.coordinates()
+                        .map(|c| format!("{},{}", c.latitude(), c.longitude()))
+                })
+        }),
         values: r
             .resource_records()
             .iter()

@@ -58,7 +58,55 @@ crate::facts! {
         pub health_check: Known<Option<Json>>,
         /// The load balancer of this account its alias points at, if any.
         pub alias_load_balancer: Known<Option<AliasLoadBalancer<'a>>>,
+        /// `simple`, `failover`, `weighted`, `latency`, `geolocation`, `geoproximity`,
+        /// `multivalue`, or `other` (a set identifier without a policy this snapshot names).
+        pub routing_policy: Always<&'static str>,
+        /// Whether Route 53 stops answering with it when its target fails: it has a health
+        /// check, or is an alias that evaluates its target's health.
+        pub health_checked: Always<bool>,
+        /// How many records share its zone, name, type and routing policy, itself included.
+        pub set_members: Known<usize>,
+        /// Whether it is the first of those by set identifier: set-wide findings are given once.
+        pub set_first: Always<bool>,
+        /// The AWS regions the records of its routing set answer from (latency and
+        /// geoproximity regions, the regions of load balancers they alias), distinct; empty
+        /// for simple and failover records.
+        pub set_regions: Known<Vec<String>>,
+        /// The weights of the other records of a weighted set.
+        pub set_other_weights: Always<Vec<i64>>,
     }
+}
+
+/// A record's routing policy, from the fields that set it.
+fn routing_policy(r: &RecordSet) -> &'static str {
+    if r.failover.is_some() {
+        "failover"
+    } else if r.weight.is_some() {
+        "weighted"
+    } else if r.routing_region.is_some() {
+        "latency"
+    } else if r.geolocation.is_some() {
+        "geolocation"
+    } else if r.geoproximity_region.is_some() {
+        "geoproximity"
+    } else if r.multi_value_answer == Some(true) {
+        "multivalue"
+    } else if r.set_identifier.is_some() {
+        "other"
+    } else {
+        "simple"
+    }
+}
+
+/// The region a record answers from, when the snapshot says.
+fn answer_region<'a>(r: &'a RecordSet, lbs: &HashMap<String, &'a LoadBalancer>) -> Option<&'a str> {
+    r.routing_region
+        .as_deref()
+        .or(r.geoproximity_region.as_deref().filter(|g| crate::registry::is_region_name(g)))
+        .or_else(|| {
+            let a = r.alias_target.as_ref()?;
+            lbs.get(&normalize_dns_name(&a.dns_name)).map(|lb| lb.region.as_str())
+        })
 }
 
 crate::facts! {
@@ -114,6 +162,16 @@ pub(super) fn build<'a>(ctx: &Ctx<'a>, out: &mut Vec<Resource<'a>>) {
         .filter_map(|lb| Some((normalize_dns_name(lb.dns_name.as_deref()?), lb)))
         .collect();
     let mut hc_users: HashMap<&str, usize> = HashMap::new();
+    // Routing-policy sets per (zone, name, type, policy).
+    let mut sets: HashMap<(&str, &str, &str, &str), Vec<&RecordSet>> = HashMap::new();
+    for r in &s.route53.record_sets {
+        let policy = routing_policy(r);
+        if policy != "simple" {
+            sets.entry((&r.hosted_zone_id, &r.name, &r.record_type, policy))
+                .or_default()
+                .push(r);
+        }
+    }
 
     for r in &s.route53.record_sets {
         let peers: Vec<&RecordSet> = r.failover.as_deref().map_or_else(Vec::new, |role| {
@@ -138,7 +196,55 @@ pub(super) fn build<'a>(ctx: &Ctx<'a>, out: &mut Vec<Resource<'a>>) {
         if let Some(id) = &r.health_check_id {
             *hc_users.entry(id.as_str()).or_default() += 1;
         }
+        let policy = routing_policy(r);
+        let set: Vec<&RecordSet> = sets
+            .get(&(
+                r.hosted_zone_id.as_str(),
+                r.name.as_str(),
+                r.record_type.as_str(),
+                policy,
+            ))
+            .cloned()
+            .unwrap_or_else(|| vec![r]);
+        let first = set
+            .iter()
+            .map(|x| x.set_identifier.as_deref().unwrap_or(""))
+            .min()
+            == Some(r.set_identifier.as_deref().unwrap_or(""));
+        let mut regions = Vec::new();
+        let mut region_unknown = None;
+        let spread = !matches!(policy, "simple" | "failover");
+        for m in set.iter().filter(|_| spread) {
+            match answer_region(m, &lbs) {
+                Some(region) => regions.push(region),
+                None => {
+                    region_unknown.get_or_insert_with(|| {
+                        format!(
+                            "the region record {} answers from is not known: it is not a latency or geoproximity record, nor an alias to a load balancer of this account",
+                            m.set_identifier.as_deref().unwrap_or(&m.name)
+                        )
+                    });
+                }
+            }
+        }
         let mut f = RecordFacts {
+            routing_policy: Always(policy),
+            health_checked: Always(
+                r.health_check_id.is_some()
+                    || r.alias_target.as_ref().is_some_and(|a| a.evaluate_target_health),
+            ),
+            set_members: Known::Is(set.len()),
+            set_first: Always(first),
+            set_regions: match region_unknown {
+                Some(why) => Known::unknown(why),
+                None => Known::Is(distinct(regions).into_iter().map(str::to_string).collect()),
+            },
+            set_other_weights: Always(
+                set.iter()
+                    .filter(|x| !std::ptr::eq(**x, r))
+                    .filter_map(|x| x.weight)
+                    .collect(),
+            ),
             failover_peers: Known::Is(peers.len()),
             failover_peer_targets: Known::Is(
                 distinct(peer_targets.iter().map(String::as_str))
@@ -171,7 +277,8 @@ pub(super) fn build<'a>(ctx: &Ctx<'a>, out: &mut Vec<Resource<'a>>) {
                 scope.reason
             );
             crate::unknown_if!(Some(why) =>
-                f.failover_peers, f.failover_peer_targets, f.failover_peer_health_check_ids);
+                f.failover_peers, f.failover_peer_targets, f.failover_peer_health_check_ids,
+                f.set_members, f.set_regions);
         }
         let set = r.set_identifier.as_deref().unwrap_or("");
         let display = if set.is_empty() {
@@ -446,6 +553,72 @@ mod tests {
         let unknown = &record_of(&m, "Z1/a./A/primary").unknown();
         assert!(unknown["health_check"].contains("ListHealthChecks"));
         assert!(unknown["health_check_exists"].contains("ListHealthChecks"));
+    }
+
+    #[test]
+    fn routing_sets_know_their_policy_members_regions_and_weights() {
+        let mut s = Snapshot::new("111122223333", vec!["us-east-1".into()], "t".into());
+        s.elbv2.load_balancers = vec![
+            lb("us-east-1", "east", &["us-east-1a", "us-east-1b"]),
+            lb("eu-west-1", "eu", &["eu-west-1a", "eu-west-1b"]),
+        ];
+        let member = |name: &str, set: &str, f: &dyn Fn(&mut RecordSet)| {
+            let mut r = record(name, None);
+            r.set_identifier = Some(set.into());
+            f(&mut r);
+            r
+        };
+        s.route53.record_sets = vec![
+            member("lat.", "us", &|r| r.routing_region = Some("us-east-1".into())),
+            member("lat.", "eu", &|r| {
+                r.routing_region = Some("eu-west-1".into());
+                r.health_check_id = Some("hc".into());
+            }),
+            alias("w.", None, "east-1.us-east-1.elb.amazonaws.com."),
+            alias("w.", None, "east-1.us-east-1.elb.amazonaws.com."),
+            member("geo.", "de", &|r| r.geolocation = Some("country=DE".into())),
+            member("geo.", "any", &|r| r.geolocation = Some("*".into())),
+        ];
+        // Two weighted aliases of the same load balancer: a blue/green pair in one region.
+        for (r, (set, weight)) in s.route53.record_sets[2..4]
+            .iter_mut()
+            .zip([("blue", 100), ("green", 0)])
+        {
+            r.set_identifier = Some(set.into());
+            r.weight = Some(weight);
+            r.alias_target.as_mut().unwrap().evaluate_target_health = false;
+        }
+        let m = Model::build(&s);
+        let f = |id: &str| record_of(&m, id).fields();
+        let us = f("Z1/lat./A/us");
+        assert_eq!(
+            (&us["routing_policy"], &us["set_members"], &us["set_first"], &us["health_checked"]),
+            (&json!("latency"), &json!(2), &json!(false), &json!(false))
+        );
+        assert_eq!(us["set_regions"], json!(["eu-west-1", "us-east-1"]));
+        assert_eq!(f("Z1/lat./A/eu")["set_first"], json!(true));
+        let blue = f("Z1/w./A/blue");
+        assert_eq!(
+            (&blue["routing_policy"], &blue["set_regions"], &blue["set_other_weights"]),
+            (&json!("weighted"), &json!(["us-east-1"]), &json!([0]))
+        );
+        // Geolocation answers name places, not regions: the set's regions are unknown.
+        let geo = record_of(&m, "Z1/geo./A/de");
+        assert_eq!(geo.fields()["routing_policy"], json!("geolocation"));
+        assert!(geo.unknown()["set_regions"].starts_with("the region record "));
+        // A simple record is a set of one, with no regions to compare.
+        let mut s2 = s.clone();
+        s2.route53.record_sets = vec![record("plain.", None)];
+        let m2 = Model::build(&s2);
+        let plain = m2
+            .of_kind(crate::registry::Kind::Record)
+            .next()
+            .unwrap()
+            .fields();
+        assert_eq!(
+            (&plain["routing_policy"], &plain["set_members"], &plain["set_regions"]),
+            (&json!("simple"), &json!(1), &json!([]))
+        );
     }
 
     #[test]

@@ -93,6 +93,14 @@ pub struct RecordSet {
     pub weight: Option<i64>,
     #[serde(default)]
     pub multi_value_answer: Option<bool>,
+    /// Geolocation routing: `continent=EU`, `country=US subdivision=CA`, or `*` (the default
+    /// location). Absent for other records and in snapshots written before it was read.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub geolocation: Option<String>,
+    /// Geoproximity routing: the AWS region (or local zone group, or coordinates) the record
+    /// answers from. Absent for other records and in snapshots written before it was read.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub geoproximity_region: Option<String>,
     #[serde(default)]
     pub values: Vec<String>,
 }
