@@ -1,6 +1,7 @@
 use super::{emit, load_rules};
+use crate::engine::coverage::{coverage, Anchor, Coverage};
 use crate::engine::RuleSet;
-use crate::error::Result;
+use crate::error::{Error, Result};
 use clap::{Args, ValueEnum};
 use comfy_table::{presets, ContentArrangement, Table};
 use std::path::PathBuf;
@@ -20,10 +21,28 @@ pub struct RulesArgs {
     /// Extra directory of rule files (*.toml); repeatable
     #[arg(long = "rules", value_name = "DIR")]
     pub rules: Vec<PathBuf>,
+    /// Instead of the rules: every check of this anchor, with the rules that cover it or why
+    /// none does
+    #[arg(long, value_enum, value_name = "ANCHOR")]
+    pub coverage: Option<Anchor>,
 }
 
 pub fn run(a: RulesArgs) -> Result<u8> {
     let set = load_rules(&a.rules)?;
+    if let Some(anchor) = a.coverage {
+        let c = coverage(anchor, &set).map_err(Error::Usage)?;
+        let text = match a.format {
+            CatalogueFormat::Table => coverage_table(&c),
+            CatalogueFormat::Json => {
+                let mut s = serde_json::to_string_pretty(&c).expect("coverage serialises");
+                s.push('\n');
+                s
+            }
+            CatalogueFormat::Markdown => coverage_markdown(&c),
+        };
+        emit(&text, None)?;
+        return Ok(0);
+    }
     let text = match a.format {
         CatalogueFormat::Table => table(&set),
         CatalogueFormat::Json => json(&set),
@@ -115,6 +134,66 @@ pub fn markdown(set: &RuleSet) -> String {
             list(&m.prowler),
             list(&m.steampipe),
             m.well_architected.join(" ")
+        ));
+    }
+    s
+}
+
+fn coverage_summary(c: &Coverage) -> String {
+    format!(
+        "{} of {} checks covered by ha-audit rules ({})",
+        c.covered(),
+        c.checks.len(),
+        c.source
+    )
+}
+
+fn coverage_table(c: &Coverage) -> String {
+    let mut t = Table::new();
+    t.load_preset(presets::UTF8_FULL_CONDENSED)
+        .set_content_arrangement(ContentArrangement::Dynamic)
+        .set_width(140)
+        .set_header(vec!["CHECK", second_column(c), "COVERED BY", "WHY NOT"]);
+    for x in &c.checks {
+        t.add_row(vec![
+            x.id.clone(),
+            x.name
+                .clone()
+                .or_else(|| x.severity.clone())
+                .unwrap_or_default(),
+            x.rules.join(" "),
+            x.uncovered.clone().unwrap_or_default(),
+        ]);
+    }
+    format!("{}\n{t}\n{}\n", c.title, coverage_summary(c))
+}
+
+/// Trusted Advisor's checks have names; Prowler's ids are their names, so its severity shows.
+fn second_column(c: &Coverage) -> &'static str {
+    if c.checks.iter().any(|x| x.name.is_some()) {
+        "NAME"
+    } else {
+        "SEVERITY"
+    }
+}
+
+fn coverage_markdown(c: &Coverage) -> String {
+    let mut s = format!(
+        "# {}\n\n{}.\n\n| Check | {} | Covered by | Why not |\n|---|---|---|---|\n",
+        c.title,
+        coverage_summary(c),
+        second_column(c)
+    );
+    for x in &c.checks {
+        s.push_str(&format!(
+            "| `{}` | {} | {} | {} |\n",
+            x.id,
+            x.name
+                .clone()
+                .or_else(|| x.severity.clone())
+                .unwrap_or_default(),
+            x.rules.join(" "),
+            x.uncovered.clone().unwrap_or_default()
         ));
     }
     s

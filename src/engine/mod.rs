@@ -3,6 +3,7 @@
 mod baseline;
 mod celvalue;
 mod compiled;
+pub mod coverage;
 mod evaluate;
 mod examples;
 mod finding;

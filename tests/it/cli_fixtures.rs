@@ -693,3 +693,29 @@ fn sarif_points_at_each_resource_in_a_saved_snapshot() {
         assert_eq!(loc["region"]["startLine"], 1);
     }
 }
+
+#[test]
+fn rules_coverage_lists_every_check_of_an_anchor() {
+    let out = run(ha_audit(None).args(["rules", "--coverage", "prowler", "--format", "json"]));
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let c: Value = serde_json::from_str(&stdout(&out)).unwrap();
+    let checks = c["checks"].as_array().unwrap();
+    assert_eq!(checks.len(), 89);
+    let covered = checks
+        .iter()
+        .filter(|x| !x["rules"].as_array().unwrap().is_empty())
+        .count();
+    assert_eq!(covered, 41);
+    // Every check is covered or says why not, never both.
+    assert!(checks
+        .iter()
+        .all(|x| x["rules"].as_array().unwrap().is_empty() == x["uncovered"].is_string()));
+    let table = stdout(&run(ha_audit(None).args([
+        "rules",
+        "--coverage",
+        "trusted-advisor",
+    ])));
+    assert!(table.ends_with("56 of 91 checks covered by ha-audit rules (https://docs.aws.amazon.com/awssupport/latest/user/fault-tolerance-checks.html)\n"), "{table}");
+    let bad = run(ha_audit(None).args(["rules", "--coverage", "checkov"]));
+    assert_eq!(bad.status.code(), Some(2));
+}
