@@ -3,9 +3,11 @@
 
 mod aws_args;
 mod collect;
+mod completions;
 mod diff;
 mod explain;
 mod iam_policy;
+mod man;
 mod merge;
 mod rules;
 pub(crate) mod scan;
@@ -24,6 +26,13 @@ Exit codes:
   130  interrupted (Ctrl-C); no output file is left half-written
 
 Reports go to stdout (or --output FILE); logs and errors go to stderr.";
+
+const COMPLETIONS: &str = "\
+Install:
+  bash        ha-audit completions bash > ~/.local/share/bash-completion/completions/ha-audit
+  zsh         ha-audit completions zsh > ~/.zfunc/_ha-audit   (with fpath+=~/.zfunc before compinit)
+  fish        ha-audit completions fish > ~/.config/fish/completions/ha-audit.fish
+  powershell  ha-audit completions powershell >> $PROFILE";
 
 #[derive(Debug, Parser)]
 #[command(
@@ -65,6 +74,11 @@ pub enum Command {
     Diff(diff::DiffArgs),
     /// Join the snapshots, or the JSON reports, of separate scans (accounts, regions) into one
     Merge(merge::MergeArgs),
+    /// Print a shell completion script (bash, zsh, fish, powershell, elvish)
+    #[command(after_help = COMPLETIONS)]
+    Completions(completions::CompletionsArgs),
+    /// Print the manual page (roff), or write one page per command with --out-dir
+    Man(man::ManArgs),
 }
 
 /// Runs the parsed command; Ok carries the exit code.
@@ -77,6 +91,8 @@ pub fn run(cli: Cli) -> Result<u8> {
         Command::IamPolicy(a) => iam_policy::run(a),
         Command::Diff(a) => diff::run(a),
         Command::Merge(a) => merge::run(a),
+        Command::Completions(a) => completions::run(a),
+        Command::Man(a) => man::run(a),
     }
 }
 
