@@ -1,9 +1,13 @@
-//! What a new user meets first: the shell completions and man page generated from the
-//! command line.
+//! What a new user meets first: the one-line errors of a scan without credentials or without
+//! a region, and the shell completions and man page generated from the command line.
 
 mod support;
 
+use std::process::Output;
 use support::cli::{ha_audit, run, stderr, stdout};
+
+/// A closed loopback port: whatever the binary tries, nothing leaves the machine.
+const NOWHERE: &str = "http://127.0.0.1:9";
 
 const SUBCOMMANDS: &[&str] = &[
     "scan",
@@ -16,6 +20,72 @@ const SUBCOMMANDS: &[&str] = &[
     "completions",
     "man",
 ];
+
+/// The error is exactly one line, names the problem, and says how to go on.
+fn assert_one_line_error(out: &Output, problem: &str) {
+    let err = stderr(out);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert!(stdout(out).is_empty(), "{}", stdout(out));
+    assert_eq!(err.lines().count(), 1, "not one line:\n{err}");
+    assert!(err.starts_with("ha-audit: error: "), "{err}");
+    assert!(err.contains(problem), "{err}");
+    assert!(
+        err.contains("ha-audit scan --snapshot fixtures/demo-account.json"),
+        "{err}"
+    );
+    // The SDK's list of providers that were not enabled says nothing the line does not.
+    assert!(!err.contains("not enabled"), "{err}");
+}
+
+#[test]
+fn a_scan_without_credentials_says_so_in_one_line() {
+    let out = run(ha_audit(None)
+        .args(["scan", "--region", "us-east-1"])
+        .env("AWS_ENDPOINT_URL", NOWHERE));
+    assert_one_line_error(&out, "credentials: no AWS credentials found");
+    assert!(stderr(&out).contains("--profile"), "{}", stderr(&out));
+
+    // `collect` reads the same way and fails the same way.
+    let tmp = tempfile::tempdir().unwrap();
+    let snap = tmp.path().join("snap.json");
+    let out = run(ha_audit(None)
+        .args(["collect", "--region", "us-east-1", "--out"])
+        .arg(&snap)
+        .env("AWS_ENDPOINT_URL", NOWHERE));
+    assert_one_line_error(&out, "no AWS credentials found");
+    assert!(!snap.exists());
+}
+
+#[test]
+fn a_profile_that_is_not_defined_is_named() {
+    let tmp = tempfile::tempdir().unwrap();
+    let config = tmp.path().join("config");
+    std::fs::write(&config, "[profile other]\nregion = eu-west-1\n").unwrap();
+    let out = run(ha_audit(None)
+        .args([
+            "scan",
+            "--region",
+            "us-east-1",
+            "--profile",
+            "missing-profile",
+        ])
+        .env("AWS_CONFIG_FILE", &config)
+        .env("AWS_ENDPOINT_URL", NOWHERE));
+    assert_one_line_error(&out, "missing-profile");
+}
+
+#[test]
+fn a_scan_without_a_region_says_so_in_one_line() {
+    // Credentials but no region anywhere (no --region, no AWS_REGION, no config file).
+    let out = run(ha_audit(None)
+        .arg("scan")
+        .env("AWS_ACCESS_KEY_ID", "AKIAHAAUDITTESTKEY01")
+        .env("AWS_SECRET_ACCESS_KEY", "ha-audit-test-secret")
+        .env_remove("AWS_REGION")
+        .env_remove("AWS_DEFAULT_REGION")
+        .env("AWS_ENDPOINT_URL", NOWHERE));
+    assert_one_line_error(&out, "no region: pass --region");
+}
 
 fn completions(shell: &str) -> String {
     let out = run(ha_audit(None).args(["completions", shell]));
