@@ -23,7 +23,7 @@ WORKDIR /src
 COPY . .
 RUN --mount=type=cache,target=/usr/local/cargo/registry \
     --mount=type=cache,target=/src/target \
-    cargo build --release --locked \
+    CARGO_PROFILE_RELEASE_STRIP=symbols cargo build --release --locked \
     && install -D -m 0755 target/release/ha-audit /rootfs/usr/local/bin/ha-audit
 # The final image's file system, assembled here because `scratch` has no tools to make it.
 RUN install -D -m 0644 /etc/ssl/certs/ca-certificates.crt /rootfs/etc/ssl/certs/ca-certificates.crt \
