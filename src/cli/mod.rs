@@ -3,9 +3,11 @@
 
 mod aws_args;
 mod collect;
+mod completions;
 mod diff;
 mod explain;
 mod iam_policy;
+mod man;
 mod merge;
 mod rules;
 pub(crate) mod scan;
@@ -25,6 +27,13 @@ Exit codes:
   130  interrupted (Ctrl-C); no output file is left half-written
 
 Reports go to stdout (or --output FILE); logs and errors go to stderr.";
+
+const COMPLETIONS: &str = "\
+Install:
+  bash        ha-audit completions bash > ~/.local/share/bash-completion/completions/ha-audit
+  zsh         ha-audit completions zsh > ~/.zfunc/_ha-audit   (with fpath+=~/.zfunc before compinit)
+  fish        ha-audit completions fish > ~/.config/fish/completions/ha-audit.fish
+  powershell  ha-audit completions powershell >> $PROFILE";
 
 #[derive(Debug, Parser)]
 #[command(
@@ -69,6 +78,11 @@ pub enum Command {
     /// What an AZ or region failure would break: per-workload verdicts, capacity left and
     /// downtime estimates, from the snapshot alone
     Simulate(Box<simulate::SimulateArgs>),
+    /// Print a shell completion script (bash, zsh, fish, powershell, elvish)
+    #[command(after_help = COMPLETIONS)]
+    Completions(completions::CompletionsArgs),
+    /// Print the manual page (roff), or write one page per command with --out-dir
+    Man(man::ManArgs),
 }
 
 /// Runs the parsed command; Ok carries the exit code.
@@ -82,6 +96,8 @@ pub fn run(cli: Cli) -> Result<u8> {
         Command::Diff(a) => diff::run(a),
         Command::Merge(a) => merge::run(a),
         Command::Simulate(a) => simulate::run(*a),
+        Command::Completions(a) => completions::run(a),
+        Command::Man(a) => man::run(a),
     }
 }
 

@@ -6,11 +6,19 @@
 
 use super::fail::chain;
 use crate::error::{Error, Result};
+use aws_config::meta::ProviderChainError;
 use aws_config::{Region, SdkConfig};
+use aws_credential_types::provider::error::CredentialsError;
 use aws_sdk_sts::config::ProvideCredentials;
 use aws_sdk_sts::error::{ProvideErrorMetadata, SdkError};
+use std::error::Error as _;
 
 pub const ACTIONS: &[&str] = &["sts:GetCallerIdentity"];
+
+/// What to do instead, at the end of every "no credentials" and "no region" error: someone
+/// trying ha-audit for the first time most often has neither, and the demo needs neither.
+pub(super) const TRY_INSTEAD: &str = "or try it without an account: \
+    ha-audit scan --snapshot fixtures/demo-account.json";
 
 /// AWS error codes that mean "these credentials are not accepted".
 const REJECTED: &[&str] = &[
@@ -28,7 +36,13 @@ pub(super) struct Caller {
     pub partition: String,
 }
 
-pub(super) async fn caller(config: &SdkConfig, region: &str) -> Result<Caller> {
+/// `profile` is the profile the user named (`--profile`, `AWS_PROFILE`), for the error when
+/// it gives no credentials.
+pub(super) async fn caller(
+    config: &SdkConfig,
+    region: &str,
+    profile: Option<&str>,
+) -> Result<Caller> {
     let config = config
         .to_builder()
         .region(Region::new(region.to_string()))
@@ -39,7 +53,7 @@ pub(super) async fn caller(config: &SdkConfig, region: &str) -> Result<Caller> {
         .await
     {
         Ok(out) => out,
-        Err(err) => return Err(explain(&config, &err).await),
+        Err(err) => return Err(explain(&config, &err, profile).await),
     };
     let account_id = out.account().unwrap_or_default().to_string();
     if account_id.is_empty() {
@@ -63,6 +77,7 @@ pub(super) async fn caller(config: &SdkConfig, region: &str) -> Result<Caller> {
 async fn explain<E>(
     config: &SdkConfig,
     err: &SdkError<E, aws_sdk_sts::config::http::HttpResponse>,
+    profile: Option<&str>,
 ) -> Error
 where
     E: ProvideErrorMetadata + std::error::Error + 'static,
@@ -79,20 +94,66 @@ where
         ));
     }
     // No AWS answer: either no credentials could be loaded (the SDK fails before sending),
-    // or the endpoint could not be reached. Asking the provider tells the two apart.
+    // or the endpoint could not be reached. The credential provider's own error, when it is
+    // the cause, says which; failing that, asking the provider again tells the two apart.
+    let mut cause: Option<&(dyn std::error::Error + 'static)> = Some(err);
+    while let Some(e) = cause {
+        if let Some(cred_err) = e.downcast_ref::<CredentialsError>() {
+            return Error::Credentials(no_credentials(cred_err, profile));
+        }
+        cause = e.source();
+    }
     let provider = match config.credentials_provider() {
         None => return Error::Credentials("no credential provider is configured".to_string()),
         Some(p) => p,
     };
     if let Err(cred_err) = provider.provide_credentials().await {
-        return Error::Credentials(format!(
-            "no AWS credentials could be loaded (set AWS_PROFILE or --profile, environment \
-             variables, SSO or an instance role): {}",
-            chain(&cred_err)
-        ));
+        return Error::Credentials(no_credentials(&cred_err, profile));
     }
     Error::Credentials(format!(
         "could not verify the account with STS GetCallerIdentity: {}",
         chain(err)
     ))
+}
+
+/// One line for credentials that could not be loaded. When no provider of the chain found
+/// any, the SDK's error lists each provider's reason for not being enabled, several lines'
+/// worth that mostly say "none": only the profile's reason matters, and only when the user
+/// named one (it is not defined, say). A provider that found credentials but failed (an
+/// expired SSO token) has one reason worth showing: its innermost error.
+fn no_credentials(err: &CredentialsError, profile: Option<&str>) -> String {
+    let what = match (err, profile) {
+        (CredentialsError::CredentialsNotLoaded(_), Some(name)) => {
+            let chain = err
+                .source()
+                .and_then(|s| s.downcast_ref::<ProviderChainError<CredentialsError>>());
+            let reason = chain
+                .and_then(|c| c.attempts().iter().find(|a| a.name() == "Profile"))
+                .and_then(|a| a.error().source())
+                .map(innermost);
+            match reason {
+                Some(reason) => format!("no AWS credentials from profile `{name}`: {reason}"),
+                None => format!("no AWS credentials from profile `{name}`"),
+            }
+        }
+        (CredentialsError::CredentialsNotLoaded(_), None) => "no AWS credentials found".to_string(),
+        (other, _) => format!("AWS credentials could not be loaded: {}", innermost(other)),
+    };
+    format!(
+        "{what}; pass --profile NAME (or set AWS_PROFILE, or AWS_ACCESS_KEY_ID and \
+         AWS_SECRET_ACCESS_KEY), {TRY_INSTEAD}"
+    )
+}
+
+/// The deepest cause of an error, on one line.
+fn innermost(err: &(dyn std::error::Error + 'static)) -> String {
+    let mut cause = err;
+    while let Some(inner) = cause.source() {
+        cause = inner;
+    }
+    cause
+        .to_string()
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
 }

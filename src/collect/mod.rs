@@ -378,7 +378,13 @@ async fn collect_accounts(
         .first()
         .cloned()
         .or_else(|| config.region().map(|r| r.to_string()))
-        .ok_or_else(|| Error::Usage("no region: pass --region or set AWS_REGION".to_string()))?;
+        .ok_or_else(|| {
+            Error::Usage(format!(
+                "no region: pass --region REGION (or set AWS_REGION, or use a --profile that \
+                 has one), {}",
+                identity::TRY_INSTEAD
+            ))
+        })?;
     if let Some(arn) = &opts.role_arn {
         let assumed = async {
             accounts::assume(&config, &home, arn, opts.external_id.as_deref(), meter)
@@ -392,7 +398,7 @@ async fn collect_accounts(
         deadline,
         "sts",
         "GetCallerIdentity",
-        identity::caller(&config, &home),
+        identity::caller(&config, &home, opts.profile.as_deref()),
     )
     .await?;
     let concurrency = opts.concurrency.max(1);

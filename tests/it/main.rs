@@ -9,12 +9,15 @@
 mod support;
 
 mod baseline;
+mod build_sharing;
 mod ci_formats;
 mod cli_fixtures;
 mod compiled_engine;
 mod config;
+mod first_run;
 mod fuzz_parsers;
 mod html_report;
+mod install_script;
 mod moto_cache;
 mod moto_containers;
 mod moto_data;
