@@ -258,6 +258,8 @@ fn merge_reports(texts: &[(&Path, String)]) -> Result<String> {
         &crate::report::RenderOptions {
             color: false,
             terminal: false,
+            expand: false,
+            show_not_evaluated: false,
         },
     ))
 }

@@ -47,6 +47,14 @@ pub struct ScanArgs {
     /// Configuration file (default: ha-audit.toml in the working directory, if present)
     #[arg(long, value_name = "FILE")]
     pub config: Option<PathBuf>,
+    /// Table: one row per failing finding (by default a rule failing on more than three
+    /// resources is one row with the count)
+    #[arg(long)]
+    pub expand: bool,
+    /// Table: list each not-evaluated finding (by default one row per reason, with the count
+    /// and the rules it affects)
+    #[arg(long)]
+    pub show_not_evaluated: bool,
     /// Print how long each phase took, and how many rule evaluations ran, to stderr (one
     /// JSON line after `ha-audit: timings `)
     #[arg(long)]
@@ -104,6 +112,8 @@ pub fn run(a: ScanArgs) -> Result<u8> {
         render: RenderOptions {
             color: to_terminal && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()),
             terminal: to_terminal,
+            expand: a.expand,
+            show_not_evaluated: a.show_not_evaluated,
         },
         snapshot_file: a.snapshot.clone().or_else(|| a.save_snapshot.clone()),
         // The flag wins over the configuration, which wins over the default.

@@ -130,6 +130,8 @@ pub fn run(a: SimulateArgs) -> Result<u8> {
     let opts = RenderOptions {
         color: to_terminal && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()),
         terminal: to_terminal,
+        expand: false,
+        show_not_evaluated: false,
     };
     let uri = a
         .snapshot

@@ -201,6 +201,10 @@ pub struct RenderOptions {
     pub color: bool,
     /// True when the report goes to a terminal: the table then fits the terminal's width.
     pub terminal: bool,
+    /// Table: one row per failing finding, even when a rule fails on many resources.
+    pub expand: bool,
+    /// Table: each not-evaluated finding on its own row, not one row per reason.
+    pub show_not_evaluated: bool,
 }
 
 pub fn render(report: &Report, format: Format, opts: &RenderOptions) -> String {

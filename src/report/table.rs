@@ -42,18 +42,33 @@ pub fn render(r: &Report, opts: &RenderOptions) -> String {
         };
         t.set_header(header(columns, opts));
         for sev in Severity::ALL {
-            for f in failing.iter().filter(|f| f.severity == sev) {
+            let of_sev: Vec<&Finding> = failing
+                .iter()
+                .filter(|f| f.severity == sev)
+                .copied()
+                .collect();
+            for group in fold(&of_sev, opts.expand) {
+                let f = group[0];
                 let rule = if f.in_baseline {
                     format!("{} (baseline)", f.rule_id)
                 } else {
                     f.rule_id.to_string()
                 };
+                let (resource, region, message) = if group.len() == 1 {
+                    (
+                        resource_label(f),
+                        f.region.to_string(),
+                        f.message.to_string(),
+                    )
+                } else {
+                    folded_row(&group)
+                };
                 let mut row = vec![
                     severity_cell(sev, opts),
                     Cell::new(rule),
-                    Cell::new(resource_label(f)),
-                    Cell::new(&f.region),
-                    Cell::new(&f.message),
+                    Cell::new(resource),
+                    Cell::new(region),
+                    Cell::new(message),
                 ];
                 if several {
                     row.insert(3, Cell::new(&f.account_id));
@@ -64,13 +79,17 @@ pub fn render(r: &Report, opts: &RenderOptions) -> String {
         let _ = writeln!(out, "{t}\n");
     }
 
-    reason_section(
-        &mut out,
-        r,
-        Outcome::NotEvaluated,
-        "Not evaluated ({}): these were not judged, so they are neither passes nor fails.",
-        opts,
-    );
+    if opts.show_not_evaluated {
+        reason_section(
+            &mut out,
+            r,
+            Outcome::NotEvaluated,
+            "Not evaluated ({}): these were not judged, so they are neither passes nor fails.",
+            opts,
+        );
+    } else {
+        not_evaluated_by_reason(&mut out, r, opts);
+    }
     reason_section(
         &mut out,
         r,
@@ -168,6 +187,100 @@ pub fn render(r: &Report, opts: &RenderOptions) -> String {
     }
     score_lines(&mut out, r);
     out
+}
+
+/// A rule's failures are folded into one row when it fails on more resources than this
+/// (unless `--expand`): the table stays about a screenful per severity.
+const FOLD_OVER: usize = 3;
+
+/// The rows of one severity: each finding alone, or one rule's findings together when there
+/// are many, in the order the rules first appear.
+fn fold<'a, 'f>(findings: &[&'f Finding<'a>], expand: bool) -> Vec<Vec<&'f Finding<'a>>> {
+    let mut groups: Vec<Vec<&Finding>> = Vec::new();
+    for f in findings {
+        match groups
+            .iter_mut()
+            .find(|g| g[0].rule_id == f.rule_id && g[0].in_baseline == f.in_baseline)
+        {
+            Some(g) => g.push(f),
+            None => groups.push(vec![f]),
+        }
+    }
+    let mut rows = Vec::new();
+    for g in groups {
+        if expand || g.len() <= FOLD_OVER {
+            rows.extend(g.into_iter().map(|f| vec![f]));
+        } else {
+            rows.push(g);
+        }
+    }
+    rows
+}
+
+/// RESOURCE, REGION and FINDING of a folded row.
+fn folded_row(group: &[&Finding]) -> (String, String, String) {
+    let names: Vec<String> = group.iter().take(3).map(|f| resource_label(f)).collect();
+    let mut regions: Vec<&str> = group.iter().map(|f| f.region.as_ref()).collect();
+    regions.sort_unstable();
+    regions.dedup();
+    (
+        format!("{} resources: {}, ...", group.len(), names.join(", ")),
+        regions.join(", "),
+        format!(
+            "{} (and {} more like it; --expand lists each)",
+            group[0].message,
+            group.len() - 1
+        ),
+    )
+}
+
+/// What could not be judged, one line per reason with how many findings and which rules it
+/// affects; `--show-not-evaluated` lists them one by one.
+fn not_evaluated_by_reason(out: &mut String, r: &Report, opts: &RenderOptions) {
+    let mut reasons: Vec<(&str, usize, Vec<&str>)> = Vec::new();
+    let mut total = 0;
+    for f in r
+        .findings
+        .iter()
+        .filter(|f| f.outcome == Outcome::NotEvaluated)
+    {
+        total += 1;
+        let reason = f.reason.as_deref().unwrap_or("");
+        let i = match reasons.iter().position(|x| x.0 == reason) {
+            Some(i) => i,
+            None => {
+                reasons.push((reason, 0, Vec::new()));
+                reasons.len() - 1
+            }
+        };
+        reasons[i].1 += 1;
+        if !reasons[i].2.contains(&f.rule_id.as_ref()) {
+            reasons[i].2.push(&f.rule_id);
+        }
+    }
+    if total == 0 {
+        return;
+    }
+    // Most findings first; then as they came.
+    reasons.sort_by_key(|r| std::cmp::Reverse(r.1));
+    let _ = writeln!(
+        out,
+        "Not evaluated ({total}, {} reason(s)): these were not judged, so they are neither passes nor fails. --show-not-evaluated lists each.",
+        reasons.len()
+    );
+    let mut t = new_table(opts);
+    t.set_header(header(&["COUNT", "RULES", "REASON"], opts));
+    for (reason, count, rules) in reasons {
+        let shown: Vec<&str> = rules.iter().take(6).copied().collect();
+        let more = rules.len().saturating_sub(shown.len());
+        let rules = if more > 0 {
+            format!("{} +{more}", shown.join(" "))
+        } else {
+            shown.join(" ")
+        };
+        t.add_row(vec![Cell::new(count), Cell::new(rules), Cell::new(reason)]);
+    }
+    let _ = writeln!(out, "{t}\n");
 }
 
 /// The resilience score, overall and per scope.

@@ -125,9 +125,9 @@ fn unreadable_scopes_are_not_evaluated_in_every_format() {
         .iter()
         .all(|f| f["outcome"] == "not_evaluated" && f["resource_kind"] == "rds.db_instance"));
 
-    let table = stdout(&scan(&["--snapshot", DENIED]));
+    let table = stdout(&scan(&["--snapshot", DENIED, "--show-not-evaluated"]));
     assert!(
-        table.contains(&format!("Not evaluated ({not_evaluated})")),
+        table.contains(&format!("Not evaluated ({not_evaluated}):")),
         "{table}"
     );
     assert!(table.contains("every DB instance in eu-west-1"), "{table}");
@@ -718,4 +718,42 @@ fn rules_coverage_lists_every_check_of_an_anchor() {
     assert!(table.ends_with("56 of 91 checks covered by ha-audit rules (https://docs.aws.amazon.com/awssupport/latest/user/fault-tolerance-checks.html)\n"), "{table}");
     let bad = run(ha_audit(None).args(["rules", "--coverage", "checkov"]));
     assert_eq!(bad.status.code(), Some(2));
+}
+
+#[test]
+fn the_table_folds_repeated_failures_and_groups_reasons_unless_asked() {
+    let report = json_report(&["--snapshot", DEMO]);
+    let failing: Vec<&Value> = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["outcome"] == "fail")
+        .collect();
+    let of = |rule: &str| failing.iter().filter(|f| f["rule_id"] == rule).count();
+    // HA-ELB-010 fails on 5 load balancers: one row by default, five with --expand.
+    assert_eq!(of("HA-ELB-010"), 5);
+    let folded = stdout(&scan(&["--snapshot", DEMO]));
+    assert_eq!(folded.matches("┆ HA-ELB-010 ┆").count(), 1, "{folded}");
+    assert!(
+        folded.contains("5 resources: alb-multi-az, alb-one-az,"),
+        "{folded}"
+    );
+    let expanded = stdout(&scan(&["--snapshot", DEMO, "--expand"]));
+    assert_eq!(expanded.matches("┆ HA-ELB-010 ┆").count(), 5);
+    // A rule failing on three resources or fewer keeps a row each.
+    assert_eq!(of("HA-R53-001"), 2);
+    assert_eq!(folded.matches("┆ HA-R53-001 ┆").count(), 2);
+    // Not-evaluated findings: one row per reason, each with its count, by default.
+    assert!(
+        folded.contains("Not evaluated (49, 7 reason(s))"),
+        "{folded}"
+    );
+    assert!(folded.lines().count() < expanded.lines().count());
+    // The machine formats are the same whatever the table shows.
+    let json = |extra: &[&str]| {
+        let mut args = vec!["--snapshot", DEMO, "--format", "json"];
+        args.extend_from_slice(extra);
+        stdout(&scan(&args))
+    };
+    assert_eq!(json(&["--expand", "--show-not-evaluated"]), json(&[]));
 }

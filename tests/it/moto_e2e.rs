@@ -132,7 +132,7 @@ fn a_call_the_endpoint_cannot_answer_is_not_evaluated_in_every_format() {
     let text = stdout(&table);
     let all_unread = report["summary"]["not_evaluated"].as_u64().unwrap();
     assert!(
-        text.contains(&format!("Not evaluated ({all_unread})")),
+        text.contains(&format!("Not evaluated ({all_unread}, ")),
         "{text}"
     );
     assert!(text.contains("GetBucketVersioning"), "{text}");

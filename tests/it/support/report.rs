@@ -73,11 +73,22 @@ pub fn assert_valid_sarif_of(snapshot: &str) {
     assert_valid_sarif(&sarif);
 }
 
-/// The table of `snapshot` counts the not-evaluated findings of its JSON `report`.
+/// The table of `snapshot` counts the not-evaluated findings of its JSON `report`: grouped by
+/// reason by default (one row per distinct reason), one by one with `--show-not-evaluated`.
 pub fn assert_table_counts_not_evaluated(snapshot: &str, report: &Value) {
     let n = report["summary"]["not_evaluated"].as_u64().unwrap();
+    let reasons: std::collections::BTreeSet<&str> = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["outcome"] == "not_evaluated")
+        .map(|f| f["reason"].as_str().unwrap_or(""))
+        .collect();
     let table = stdout(&scan(&["--snapshot", snapshot]));
-    assert!(table.contains(&format!("Not evaluated ({n})")), "{table}");
+    let head = format!("Not evaluated ({n}, {} reason(s))", reasons.len());
+    assert!(table.contains(&head), "{head}\n{table}");
+    let each = stdout(&scan(&["--snapshot", snapshot, "--show-not-evaluated"]));
+    assert!(each.contains(&format!("Not evaluated ({n}):")), "{each}");
 }
 
 /// The text `field` of finding `f` contains each of `needles`.
