@@ -213,6 +213,11 @@ async fn cluster(
                         .availability_zone_rebalancing()
                         .map(|a| a.as_str().to_string()),
                     task_definition: sv.task_definition().map(str::to_string),
+                    target_group_arns: sv
+                        .load_balancers()
+                        .iter()
+                        .filter_map(|l| l.target_group_arn().map(str::to_string))
+                        .collect(),
                     tags: tags(sv.tags().iter().map(|t| (t.key(), t.value()))),
                     ..Default::default()
                 }

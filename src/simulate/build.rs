@@ -137,6 +137,8 @@ struct Builder<'g, 'a, 'm> {
     lb_by_arn: HashMap<&'a str, usize>,
     by_dns: HashMap<String, usize>,
     asg_by_name: HashMap<(&'a str, &'a str), usize>,
+    /// Target group ARN -> the ECS services whose tasks register in it.
+    ecs_by_tg: HashMap<&'a str, Vec<usize>>,
     bucket_by_name: HashMap<&'a str, usize>,
 }
 
@@ -188,6 +190,7 @@ impl<'g, 'a, 'm> Builder<'g, 'a, 'm> {
             lb_by_arn: HashMap::new(),
             by_dns: HashMap::new(),
             asg_by_name: HashMap::new(),
+            ecs_by_tg: HashMap::new(),
             bucket_by_name: HashMap::new(),
         };
         b.subnets = b.subnet_infos();
@@ -364,6 +367,7 @@ impl<'g, 'a, 'm> Builder<'g, 'a, 'm> {
 
     fn run(mut self) {
         self.auto_scaling_groups();
+        self.ecs_services();
         self.target_groups_and_load_balancers();
         self.instances_alone();
         self.databases();
@@ -569,7 +573,9 @@ impl<'g, 'a, 'm> Builder<'g, 'a, 'm> {
         let mut alb_targets: Vec<(usize, &str)> = Vec::new();
         for tg in &s.elbv2.target_groups {
             let mut node = self.node(Kind::TargetGroup, tg, &tg.region, &tg.name);
-            let asgs = asgs_of.get(tg.arn.as_str()).cloned().unwrap_or_default();
+            // What registers targets in it: Auto Scaling groups and ECS services.
+            let mut asgs = asgs_of.get(tg.arn.as_str()).cloned().unwrap_or_default();
+            asgs.extend(self.ecs_by_tg.get(tg.arn.as_str()).into_iter().flatten());
             node.evidence.push((
                 "TargetType".into(),
                 tg.target_type.clone().unwrap_or_else(|| "instance".into()),
@@ -1222,7 +1228,8 @@ impl<'g, 'a, 'm> Builder<'g, 'a, 'm> {
         }
     }
 
-    fn containers(&mut self) {
+    /// ECS services, before the target groups their tasks register in.
+    fn ecs_services(&mut self) {
         let s = self.s;
         for svc in &s.ecs.services {
             let mut node = self.node(Kind::EcsService, svc, &svc.region, &svc.service_name);
@@ -1248,7 +1255,10 @@ impl<'g, 'a, 'm> Builder<'g, 'a, 'm> {
                     )
                     .into(),
                 );
-                self.push(node);
+                let ix = self.push(node);
+                for tg in &svc.target_group_arns {
+                    self.ecs_by_tg.entry(tg).or_default().push(ix);
+                }
                 continue;
             }
             let mut per: BTreeMap<(Option<&str>, Option<&str>), u32> = BTreeMap::new();
@@ -1290,6 +1300,7 @@ impl<'g, 'a, 'm> Builder<'g, 'a, 'm> {
                     (self.spot_in_subnet(&svc.region, sn, 1), free)
                 })
                 .collect();
+            let registers: Vec<&str> = svc.target_group_arns.iter().map(String::as_str).collect();
             node.body = Body::Pool(Pool {
                 unit: "tasks",
                 spots,
@@ -1301,8 +1312,15 @@ impl<'g, 'a, 'm> Builder<'g, 'a, 'm> {
                 }),
                 detection: None,
             });
-            self.push(node);
+            let ix = self.push(node);
+            for tg in registers {
+                self.ecs_by_tg.entry(tg).or_default().push(ix);
+            }
         }
+    }
+
+    fn containers(&mut self) {
+        let s = self.s;
         // A managed node group runs as an Auto Scaling group tagged with its name.
         let mut group_of: HashMap<(&str, &str, &str), usize> = HashMap::new();
         for g in &s.autoscaling.groups {

@@ -322,6 +322,48 @@ fn a_workloads_file_sets_the_required_capacity() {
 }
 
 #[test]
+fn a_fargate_service_behind_a_load_balancer_is_part_of_its_workload() {
+    let mut s = account();
+    let tg = lb(&mut s, E, "api", &["us-east-1a", "us-east-1b"]);
+    s.ecs.services.push(EcsService {
+        region: E.into(),
+        cluster_name: "prod".into(),
+        service_name: "api".into(),
+        arn: "arn:aws:ecs:us-east-1:111122223333:service/prod/api".into(),
+        desired_count: 2,
+        running_count: 2,
+        launch_type: Some("FARGATE".into()),
+        subnets: vec![sn("us-east-1a"), sn("us-east-1b")],
+        target_group_arns: vec![tg],
+        tasks: ["us-east-1a", "us-east-1b"]
+            .iter()
+            .map(|az| EcsTask {
+                task_arn: format!("task-{az}"),
+                last_status: Some("RUNNING".into()),
+                availability_zone: Some(az.to_string()),
+                subnet_id: Some(sn(az)),
+                ..Default::default()
+            })
+            .collect(),
+        ..Default::default()
+    });
+    let out = run(&s, az("use1-az4"));
+    assert_eq!(
+        out.keys().collect::<Vec<_>>(),
+        ["lb/api"],
+        "the service is not a workload of its own"
+    );
+    let w = &out["lb/api"];
+    assert_eq!(w.verdict, Verdict::CapacityShort);
+    assert_eq!(w.why, "ECS service prod/api: 1 of 2 tasks left, 2 required");
+    let rec = w.recovery.iter().flatten().next().unwrap();
+    assert_eq!(
+        (rec.mode.as_str(), rec.automatic),
+        ("replaced in the surviving AZs after a gap", true)
+    );
+}
+
+#[test]
 fn replacement_counts_only_when_it_can_happen() {
     for (tweak, expected) in [
         ("balanced-only", "none until the AZ recovers: CapacityDistributionStrategy is balanced-only: it keeps launching in the failed AZ [ASG-dist]"),

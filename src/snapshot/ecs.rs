@@ -131,6 +131,10 @@ pub struct EcsService {
     pub availability_zone_rebalancing: Option<String>,
     #[serde(default)]
     pub task_definition: Option<String>,
+    /// `loadBalancers[].targetGroupArn`: the target groups its tasks register in. Absent in
+    /// snapshots written before it was read.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub target_group_arns: Vec<String>,
     /// The service's tasks (ListTasks + DescribeTasks, matched by group `service:<name>`).
     #[serde(default)]
     pub tasks: Vec<EcsTask>,
