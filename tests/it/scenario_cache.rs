@@ -71,12 +71,14 @@ const EXPECTED: &[(&str, &str, &str, &str)] = &[
     ("HA-DDB-005", W, "orders", "pass"),
     ("HA-DDB-006", W, "orders", "pass"),
     ("HA-DDB-007", W, "orders", "pass"),
+    ("HA-DDB-008", W, "orders", "pass"),
     // A global table with a replica in a disabled region.
     ("HA-DDB-001", W, "payments", "pass"),
     ("HA-DDB-002", W, "payments", "pass"),
     ("HA-DDB-005", W, "payments", "pass"),
     ("HA-DDB-006", W, "payments", "pass"),
     ("HA-DDB-007", W, "payments", "fail"),
+    ("HA-DDB-008", W, "payments", "pass"),
     // Read scale-out suspended: reads do not autoscale.
     ("HA-DDB-001", W, "inventory", "fail"),
     ("HA-DDB-002", W, "inventory", "fail"),
@@ -96,6 +98,7 @@ const EXPECTED: &[(&str, &str, &str, &str)] = &[
     ("HA-DDB-005", W, "audit-log", "not_evaluated"),
     ("HA-DDB-006", W, "audit-log", "not_evaluated"),
     ("HA-DDB-007", W, "audit-log", "not_evaluated"),
+    ("HA-DDB-008", W, "audit-log", "not_evaluated"),
     // Its KMS key is unusable.
     ("HA-DDB-001", W, "vault", "pass"),
     ("HA-DDB-002", W, "vault", "pass"),
