@@ -101,6 +101,27 @@ pub fn run(cli: Cli) -> Result<u8> {
     }
 }
 
+/// The snapshots to judge: a saved file, the built-in demo, or a live read (also saved to
+/// `save` when given, with what the API calls cost).
+pub(crate) fn read_snapshots(
+    aws: &AwsArgs,
+    snapshot: Option<&std::path::Path>,
+    demo: bool,
+    save: Option<&std::path::Path>,
+) -> Result<(Vec<crate::snapshot::Snapshot>, Option<serde_json::Value>)> {
+    match snapshot {
+        Some(path) => Ok((crate::snapshot::load_all(path)?, None)),
+        None if demo => Ok((crate::snapshot::demo(), None)),
+        None => {
+            let read = aws.collect()?;
+            if let Some(path) = save {
+                crate::snapshot::save_all(&read.snapshots, path)?;
+            }
+            Ok((read.snapshots, Some(read.api)))
+        }
+    }
+}
+
 /// Loads the built-in rules plus any `--rules` directories.
 pub(crate) fn load_rules(dirs: &[std::path::PathBuf]) -> Result<crate::engine::RuleSet> {
     let mut set = crate::engine::load_builtin()?;

@@ -86,19 +86,12 @@ pub fn run(a: ScanArgs) -> Result<u8> {
         suppressions = config.suppressions(&rules)?;
     }
     let mut clock = Timings::start();
-    let mut api = None;
-    let snapshots = match &a.snapshot {
-        Some(path) => crate::snapshot::load_all(path)?,
-        None if a.demo => crate::snapshot::demo(),
-        None => {
-            let read = a.aws.collect()?;
-            if let Some(path) = &a.save_snapshot {
-                crate::snapshot::save_all(&read.snapshots, path)?;
-            }
-            api = Some(read.api);
-            read.snapshots
-        }
-    };
+    let (snapshots, api) = super::read_snapshots(
+        &a.aws,
+        a.snapshot.as_deref(),
+        a.demo,
+        a.save_snapshot.as_deref(),
+    )?;
     clock.lap("read");
     let to_terminal = a.output.is_none() && std::io::stdout().is_terminal();
     let options = Options {

@@ -92,17 +92,12 @@ pub fn run(a: SimulateArgs) -> Result<u8> {
         Some(path) => Some(Spec::load(path)?),
         None => None,
     };
-    let snapshots = match &a.snapshot {
-        Some(path) => crate::snapshot::load_all(path)?,
-        None if a.demo => crate::snapshot::demo(),
-        None => {
-            let read = a.aws.collect()?;
-            if let Some(path) = &a.save_snapshot {
-                crate::snapshot::save_all(&read.snapshots, path)?;
-            }
-            read.snapshots
-        }
-    };
+    let (snapshots, _) = super::read_snapshots(
+        &a.aws,
+        a.snapshot.as_deref(),
+        a.demo,
+        a.save_snapshot.as_deref(),
+    )?;
     let models: Vec<Model> = snapshots.par_iter().map(Model::build).collect();
     let mut graph = Graph::build(&models);
     if let Some(spec) = &spec {

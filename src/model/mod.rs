@@ -52,6 +52,8 @@ pub use facts::{
 pub use resource::{Resource, Slot, Source, BUILTIN_FIELDS};
 pub use schema::{kind_schema, KindSchema, Origin, SchemaField, SNAPSHOT_FIELD_DOC};
 pub use value::{Attr, IntoVal, Type, Val};
+/// Shared with the failure simulation, which joins the same names the same way.
+pub(crate) use {rds::replica_source, route53::normalize_dns_name};
 
 use crate::registry::{Kind, Service};
 use crate::snapshot::{Coverage, Snapshot, Tags};

@@ -84,7 +84,7 @@ pub(super) fn build<'a>(ctx: &Ctx<'a>, out: &mut Vec<Resource<'a>>) {
 /// Where a read replica's source lives: `(region, identifier)`. The API names a source in
 /// the same region by identifier and one in another region by ARN
 /// (`arn:aws:rds:<region>:<account>:db:<id>`).
-fn replica_source<'a>(own_region: &'a str, source: &'a str) -> (&'a str, &'a str) {
+pub(crate) fn replica_source<'a>(own_region: &'a str, source: &'a str) -> (&'a str, &'a str) {
     let parts: Vec<&str> = source.split(':').collect();
     match parts.as_slice() {
         ["arn", _, "rds", region, _, _, id] => (region, id),

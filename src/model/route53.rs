@@ -322,7 +322,7 @@ pub(super) fn build<'a>(ctx: &Ctx<'a>, out: &mut Vec<Resource<'a>>) {
 
 /// A DNS name as Route 53 and ELB compare it: lower case, without the trailing dot and
 /// without the `dualstack.` prefix that alias records to a load balancer may carry.
-fn normalize_dns_name(name: &str) -> String {
+pub(crate) fn normalize_dns_name(name: &str) -> String {
     let name = name.trim_end_matches('.').to_ascii_lowercase();
     match name.strip_prefix("dualstack.") {
         Some(rest) => rest.to_string(),

@@ -146,14 +146,8 @@ fn addr<T: ?Sized>(x: &T) -> usize {
     x as *const T as *const () as usize
 }
 
-/// A DNS name as records, origins and load balancers give it, compared without case, the
-/// final dot or the `dualstack.` prefix of alias targets.
-fn dns_key(name: &str) -> String {
-    let n = name.trim_end_matches('.').to_ascii_lowercase();
-    n.strip_prefix("dualstack.")
-        .map(str::to_string)
-        .unwrap_or(n)
-}
+/// A DNS name as records, origins and load balancers give it, compared as the model does.
+use crate::model::normalize_dns_name as dns_key;
 
 impl<'g, 'a, 'm> Builder<'g, 'a, 'm> {
     fn new(
@@ -858,7 +852,7 @@ impl<'g, 'a, 'm> Builder<'g, 'a, 'm> {
             // region failure falls back on (promoted by hand).
             let mut other_regions = Vec::new();
             for r in &db.read_replica_identifiers {
-                let (region, id) = replica_key(&db.region, r);
+                let (region, id) = crate::model::replica_source(&db.region, r);
                 if let Some(to) = db_nodes.get(&(region, id)) {
                     node.deps.push(Dep {
                         to: *to,
@@ -1686,14 +1680,5 @@ impl<'g, 'a, 'm> Builder<'g, 'a, 'm> {
                 }
             }
         }
-    }
-}
-
-/// A read replica named by identifier (same region) or ARN (another region).
-fn replica_key<'x>(own_region: &'x str, id: &'x str) -> (&'x str, &'x str) {
-    let parts: Vec<&str> = id.split(':').collect();
-    match parts.as_slice() {
-        ["arn", _, "rds", region, _, _, name] => (region, name),
-        _ => (own_region, id),
     }
 }

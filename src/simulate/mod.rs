@@ -436,17 +436,7 @@ fn judge_workload(
     judge: &mut Judge,
     w: &Workload,
 ) -> (Verdict, bool, Option<Estimate>, Option<f64>) {
-    let mut verdict = Verdict::Unaffected;
-    let mut data_loss = false;
-    let mut est = None;
-    for r in &w.roots {
-        let e = judge.effective(*r);
-        verdict = verdict.max(e.verdict);
-        data_loss |= e.data_loss;
-        if e.verdict != Verdict::Unaffected {
-            est = Estimate::longest(est, e.estimate);
-        }
-    }
+    let (verdict, _, data_loss, est) = over_roots(judge, w);
     let s = match verdict {
         Verdict::Unaffected | Verdict::Degraded => Some(1.0),
         Verdict::Failover => Some(match est.as_ref().and_then(|e| e.max_s) {
@@ -472,7 +462,9 @@ fn judge_workload(
     (verdict, data_loss, est, s)
 }
 
-fn detail(graph: &Graph, judge: &mut Judge, w: &Workload) -> WorkloadResult {
+/// The worst verdict over the components nothing else in the workload depends on, with its
+/// reason, any data loss and the longest recovery.
+fn over_roots(judge: &mut Judge, w: &Workload) -> (Verdict, String, bool, Option<Estimate>) {
     let mut verdict = Verdict::Unaffected;
     let mut why = String::new();
     let mut data_loss = false;
@@ -488,6 +480,11 @@ fn detail(graph: &Graph, judge: &mut Judge, w: &Workload) -> WorkloadResult {
             est = Estimate::longest(est, e.estimate);
         }
     }
+    (verdict, why, data_loss, est)
+}
+
+fn detail(graph: &Graph, judge: &mut Judge, w: &Workload) -> WorkloadResult {
+    let (verdict, why, data_loss, est) = over_roots(judge, w);
     let nodes = &graph.nodes;
     let components = w
         .members
