@@ -95,6 +95,15 @@ impl HealthMetric {
         }
     }
 
+    /// An Aurora global database secondary's replication lag behind the primary region.
+    pub(crate) fn global_db_lag(cluster_id: &str) -> HealthMetric {
+        HealthMetric {
+            namespaces: &["AWS/RDS"],
+            metrics: &["AuroraGlobalDBReplicationLag", "AuroraGlobalDBRPOLag"],
+            dimensions: vec![("DBClusterIdentifier", cluster_id.to_string())],
+        }
+    }
+
     pub(crate) fn nat_gateway(id: &str) -> HealthMetric {
         HealthMetric {
             namespaces: &["AWS/NATGateway"],

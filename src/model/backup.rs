@@ -186,6 +186,7 @@ mod tests {
                 db_instance_identifier: id.into(),
                 arn: format!("arn:aws:rds:{REGION}:{ACCOUNT}:db:{id}"),
                 monitoring_interval: Some(0),
+                automated_backup_replication_regions: Some(vec![]),
                 tags: tags
                     .into_iter()
                     .map(|(k, v)| (k.to_string(), v.to_string()))

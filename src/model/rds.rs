@@ -1,10 +1,11 @@
 //! RDS DB instances and clusters: cluster membership, read replicas and their sources, the
-//! members' AZs, health alarms and backup coverage.
+//! members' AZs, durability parameters, copies in other regions (read replicas, replicated
+//! automated backups, Aurora global databases), health alarms and backup coverage.
 
 use super::alarms::HealthMetric;
 use super::{distinct, Always, Ctx, Known, Resource};
 use crate::registry::Kind;
-use crate::snapshot::{DbCluster, DbClusterMember, DbInstance};
+use crate::snapshot::{DbCluster, DbClusterMember, DbInstance, DbParameterGroup, GlobalCluster};
 use std::borrow::Cow;
 use std::collections::HashMap;
 
@@ -24,6 +25,23 @@ crate::facts! {
         /// The Enhanced Monitoring interval in seconds (0 = off); unknown in snapshots
         /// written before it was read.
         pub monitoring_interval: Known<Option<i64>>,
+        /// Durability parameters: the value set in its DB parameter group, else in its DB
+        /// cluster's parameter group; null when left at the engine's default.
+        pub innodb_flush_log_at_trx_commit: Known<Option<&'a str>>,
+        /// MySQL and MariaDB: how often the binary log is synced to disk.
+        pub sync_binlog: Known<Option<&'a str>>,
+        /// PostgreSQL: whether a commit waits for its WAL to reach disk.
+        pub synchronous_commit: Known<Option<&'a str>>,
+        /// MySQL and MariaDB: whether the server refuses writes.
+        pub read_only: Known<Option<&'a str>>,
+        /// MySQL and MariaDB: where the general and slow query logs go.
+        pub log_output: Known<Option<&'a str>>,
+        /// MySQL: the row format of new InnoDB tables.
+        pub innodb_default_row_format: Known<Option<&'a str>>,
+        /// The regions of its read replicas outside its own region.
+        pub cross_region_replica_regions: Always<Vec<&'a str>>,
+        /// The regions its automated backups are replicated to.
+        pub automated_backup_replication_regions: Known<Vec<&'a str>>,
         /// Alarms on its health metrics (ReplicaLag, FreeStorageSpace ...) that notify someone.
         pub health_alarms: Known<Vec<&'a str>>,
         /// Alarms on its health metrics that notify no one.
@@ -52,6 +70,21 @@ crate::facts! {
         pub reader_count: Always<usize>,
         /// How many of its members are publicly accessible.
         pub public_member_count: Known<usize>,
+        /// The Aurora global database it belongs to (null: none).
+        pub global_cluster: Known<Option<&'a str>>,
+        /// The regions of every cluster of that global database (empty: none).
+        pub global_regions: Known<Vec<&'a str>>,
+        /// It is a secondary (read-only) cluster of a global database.
+        pub is_global_secondary: Known<bool>,
+        /// It is a cross-region read replica of another cluster.
+        pub is_cross_region_replica: Always<bool>,
+        /// The regions of its read replica clusters outside its own region.
+        pub cross_region_replica_regions: Always<Vec<&'a str>>,
+        /// Alarms on its global replication lag (AuroraGlobalDBReplicationLag, ...RPOLag)
+        /// that notify someone.
+        pub global_lag_alarms: Known<Vec<&'a str>>,
+        /// Alarms on its global replication lag that notify no one.
+        pub global_lag_alarms_silent: Known<Vec<&'a str>>,
         /// The resource type AWS Backup gives it.
         pub backup_resource_type: Always<&'static str>,
         /// The AWS Backup plans whose selections assign it.
@@ -65,20 +98,117 @@ crate::facts! {
 
 type Instances<'a> = HashMap<(&'a str, &'a str), &'a DbInstance>;
 
+/// What the instances and clusters are joined with, built once.
+struct Index<'a> {
+    instances: Instances<'a>,
+    clusters: HashMap<(&'a str, &'a str), &'a DbCluster>,
+    /// (region, name, cluster group?) -> the parameter group.
+    parameter_groups: HashMap<(&'a str, &'a str, bool), &'a DbParameterGroup>,
+    /// DB cluster ARN -> its global database.
+    global_of: HashMap<&'a str, &'a GlobalCluster>,
+}
+
 pub(super) fn build<'a>(ctx: &Ctx<'a>, out: &mut Vec<Resource<'a>>) {
     let s = ctx.snapshot;
-    let instances: Instances = s
-        .rds
-        .db_instances
-        .iter()
-        .map(|i| ((i.region.as_str(), i.db_instance_identifier.as_str()), i))
-        .collect();
+    let index = Index {
+        instances: s
+            .rds
+            .db_instances
+            .iter()
+            .map(|i| ((i.region.as_str(), i.db_instance_identifier.as_str()), i))
+            .collect(),
+        clusters: s
+            .rds
+            .db_clusters
+            .iter()
+            .map(|c| ((c.region.as_str(), c.db_cluster_identifier.as_str()), c))
+            .collect(),
+        parameter_groups: s
+            .rds
+            .parameter_groups
+            .iter()
+            .map(|g| ((g.region.as_str(), g.name.as_str(), g.cluster), g))
+            .collect(),
+        global_of: s
+            .rds
+            .global_clusters
+            .iter()
+            .flat_map(|g| g.members.iter().map(move |m| (m.db_cluster_arn.as_str(), g)))
+            .collect(),
+    };
     for db in &s.rds.db_instances {
-        out.push(db_instance(ctx, db, &instances));
+        out.push(db_instance(ctx, db, &index));
     }
     for c in &s.rds.db_clusters {
-        out.push(db_cluster(ctx, c, &instances));
+        out.push(db_cluster(ctx, c, &index));
     }
+}
+
+/// The region field of an RDS ARN, or `own` for a bare identifier (same region).
+fn region_of<'a>(own: &'a str, id_or_arn: &'a str) -> &'a str {
+    replica_source(own, id_or_arn).0
+}
+
+/// The engines whose parameter groups the collector reads.
+fn has_tracked_parameters(engine: &str) -> bool {
+    matches!(
+        engine,
+        "mysql" | "mariadb" | "postgres" | "aurora" | "aurora-mysql" | "aurora-postgresql"
+    )
+}
+
+/// The durability parameters of an instance: its DB parameter group's values over its
+/// cluster's DB cluster parameter group's (Aurora keeps some, such as
+/// `innodb_flush_log_at_trx_commit`, at cluster level). Unknown when a group in use was not
+/// read; `None` for engines whose groups are not read.
+fn parameters<'a>(
+    ctx: &Ctx<'a>,
+    db: &'a DbInstance,
+    index: &Index<'a>,
+) -> Option<Result<Vec<(&'a str, &'a str)>, String>> {
+    if !has_tracked_parameters(&db.engine) {
+        return None;
+    }
+    let Some(own) = db.parameter_group.as_deref() else {
+        return Some(Err(
+            "its DB parameter group is not in the snapshot".to_string()
+        ));
+    };
+    let mut groups = vec![(own, false)];
+    if let Some(cluster) = db.db_cluster_identifier.as_deref() {
+        match index
+            .clusters
+            .get(&(db.region.as_str(), cluster))
+            .map(|c| c.parameter_group.as_deref())
+        {
+            Some(Some(g)) => groups.insert(0, (g, true)),
+            Some(None) => {
+                return Some(Err(format!(
+                    "the parameter group of its DB cluster {cluster} is not in the snapshot"
+                )))
+            }
+            None => {
+                return Some(Err(ctx
+                    .incomplete(Kind::DbCluster, &db.region)
+                    .unwrap_or_else(|| format!("its DB cluster {cluster} is not listed"))))
+            }
+        }
+    }
+    let mut values: Vec<(&str, &str)> = Vec::new();
+    for (name, cluster) in groups {
+        let kind = if cluster { "DB cluster parameter group" } else { "DB parameter group" };
+        let Some(g) = index.parameter_groups.get(&(db.region.as_str(), name, cluster)) else {
+            return Some(Err(format!("its {kind} {name} was not read")));
+        };
+        if let Some(why) = g.unreadable.get("parameters") {
+            return Some(Err(format!("its {kind} {name} could not be read: {why}")));
+        }
+        for (k, v) in &g.parameters {
+            values.retain(|(name, _)| name != k);
+            values.push((k.as_str(), v.as_str()));
+        }
+    }
+    Some(Ok(values))
 }
 
 /// Where a read replica's source lives: `(region, identifier)`. The API names a source in
@@ -92,7 +222,8 @@ pub(crate) fn replica_source<'a>(own_region: &'a str, source: &'a str) -> (&'a s
     }
 }
 
-fn db_instance<'a>(ctx: &Ctx<'a>, db: &'a DbInstance, instances: &Instances<'a>) -> Resource<'a> {
+fn db_instance<'a>(ctx: &Ctx<'a>, db: &'a DbInstance, index: &Index<'a>) -> Resource<'a> {
+    let instances = &index.instances;
     // The source instance's region and AZ, for replicas of a DB instance. A source that is
     // not a listed DB instance (a cluster, or one deleted since) has no AZ to compare with.
     let source = db
@@ -115,7 +246,33 @@ fn db_instance<'a>(ctx: &Ctx<'a>, db: &'a DbInstance, instances: &Instances<'a>)
     );
     let tags = (!db.unreadable.contains_key("tags")).then_some(&db.tags);
     let backup = ctx.backup_coverage(Kind::DbInstance, &db.region, &db.arn, tags);
+    let params = parameters(ctx, db, index);
+    let param = |name: &str| -> Known<Option<&'a str>> {
+        match &params {
+            None => Known::Is(None),
+            Some(Ok(values)) => Known::Is(values.iter().find(|(k, _)| *k == name).map(|(_, v)| *v)),
+            Some(Err(why)) => Known::unknown(why.clone()),
+        }
+    };
     let facts = DbInstanceFacts {
+        innodb_flush_log_at_trx_commit: param("innodb_flush_log_at_trx_commit"),
+        sync_binlog: param("sync_binlog"),
+        synchronous_commit: param("synchronous_commit"),
+        read_only: param("read_only"),
+        log_output: param("log_output"),
+        innodb_default_row_format: param("innodb_default_row_format"),
+        cross_region_replica_regions: Always(distinct(
+            db.read_replica_identifiers
+                .iter()
+                .map(|r| region_of(&db.region, r))
+                .filter(|r| *r != db.region),
+        )),
+        automated_backup_replication_regions: match &db.automated_backup_replication_regions {
+            Some(regions) => Known::Is(distinct(regions.iter().map(String::as_str))),
+            None => Known::unknown(
+                "its automated backup replications are not in the snapshot".to_string(),
+            ),
+        },
         is_cluster_member: Always(db.db_cluster_identifier.is_some()),
         is_read_replica: Always(db.read_replica_source.is_some()),
         subnet_group_azs: Always(distinct(db.subnet_group_azs.iter().map(String::as_str))),
@@ -146,7 +303,8 @@ fn db_instance<'a>(ctx: &Ctx<'a>, db: &'a DbInstance, instances: &Instances<'a>)
     }
 }
 
-fn db_cluster<'a>(ctx: &Ctx<'a>, c: &'a DbCluster, instances: &Instances<'a>) -> Resource<'a> {
+fn db_cluster<'a>(ctx: &Ctx<'a>, c: &'a DbCluster, index: &Index<'a>) -> Resource<'a> {
+    let instances = &index.instances;
     // Facts about the members come from their DB instances; a member the instance listing
     // does not hold makes them unknown rather than quietly smaller.
     let members: Vec<(&DbClusterMember, Option<&DbInstance>)> = c
@@ -166,7 +324,49 @@ fn db_cluster<'a>(ctx: &Ctx<'a>, c: &'a DbCluster, instances: &Instances<'a>) ->
         )
     };
     let backup = ctx.backup_coverage(Kind::DbCluster, &c.region, &c.arn, Some(&c.tags));
+    let global = index.global_of.get(c.arn.as_str()).copied();
+    let global_regions = global.map_or_else(Vec::new, |g| {
+        distinct(
+            g.members
+                .iter()
+                .map(|m| region_of(&c.region, &m.db_cluster_arn)),
+        )
+    });
+    let is_global_secondary = global.is_some_and(|g| {
+        g.members
+            .iter()
+            .any(|m| m.db_cluster_arn == c.arn && !m.is_writer)
+    });
+    // Only a secondary has a global replication lag to watch.
+    let lag = if is_global_secondary {
+        ctx.health_alarms(
+            &c.region,
+            &HealthMetric::global_db_lag(&c.db_cluster_identifier),
+            None,
+        )
+    } else {
+        super::alarms::Health {
+            heard: Known::Is(Vec::new()),
+            silent: Known::Is(Vec::new()),
+        }
+    };
     let mut f = DbClusterFacts {
+        global_cluster: Known::Is(global.map(|g| g.global_cluster_identifier.as_str())),
+        global_regions: Known::Is(global_regions),
+        is_global_secondary: Known::Is(is_global_secondary),
+        is_cross_region_replica: Always(
+            c.replication_source
+                .as_deref()
+                .is_some_and(|s| region_of(&c.region, s) != c.region),
+        ),
+        cross_region_replica_regions: Always(distinct(
+            c.read_replica_identifiers
+                .iter()
+                .map(|r| region_of(&c.region, r))
+                .filter(|r| *r != c.region),
+        )),
+        global_lag_alarms: lag.heard,
+        global_lag_alarms_silent: lag.silent,
         member_azs: Known::Is(azs(false)),
         reader_azs: Known::Is(azs(true)),
         member_count: Always(members.len()),
@@ -184,6 +384,15 @@ fn db_cluster<'a>(ctx: &Ctx<'a>, c: &'a DbCluster, instances: &Instances<'a>) ->
     };
     crate::unknown_if!(ctx.incomplete(Kind::DbInstance, &c.region) =>
         f.member_azs, f.reader_azs, f.public_member_count);
+    // Snapshots written before global databases were read have no parameter group on their
+    // clusters (every DB cluster has one): what they would show is unknown, not "none".
+    let global_unread = if c.parameter_group.is_none() {
+        Some("global databases are not in the snapshot".to_string())
+    } else {
+        global_clusters_failed(ctx, &c.region)
+    };
+    crate::unknown_if!(global_unread =>
+        f.global_cluster, f.global_regions, f.is_global_secondary);
     if let Some((missing, _)) = members.iter().find(|(_, i)| i.is_none()) {
         let reason = format!(
             "member {} is not in the DB instance listing of {}",
@@ -201,6 +410,17 @@ fn db_cluster<'a>(ctx: &Ctx<'a>, c: &'a DbCluster, instances: &Instances<'a>) ->
         unreadable: None,
         facts: Box::new(f),
     }
+}
+
+/// Why the global databases could not be listed in `region`, if they could not.
+fn global_clusters_failed(ctx: &Ctx<'_>, region: &str) -> Option<String> {
+    ctx.snapshot
+        .coverage
+        .iter()
+        .filter(|c| c.service == "rds" && c.region == region)
+        .flat_map(|c| &c.errors)
+        .find(|e| e.operation == "DescribeGlobalClusters")
+        .map(|e| format!("global databases could not be listed in {region}: {}", e.reason()))
 }
 
 #[cfg(test)]
@@ -222,6 +442,7 @@ mod tests {
             db_instance_identifier: id.into(),
             availability_zone: Some(az.into()),
             monitoring_interval: Some(0),
+            automated_backup_replication_regions: Some(vec![]),
             ..Default::default()
         }
     }
@@ -324,6 +545,7 @@ mod tests {
         let cluster = |id: &str, members: Vec<DbClusterMember>| DbCluster {
             region: "eu-west-1".into(),
             db_cluster_identifier: id.into(),
+            parameter_group: Some("default.aurora-mysql8.0".into()),
             members,
             ..Default::default()
         };
@@ -375,6 +597,32 @@ mod tests {
             }),
             ..Default::default()
         }
+    }
+
+    #[test]
+    fn a_bucket_may_be_the_replica_of_one_whose_replication_was_not_read() {
+        let mut s = Snapshot::new(ACCOUNT, vec!["us-east-1".into()], "t".into());
+        let mut src = bucket("src", Some("Enabled"), &[]);
+        src.unreadable.insert(
+            "replication".into(),
+            "GetBucketReplication failed: truncated".into(),
+        );
+        s.s3.buckets = vec![src, bucket("other", Some("Enabled"), &[])];
+        {
+            let m = Model::build(&s);
+            let other = find(&m, "s3.bucket", "other");
+            assert_eq!(
+                other.unknown()["cross_region_copy"],
+                "bucket src's replication could not be read, and it may replicate into this \
+                 one: GetBucketReplication failed: truncated"
+            );
+        }
+        // Read everywhere: no copy is a fact.
+        s.s3.buckets[0].unreadable.clear();
+        let m = Model::build(&s);
+        let other = find(&m, "s3.bucket", "other");
+        assert_eq!(other.fields()["cross_region_copy"], json!(null));
+        assert!(!other.unknown().contains_key("cross_region_copy"));
     }
 
     #[test]
@@ -511,5 +759,147 @@ mod tests {
         let read = find(&m, "s3.bucket", "read");
         assert_eq!(read.fields()["object_lock_enabled"], json!(false));
         assert!(unknown_besides_backup(&read.unknown()).is_empty());
+    }
+
+    fn group(name: &str, cluster: bool, params: &[(&str, &str)]) -> DbParameterGroup {
+        DbParameterGroup {
+            region: "us-east-1".into(),
+            name: name.into(),
+            cluster,
+            parameters: params
+                .iter()
+                .map(|(k, v)| (k.to_string(), v.to_string()))
+                .collect(),
+            ..Default::default()
+        }
+    }
+
+    #[test]
+    fn durability_parameters_merge_the_instance_group_over_the_cluster_group() {
+        let mut s = Snapshot::new(ACCOUNT, vec!["us-east-1".into()], "t".into());
+        let instance = |id: &str, engine: &str, group: Option<&str>, cluster: Option<&str>| {
+            DbInstance {
+                engine: engine.into(),
+                parameter_group: group.map(str::to_string),
+                db_cluster_identifier: cluster.map(str::to_string),
+                ..db("us-east-1", id, "us-east-1a")
+            }
+        };
+        s.rds.db_instances = vec![
+            instance("plain", "mysql", Some("default.mysql8.0"), None),
+            instance("tuned", "mysql", Some("fast"), None),
+            instance("member", "aurora-mysql", Some("aurora-inst"), Some("orders")),
+            instance("unread", "postgres", Some("broken"), None),
+            instance("old", "mysql", None, None),
+            instance("oracle", "oracle-ee", Some("default.oracle-ee-19"), None),
+        ];
+        s.rds.db_clusters = vec![DbCluster {
+            region: "us-east-1".into(),
+            db_cluster_identifier: "orders".into(),
+            engine: "aurora-mysql".into(),
+            parameter_group: Some("aurora-cluster".into()),
+            ..Default::default()
+        }];
+        let mut broken = group("broken", false, &[]);
+        broken.unreadable.insert(
+            "parameters".into(),
+            "DescribeDBParameters failed: AccessDenied: denied".into(),
+        );
+        s.rds.parameter_groups = vec![
+            group("default.mysql8.0", false, &[]),
+            group("fast", false, &[("innodb_flush_log_at_trx_commit", "2"), ("sync_binlog", "0")]),
+            group(
+                "aurora-cluster",
+                true,
+                &[("innodb_flush_log_at_trx_commit", "0"), ("log_output", "TABLE")],
+            ),
+            group("aurora-inst", false, &[("log_output", "FILE")]),
+            broken,
+        ];
+        let m = Model::build(&s);
+        let f = |id: &str, field: &str| find(&m, "rds.db_instance", id).fields()[field].clone();
+        assert_eq!(f("plain", "innodb_flush_log_at_trx_commit"), json!(null));
+        assert_eq!(f("tuned", "innodb_flush_log_at_trx_commit"), json!("2"));
+        assert_eq!(f("tuned", "sync_binlog"), json!("0"));
+        // The cluster's group holds the InnoDB setting; the instance's own group wins for
+        // what both set.
+        assert_eq!(f("member", "innodb_flush_log_at_trx_commit"), json!("0"));
+        assert_eq!(f("member", "log_output"), json!("FILE"));
+        assert_eq!(f("oracle", "sync_binlog"), json!(null));
+        let unknown = |id: &str| find(&m, "rds.db_instance", id).unknown();
+        assert_eq!(
+            unknown("unread")["synchronous_commit"],
+            "its DB parameter group broken could not be read: DescribeDBParameters failed: AccessDenied: denied"
+        );
+        assert_eq!(
+            unknown("old")["sync_binlog"],
+            "its DB parameter group is not in the snapshot"
+        );
+        assert!(!unknown("oracle").contains_key("sync_binlog"));
+    }
+
+    #[test]
+    fn global_databases_and_cross_region_copies() {
+        let mut s = Snapshot::new(
+            ACCOUNT,
+            vec!["us-east-1".into(), "us-west-2".into()],
+            "t".into(),
+        );
+        let arn = |region: &str, id: &str| format!("arn:aws:rds:{region}:{ACCOUNT}:cluster:{id}");
+        let cluster = |region: &str, id: &str| DbCluster {
+            region: region.into(),
+            db_cluster_identifier: id.into(),
+            arn: arn(region, id),
+            engine: "aurora-mysql".into(),
+            parameter_group: Some("default.aurora-mysql8.0".into()),
+            ..Default::default()
+        };
+        s.rds.db_clusters = vec![
+            cluster("us-east-1", "orders"),
+            cluster("us-west-2", "orders-dr"),
+            DbCluster {
+                read_replica_identifiers: vec![arn("us-west-2", "ledger-ro")],
+                ..cluster("us-east-1", "ledger")
+            },
+            DbCluster {
+                replication_source: Some(arn("us-east-1", "ledger")),
+                ..cluster("us-west-2", "ledger-ro")
+            },
+            DbCluster {
+                parameter_group: None,
+                ..cluster("us-east-1", "old")
+            },
+        ];
+        s.rds.global_clusters = vec![GlobalCluster {
+            global_cluster_identifier: "orders-global".into(),
+            members: vec![
+                GlobalClusterMember {
+                    db_cluster_arn: arn("us-east-1", "orders"),
+                    is_writer: true,
+                },
+                GlobalClusterMember {
+                    db_cluster_arn: arn("us-west-2", "orders-dr"),
+                    is_writer: false,
+                },
+            ],
+            ..Default::default()
+        }];
+        s.coverage.push(denied("rds", "us-west-2", "DescribeGlobalClusters", &[]));
+        let m = Model::build(&s);
+        let f = |id: &str, field: &str| find(&m, "rds.db_cluster", id).fields()[field].clone();
+        assert_eq!(f("orders", "global_cluster"), json!("orders-global"));
+        assert_eq!(f("orders", "global_regions"), json!(["us-east-1", "us-west-2"]));
+        assert_eq!(f("orders", "is_global_secondary"), json!(false));
+        assert_eq!(f("ledger", "cross_region_replica_regions"), json!(["us-west-2"]));
+        assert_eq!(f("ledger", "global_regions"), json!([]));
+        assert_eq!(f("ledger-ro", "is_cross_region_replica"), json!(true));
+        assert_eq!(f("orders", "is_cross_region_replica"), json!(false));
+        // The listing failed in us-west-2: the secondary's global facts are unknown there.
+        let unknown = |id: &str| find(&m, "rds.db_cluster", id).unknown();
+        assert!(unknown("orders-dr")["is_global_secondary"].contains("AccessDenied"));
+        assert_eq!(
+            unknown("old")["global_regions"],
+            "global databases are not in the snapshot"
+        );
     }
 }

@@ -70,9 +70,16 @@ pub(super) fn build<'a>(ctx: &Ctx<'a>, out: &mut Vec<Resource<'a>>) {
             }
         }
     }
+    // A bucket whose replication could not be read may replicate into any other: a bucket
+    // with no known copy cannot be judged a primary without a copy then.
+    let unread_source = s.s3.buckets.iter().find_map(|b| {
+        let why = b.unreadable.get("replication")?;
+        Some((b.name.as_str(), why.as_str()))
+    });
     for b in &s.s3.buckets {
         let replica_of = sources.get(b.name.as_str()).cloned().unwrap_or_default();
-        out.push(bucket(ctx, b, &buckets, replica_of));
+        let unread = unread_source.filter(|(name, _)| *name != b.name);
+        out.push(bucket(ctx, b, &buckets, replica_of, unread));
     }
 }
 
@@ -86,6 +93,7 @@ fn bucket<'a>(
     b: &'a Bucket,
     buckets: &HashMap<&str, &'a Bucket>,
     replica_of: Vec<&'a Bucket>,
+    unread_source: Option<(&str, &str)>,
 ) -> Resource<'a> {
     // Destinations of the enabled rules: not in the account, or in it without versioning.
     let mut missing = Vec::new();
@@ -203,6 +211,11 @@ fn bucket<'a>(
     crate::unknown_if!(ctx.incomplete(Kind::Bucket, &b.region) => f.replication_missing_destinations);
     if f.replica_of.0.is_empty() {
         crate::unknown_if!(b.unreadable.get("replication") => f.cross_region_copy);
+        if matches!(f.cross_region_copy, Known::Is(None)) {
+            crate::unknown_if!(unread_source.map(|(source, why)| format!(
+                "bucket {source}'s replication could not be read, and it may replicate into this one: {why}"
+            )) => f.cross_region_copy);
+        }
     }
     crate::unknown_if!(b.unreadable.get("replication") =>
         f.replication_rules,

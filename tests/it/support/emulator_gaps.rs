@@ -23,6 +23,7 @@ pub fn not_evaluated_beyond_emulator_gaps(report: &Value) -> Vec<String> {
                 }))
         })
         .filter(|f| !storage_emulator_gap(f))
+        .filter(|f| !default_parameter_group_gap(f))
         .map(|f| format!("{} {}: {}", f["rule_id"], f["resource_id"], f["reason"]))
         .collect()
 }
@@ -40,10 +41,35 @@ pub fn incomplete_only_by_emulator_gaps(coverage: &Value) -> bool {
     let errors = coverage["errors"].as_array().expect("errors");
     !errors.is_empty()
         && errors.iter().all(|e| {
-            coverage["service"] == "backup"
+            (coverage["service"] == "backup"
                 && e["operation"] == "ListProtectedResources"
-                && e["code"] == "http-404"
+                && e["code"] == "http-404")
+                || (coverage["service"] == "rds" && default_parameter_group_error(e))
         })
+}
+
+/// moto creates no default parameter groups (`default.mysql8.0`, `default.aurora8.0` ...),
+/// which every DB instance and cluster created without a group of its own uses, and answers
+/// their DescribeDBParameters / DescribeDBClusterParameters with DBParameterGroupNotFound.
+fn default_parameter_group_error(e: &Value) -> bool {
+    matches!(
+        e["operation"].as_str(),
+        Some("DescribeDBParameters" | "DescribeDBClusterParameters")
+    ) && e["code"] == "DBParameterGroupNotFound"
+        && e["resource"]
+            .as_str()
+            .is_some_and(|g| g.starts_with("default."))
+}
+
+/// A finding not evaluated only because its parameter group is one of those (see
+/// [`default_parameter_group_error`]).
+pub fn default_parameter_group_gap(f: &Value) -> bool {
+    let reason = f["reason"].as_str().unwrap_or_default();
+    f["rule_id"]
+        .as_str()
+        .is_some_and(|r| r.starts_with("HA-RDS-"))
+        && reason.contains("parameter group default.")
+        && reason.contains("Parameters failed: DBParameterGroupNotFound")
 }
 
 /// A finding not evaluated only because of a storage call moto lacks (see
