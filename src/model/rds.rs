@@ -393,6 +393,14 @@ fn db_cluster<'a>(ctx: &Ctx<'a>, c: &'a DbCluster, index: &Index<'a>) -> Resourc
     };
     crate::unknown_if!(global_unread =>
         f.global_cluster, f.global_regions, f.is_global_secondary);
+    // A global database always has one writer cluster; an answer naming none (a switchover
+    // under way) cannot tell the primary from its secondaries.
+    crate::unknown_if!(global
+        .filter(|g| !g.members.iter().any(|m| m.is_writer))
+        .map(|g| format!(
+            "global database {} names no writer cluster, so which cluster is primary is unknown",
+            g.global_cluster_identifier
+        )) => f.is_global_secondary);
     if let Some((missing, _)) = members.iter().find(|(_, i)| i.is_none()) {
         let reason = format!(
             "member {} is not in the DB instance listing of {}",

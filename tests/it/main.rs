@@ -26,6 +26,7 @@ mod moto_faults;
 mod moto_harness;
 mod moto_network;
 mod moto_org;
+mod moto_rds_durability;
 mod moto_serverless;
 mod moto_simulate;
 mod moto_storage;
