@@ -98,6 +98,24 @@ macro_rules! for_each_service {
                 EksCluster "eks.cluster" "EKS cluster" listed places [subnet_azs],
                 EksNodegroup "eks.nodegroup" "EKS node group" listed places [subnet_azs],
             ];
+            networkfirewall NetworkFirewall regional omit_empty [
+                Firewall "networkfirewall.firewall" "Network Firewall firewall" listed
+                    places [endpoint_azs],
+            ];
+            route53resolver Route53Resolver regional omit_empty [
+                ResolverEndpoint "route53resolver.endpoint" "Route 53 Resolver endpoint" listed
+                    places [ip_azs],
+            ];
+            directconnect DirectConnect regional omit_empty [
+                DxConnection "directconnect.connection" "Direct Connect connection" listed,
+                DxVirtualInterface "directconnect.virtual_interface"
+                    "Direct Connect virtual interface" listed,
+                DxRegion "directconnect.region" "region's Direct Connect connections" derived,
+            ];
+            cloudtrail CloudTrail regional omit_empty [
+                Trail "cloudtrail.trail" "CloudTrail trail" listed,
+                TrailRegion "cloudtrail.region" "region's CloudTrail coverage" derived,
+            ];
         }
     };
 }
@@ -317,8 +335,8 @@ mod tests {
 
     #[test]
     fn keys_round_trip_and_name_their_service() {
-        assert_eq!(Service::ALL.len(), 17);
-        assert_eq!(Kind::ALL.len(), 33);
+        assert_eq!(Service::ALL.len(), 21);
+        assert_eq!(Kind::ALL.len(), 40);
         for &k in Kind::ALL {
             assert_eq!(Kind::from_key(k.key()), Some(k));
             let (service, _) = k.key().split_once('.').expect("service.kind");
@@ -330,7 +348,7 @@ mod tests {
         }
         assert_eq!(Kind::from_key("rds.nothing"), None);
         let judged = Kind::ALL.iter().filter(|k| k.is_judged()).count();
-        assert_eq!(judged, 30);
+        assert_eq!(judged, 37);
         assert!(Kind::Record.is_global() && !Kind::DbInstance.is_global());
     }
 }

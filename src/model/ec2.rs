@@ -77,6 +77,9 @@ crate::facts! {
     pub struct VpcEndpointFacts<'a> {
         /// The AZs of its subnets: two subnets in one AZ are one failure domain.
         pub subnet_azs: Known<Vec<&'a str>>,
+        /// For a Gateway Load Balancer endpoint: the routes that send traffic of another AZ
+        /// through it, each with the subnets whose traffic it is (empty for other types).
+        pub cross_az_routes: Known<Vec<String>>,
     }
 }
 
@@ -351,10 +354,48 @@ fn network<'a>(ctx: &Ctx<'a>, out: &mut Vec<Resource<'a>>) {
             .filter_map(|id| ctx.subnet_az(&ep.region, id))
             .collect();
         let mut f = VpcEndpointFacts {
-            subnet_azs: Known::Is(azs.into_iter().collect()),
+            cross_az_routes: Known::Is(Vec::new()),
+            subnet_azs: Known::Is(azs.iter().copied().collect()),
         };
-        crate::unknown_if!(ctx.incomplete(Kind::Subnet, &ep.region) => f.subnet_azs);
+        if ep.vpc_endpoint_type.as_deref() == Some("GatewayLoadBalancer") {
+            f.cross_az_routes = gwlb_cross_az_routes(ctx, ep, &azs);
+        }
+        crate::unknown_if!(ctx.incomplete(Kind::Subnet, &ep.region) =>
+            f.subnet_azs, f.cross_az_routes);
+        crate::unknown_if!(ctx.incomplete(Kind::RouteTable, &ep.region) => f.cross_az_routes);
         out.push(ec2_resource(ctx, "vpc-endpoint", ep, &ep.tags, Box::new(f)));
+    }
+}
+
+/// The routes that send another AZ's traffic through a Gateway Load Balancer endpoint,
+/// which sits in the AZ of its one subnet.
+fn gwlb_cross_az_routes(
+    ctx: &Ctx<'_>,
+    ep: &crate::snapshot::VpcEndpoint,
+    azs: &BTreeSet<&str>,
+) -> Known<Vec<String>> {
+    match (azs.iter().next(), azs.len()) {
+        (Some(az), 1) => Known::Is(ctx.routing.cross_az_routes(
+            &ep.region,
+            &ep.vpc_endpoint_id,
+            az,
+        )),
+        (None, _) if ep.subnet_ids.is_empty() => Known::unknown(format!(
+            "Gateway Load Balancer endpoint {} has no subnet, so its AZ is unknown",
+            ep.vpc_endpoint_id
+        )),
+        (None, _) => Known::unknown(format!(
+            "subnet {} of endpoint {} is not in the subnet listing, so its AZ is unknown",
+            ep.subnet_ids.join(", "),
+            ep.vpc_endpoint_id
+        )),
+        // AWS gives a Gateway Load Balancer endpoint one subnet; several AZs would make
+        // "another AZ" meaningless.
+        (Some(_), _) => Known::unknown(format!(
+            "Gateway Load Balancer endpoint {} has subnets in several AZs ({})",
+            ep.vpc_endpoint_id,
+            azs.iter().copied().collect::<Vec<_>>().join(", ")
+        )),
     }
 }
 

@@ -1,9 +1,11 @@
 //! Where a subnet's traffic goes: the route table a subnet uses (its explicit association,
 //! else its VPC's main table), the default route of that table, and the gateways routes point
-//! at. Built once per snapshot; the subnet, VPC, route table and load balancer facts read it.
+//! at; and the other way round, which tables route to an endpoint (a Gateway Load Balancer or
+//! Network Firewall endpoint) and which subnets use them. Built once per snapshot; the
+//! subnet, VPC, route table, endpoint, firewall and load balancer facts read it.
 
 use crate::snapshot::{NatGateway, Route, RouteTable, Snapshot, Subnet};
-use std::collections::HashMap;
+use std::collections::{BTreeSet, HashMap};
 
 /// NAT gateway states in which it forwards no traffic: a route to it is a blackhole.
 const DEAD_NAT_STATES: &[&str] = &["deleting", "deleted", "failed"];
@@ -56,6 +58,12 @@ pub(crate) struct Routing<'a> {
     nat_gateways: Regional<'a, &'a NatGateway>,
     /// Instance id -> instance state, for routes to an instance.
     instance_state: Regional<'a, &'a str>,
+    /// Endpoint id (`vpce-*`) -> the routes to it, with their tables.
+    to_endpoint: Regional<'a, Vec<(&'a RouteTable, &'a Route)>>,
+    /// Route table id -> the subnets that use it (explicitly, or as their VPC's main table).
+    users: Regional<'a, Vec<&'a Subnet>>,
+    /// (region, VPC id, CIDR block) -> the subnet: where an edge route's destination is.
+    by_cidr: HashMap<(&'a str, &'a str, &'a str), &'a Subnet>,
 }
 
 /// The route table a subnet uses.
@@ -79,7 +87,18 @@ impl<'a> Routing<'a> {
                 }
             }
         }
-        Routing {
+        let mut to_endpoint: Regional<Vec<(&RouteTable, &Route)>> = Regional::default();
+        for rt in &s.ec2.route_tables {
+            for r in &rt.routes {
+                if let Some(vpce) = r.gateway_id.as_deref().filter(|g| g.starts_with("vpce-")) {
+                    to_endpoint
+                        .entry(&rt.region, vpce)
+                        .or_default()
+                        .push((rt, r));
+                }
+            }
+        }
+        let mut routing = Routing {
             subnets: s
                 .ec2
                 .subnets
@@ -105,7 +124,78 @@ impl<'a> Routing<'a> {
                     )
                 })
                 .collect(),
+            to_endpoint,
+            users: Regional::default(),
+            by_cidr: HashMap::new(),
+        };
+        // Only tables that route to an endpoint need their users: most snapshots have none.
+        if !routing.to_endpoint.0.is_empty() {
+            let mut users: Regional<Vec<&Subnet>> = Regional::default();
+            for sn in &s.ec2.subnets {
+                if let Some(t) = routing.table_of(&sn.region, &sn.vpc_id, &sn.subnet_id) {
+                    users
+                        .entry(&sn.region, &t.table.route_table_id)
+                        .or_default()
+                        .push(sn);
+                }
+                if let Some(cidr) = sn.cidr_block.as_deref() {
+                    routing
+                        .by_cidr
+                        .insert((sn.region.as_str(), sn.vpc_id.as_str(), cidr), sn);
+                }
+            }
+            routing.users = users;
         }
+        routing
+    }
+
+    /// The routes that send traffic from one AZ to endpoint `endpoint` (`vpce-*`), which
+    /// sits in `az`: each route to it in a table used by subnets of other AZs, or, in a table
+    /// no subnet uses (the edge table of an internet or virtual private gateway), whose
+    /// destination is a subnet of another AZ. One line per route, e.g.
+    /// `rtb-0b: 0.0.0.0/0 -> vpce-0a, used by subnet-b1 (eu-west-1b)`, sorted.
+    pub fn cross_az_routes(&self, region: &str, endpoint: &str, az: &str) -> Vec<String> {
+        let Some(routes) = self.to_endpoint.get(region, endpoint) else {
+            return Vec::new();
+        };
+        let mut out = BTreeSet::new();
+        for (table, route) in routes {
+            let users = self
+                .users
+                .get(region, &table.route_table_id)
+                .map_or(&[][..], Vec::as_slice);
+            // A table no subnet uses and that is no VPC's main table is an edge table (or
+            // unused): the AZ its traffic is for is the one of the destination subnet.
+            let edge = users.is_empty() && !table.associations.iter().any(|a| a.main);
+            let elsewhere: Vec<String> = if edge {
+                route
+                    .destination_cidr_block
+                    .as_deref()
+                    .and_then(|d| self.by_cidr.get(&(region, table.vpc_id.as_str(), d)))
+                    .filter(|sn| sn.availability_zone != az)
+                    .map(|sn| vec![format!("{} ({})", sn.subnet_id, sn.availability_zone)])
+                    .unwrap_or_default()
+            } else {
+                users
+                    .iter()
+                    .filter(|sn| sn.availability_zone != az)
+                    .map(|sn| format!("{} ({})", sn.subnet_id, sn.availability_zone))
+                    .collect::<BTreeSet<_>>()
+                    .into_iter()
+                    .collect()
+            };
+            if elsewhere.is_empty() {
+                continue;
+            }
+            let how = if edge { "to" } else { "used by" };
+            out.insert(format!(
+                "{}: {}, {how} {}",
+                table.route_table_id,
+                describe(route),
+                elsewhere.join(", ")
+            ));
+        }
+        out.into_iter().collect()
     }
 
     pub fn subnet(&self, region: &str, subnet_id: &str) -> Option<&'a Subnet> {
@@ -278,6 +368,74 @@ mod tests {
         assert!(r.live_nat("r", "nat-ok").is_some());
         assert!(r.live_nat("r", "nat-gone").is_none());
         assert_eq!(describe(&gone), "0.0.0.0/0 -> nat-gone");
+    }
+
+    fn subnet(id: &str, vpc: &str, az: &str, cidr: &str) -> Subnet {
+        Subnet {
+            region: "r".into(),
+            subnet_id: id.into(),
+            vpc_id: vpc.into(),
+            availability_zone: az.into(),
+            cidr_block: Some(cidr.into()),
+            ..Default::default()
+        }
+    }
+
+    #[test]
+    fn routes_to_an_endpoint_from_subnets_or_to_subnets_of_other_azs() {
+        let mut s = Snapshot::default();
+        s.ec2.subnets = vec![
+            subnet("subnet-a1", "vpc-1", "ra", "10.0.1.0/24"),
+            subnet("subnet-b1", "vpc-1", "rb", "10.0.2.0/24"),
+            subnet("subnet-b2", "vpc-1", "rb", "10.0.3.0/24"),
+            subnet("subnet-c1", "vpc-1", "rc", "10.0.4.0/24"),
+        ];
+        let to = |dest: &str, vpce: &str| route(dest, None, Some(vpce), "active");
+        s.ec2.route_tables = vec![
+            // The main table (subnet-c1 uses it) and subnet-a1's table go through a's endpoint.
+            table(
+                "rtb-main",
+                "vpc-1",
+                &[(None, true)],
+                vec![to("0.0.0.0/0", "vpce-a")],
+            ),
+            table(
+                "rtb-a",
+                "vpc-1",
+                &[(Some("subnet-a1"), false)],
+                vec![to("0.0.0.0/0", "vpce-a")],
+            ),
+            // b's subnets use b's endpoint.
+            table(
+                "rtb-b",
+                "vpc-1",
+                &[(Some("subnet-b1"), false), (Some("subnet-b2"), false)],
+                vec![to("0.0.0.0/0", "vpce-b")],
+            ),
+            // The internet gateway's edge table sends b's and a's inbound traffic to a.
+            table(
+                "rtb-igw",
+                "vpc-1",
+                &[],
+                vec![to("10.0.2.0/24", "vpce-a"), to("10.0.1.0/24", "vpce-a")],
+            ),
+        ];
+        let r = Routing::new(&s);
+        assert_eq!(
+            r.cross_az_routes("r", "vpce-a", "ra"),
+            [
+                "rtb-igw: 10.0.2.0/24 -> vpce-a, to subnet-b1 (rb)",
+                "rtb-main: 0.0.0.0/0 -> vpce-a, used by subnet-c1 (rc)",
+            ]
+        );
+        assert!(r.cross_az_routes("r", "vpce-b", "rb").is_empty());
+        // Seen from another AZ, b's subnets cross.
+        assert_eq!(
+            r.cross_az_routes("r", "vpce-b", "rc"),
+            ["rtb-b: 0.0.0.0/0 -> vpce-b, used by subnet-b1 (rb), subnet-b2 (rb)"]
+        );
+        assert!(r.cross_az_routes("r", "vpce-none", "ra").is_empty());
+        assert!(r.cross_az_routes("other", "vpce-a", "ra").is_empty());
     }
 
     #[test]

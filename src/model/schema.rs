@@ -269,7 +269,9 @@ mod tests {
                 "lambda.function",
                 "ecs.service",
                 "eks.cluster",
-                "eks.nodegroup"
+                "eks.nodegroup",
+                "networkfirewall.firewall",
+                "route53resolver.endpoint"
             ]
         );
     }

@@ -6,10 +6,11 @@ use serde_json::Value;
 
 /// The not-evaluated findings of a JSON report, less those moto cannot avoid: it does not
 /// return the `zonal_shift.config.enabled` load balancer attribute that AWS always returns, so
-/// HA-ELB-011 is (rightly) not evaluated against it; and it implements neither AWS Backup's
+/// HA-ELB-011 is (rightly) not evaluated against it; it implements neither AWS Backup's
 /// ListBackupSelections (HTTP 500) and ListProtectedResources (404) nor EFS's
 /// DescribeReplicationConfigurations (500), so the backup coverage rules and HA-EFS-003 are
-/// not evaluated where they need them.
+/// not evaluated where they need them; nor Direct Connect's DescribeVirtualInterfaces (500), so
+/// the virtual interface rules are not evaluated in any region.
 pub fn not_evaluated_beyond_emulator_gaps(report: &Value) -> Vec<String> {
     report["findings"]
         .as_array()
@@ -24,6 +25,7 @@ pub fn not_evaluated_beyond_emulator_gaps(report: &Value) -> Vec<String> {
         })
         .filter(|f| !storage_emulator_gap(f))
         .filter(|f| !default_parameter_group_gap(f))
+        .filter(|f| !direct_connect_emulator_gap(f))
         .map(|f| format!("{} {}: {}", f["rule_id"], f["resource_id"], f["reason"]))
         .collect()
 }
@@ -36,7 +38,8 @@ pub fn assert_read_beyond_emulator_gaps(report: &Value) {
 
 /// Whether a report's coverage entry is incomplete only because of operations moto does not
 /// implement: it answers AWS Backup's ListProtectedResources with 404 (AWS lists the
-/// resources that have recovery points).
+/// resources that have recovery points), and Direct Connect's DescribeVirtualInterfaces with
+/// 500.
 pub fn incomplete_only_by_emulator_gaps(coverage: &Value) -> bool {
     let errors = coverage["errors"].as_array().expect("errors");
     !errors.is_empty()
@@ -45,6 +48,9 @@ pub fn incomplete_only_by_emulator_gaps(coverage: &Value) -> bool {
                 && e["operation"] == "ListProtectedResources"
                 && e["code"] == "http-404")
                 || (coverage["service"] == "rds" && default_parameter_group_error(e))
+                || (coverage["service"] == "directconnect"
+                    && e["operation"] == "DescribeVirtualInterfaces"
+                    && e["code"] == "http-500")
         })
 }
 
@@ -70,6 +76,15 @@ pub fn default_parameter_group_gap(f: &Value) -> bool {
         .is_some_and(|r| r.starts_with("HA-RDS-"))
         && reason.contains("parameter group default.")
         && reason.contains("Parameters failed: DBParameterGroupNotFound")
+}
+
+/// A finding not evaluated only because moto does not implement Direct Connect's
+/// DescribeVirtualInterfaces (HTTP 500): the rules on virtual interfaces, every scan.
+pub fn direct_connect_emulator_gap(f: &Value) -> bool {
+    let rule = f["rule_id"].as_str().unwrap_or_default();
+    let reason = f["reason"].as_str().unwrap_or_default();
+    ["HA-DX-003", "HA-DX-005"].contains(&rule)
+        && names_emulator_gap(reason, "DescribeVirtualInterfaces", "http-500")
 }
 
 /// A finding not evaluated only because of a storage call moto lacks (see

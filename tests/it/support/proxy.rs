@@ -9,6 +9,10 @@
 //!    `<VersioningConfiguration>`; the Rust SDK's strict XML deserialiser rejects it
 //!    ("invalid XML root"), boto3 does not notice. Product code must not bend to an emulator
 //!    bug, so the proxy renames that root (open and close tag) and fixes `Content-Length`.
+//!    Fields moto writes with the wrong JSON type (Lambda's
+//!    `FunctionEventInvokeConfigs[].LastModified` and Direct Connect's `loaIssueTime` as text
+//!    where AWS sends epoch seconds, Direct Connect's `hasLogicalRedundancy` as a boolean) are
+//!    rewritten the same way.
 //!
 //! 3. **Faults and latency** ([`Faults`], set with [`Proxy::set_faults`]): throttling, 5xx,
 //!    access denied, connection resets and truncated bodies, per service or action, each
@@ -57,7 +61,8 @@ pub struct RecordedRequest {
     pub target: String,
     /// Status code returned to the client (502 when moto could not be reached).
     pub status: u16,
-    /// Whether the GetBucketVersioning root-element fix was applied to the response.
+    /// Whether one of the moto answer fixes (GetBucketVersioning's root element, or a
+    /// timestamp moto writes as text) was applied to the response.
     pub rewritten: bool,
     /// The fault injected instead of (or, for a truncation, on top of) moto's answer.
     pub fault: Option<Fault>,
@@ -326,7 +331,9 @@ fn serve_connection(client: TcpStream, upstream: SocketAddr, shared: &Shared) ->
                         && is_bucket_versioning_get(&target)
                         && rename_versioning_root(&mut resp.body))
                         || (operation.as_deref() == Some("ListFunctionEventInvokeConfigs")
-                            && epoch_last_modified(&mut resp.body));
+                            && epoch_last_modified(&mut resp.body))
+                        || (operation.as_deref() == Some("DescribeConnections")
+                            && fix_dx_connections(&mut resp.body));
                     (resp, rewritten)
                 }
                 Err(e) => {
@@ -744,6 +751,36 @@ fn epoch_last_modified(body: &mut Vec<u8>) -> bool {
             };
             if let Ok(t) = chrono::DateTime::parse_from_rfc3339(text) {
                 item["LastModified"] = serde_json::json!(t.timestamp_millis() as f64 / 1000.0);
+                changed = true;
+            }
+        }
+    }
+    if changed {
+        *body = serde_json::to_vec(&doc).expect("JSON serialises");
+    }
+    changed
+}
+
+/// moto 5.2.5 writes two fields of Direct Connect's `connections[]` with the wrong JSON type,
+/// which the Rust SDK rejects (boto3 does not notice): `loaIssueTime` as `YYYY-MM-DD HH:MM:SS`
+/// where AWS sends epoch seconds, and `hasLogicalRedundancy` as a boolean where AWS sends
+/// `yes`, `no` or `unknown`. Rewrites them as AWS writes the same values (moto's clock is UTC).
+/// Returns whether it did.
+fn fix_dx_connections(body: &mut Vec<u8>) -> bool {
+    let Ok(mut doc) = serde_json::from_slice::<serde_json::Value>(body) else {
+        return false;
+    };
+    let mut changed = false;
+    if let Some(items) = doc["connections"].as_array_mut() {
+        for item in items {
+            if let Some(text) = item["loaIssueTime"].as_str() {
+                if let Ok(t) = chrono::NaiveDateTime::parse_from_str(text, "%Y-%m-%d %H:%M:%S") {
+                    item["loaIssueTime"] = serde_json::json!(t.and_utc().timestamp());
+                    changed = true;
+                }
+            }
+            if let Some(b) = item["hasLogicalRedundancy"].as_bool() {
+                item["hasLogicalRedundancy"] = serde_json::json!(if b { "yes" } else { "no" });
                 changed = true;
             }
         }
