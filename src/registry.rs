@@ -98,6 +98,21 @@ macro_rules! for_each_service {
                 EksCluster "eks.cluster" "EKS cluster" listed places [subnet_azs],
                 EksNodegroup "eks.nodegroup" "EKS node group" listed places [subnet_azs],
             ];
+            mq Mq regional omit_empty [
+                MqBroker "mq.broker" "Amazon MQ broker" listed places [subnet_azs],
+            ];
+            msk Msk regional omit_empty [
+                MskCluster "msk.cluster" "MSK cluster" listed places [broker_azs],
+            ];
+            kinesis Kinesis regional omit_empty [
+                KinesisStream "kinesis.stream" "Kinesis data stream" listed,
+            ];
+            fsx Fsx regional omit_empty [
+                FsxFileSystem "fsx.file_system" "FSx file system" listed places [subnet_azs],
+            ];
+            cloudhsm CloudHsm regional omit_empty [
+                HsmCluster "cloudhsm.cluster" "CloudHSM cluster" listed places [hsm_azs],
+            ];
         }
     };
 }
@@ -317,8 +332,8 @@ mod tests {
 
     #[test]
     fn keys_round_trip_and_name_their_service() {
-        assert_eq!(Service::ALL.len(), 17);
-        assert_eq!(Kind::ALL.len(), 33);
+        assert_eq!(Service::ALL.len(), 22);
+        assert_eq!(Kind::ALL.len(), 38);
         for &k in Kind::ALL {
             assert_eq!(Kind::from_key(k.key()), Some(k));
             let (service, _) = k.key().split_once('.').expect("service.kind");
@@ -330,7 +345,7 @@ mod tests {
         }
         assert_eq!(Kind::from_key("rds.nothing"), None);
         let judged = Kind::ALL.iter().filter(|k| k.is_judged()).count();
-        assert_eq!(judged, 30);
+        assert_eq!(judged, 35);
         assert!(Kind::Record.is_global() && !Kind::DbInstance.is_global());
     }
 }

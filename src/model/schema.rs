@@ -269,7 +269,11 @@ mod tests {
                 "lambda.function",
                 "ecs.service",
                 "eks.cluster",
-                "eks.nodegroup"
+                "eks.nodegroup",
+                "mq.broker",
+                "msk.cluster",
+                "fsx.file_system",
+                "cloudhsm.cluster"
             ]
         );
     }
