@@ -116,6 +116,21 @@ macro_rules! for_each_service {
                 Trail "cloudtrail.trail" "CloudTrail trail" listed,
                 TrailRegion "cloudtrail.region" "region's CloudTrail coverage" derived,
             ];
+            mq Mq regional omit_empty [
+                MqBroker "mq.broker" "Amazon MQ broker" listed places [subnet_azs],
+            ];
+            msk Msk regional omit_empty [
+                MskCluster "msk.cluster" "MSK cluster" listed places [broker_azs],
+            ];
+            kinesis Kinesis regional omit_empty [
+                KinesisStream "kinesis.stream" "Kinesis data stream" listed,
+            ];
+            fsx Fsx regional omit_empty [
+                FsxFileSystem "fsx.file_system" "FSx file system" listed places [subnet_azs],
+            ];
+            cloudhsm CloudHsm regional omit_empty [
+                HsmCluster "cloudhsm.cluster" "CloudHSM cluster" listed places [hsm_azs],
+            ];
         }
     };
 }
@@ -335,8 +350,8 @@ mod tests {
 
     #[test]
     fn keys_round_trip_and_name_their_service() {
-        assert_eq!(Service::ALL.len(), 21);
-        assert_eq!(Kind::ALL.len(), 40);
+        assert_eq!(Service::ALL.len(), 26);
+        assert_eq!(Kind::ALL.len(), 45);
         for &k in Kind::ALL {
             assert_eq!(Kind::from_key(k.key()), Some(k));
             let (service, _) = k.key().split_once('.').expect("service.kind");
@@ -348,7 +363,7 @@ mod tests {
         }
         assert_eq!(Kind::from_key("rds.nothing"), None);
         let judged = Kind::ALL.iter().filter(|k| k.is_judged()).count();
-        assert_eq!(judged, 37);
+        assert_eq!(judged, 42);
         assert!(Kind::Record.is_global() && !Kind::DbInstance.is_global());
     }
 }

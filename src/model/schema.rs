@@ -271,7 +271,11 @@ mod tests {
                 "eks.cluster",
                 "eks.nodegroup",
                 "networkfirewall.firewall",
-                "route53resolver.endpoint"
+                "route53resolver.endpoint",
+                "mq.broker",
+                "msk.cluster",
+                "fsx.file_system",
+                "cloudhsm.cluster"
             ]
         );
     }

@@ -9,10 +9,10 @@
 //!    `<VersioningConfiguration>`; the Rust SDK's strict XML deserialiser rejects it
 //!    ("invalid XML root"), boto3 does not notice. Product code must not bend to an emulator
 //!    bug, so the proxy renames that root (open and close tag) and fixes `Content-Length`.
-//!    Fields moto writes with the wrong JSON type (Lambda's
+//!    Fields moto writes with the wrong JSON type or format are rewritten the same way: Lambda's
 //!    `FunctionEventInvokeConfigs[].LastModified` and Direct Connect's `loaIssueTime` as text
-//!    where AWS sends epoch seconds, Direct Connect's `hasLogicalRedundancy` as a boolean) are
-//!    rewritten the same way.
+//!    where AWS sends epoch seconds, Direct Connect's `hasLogicalRedundancy` as a boolean, and
+//!    the timestamps of MSK and CloudHSM clusters in a format the service never sends.
 //!
 //! 3. **Faults and latency** ([`Faults`], set with [`Proxy::set_faults`]): throttling, 5xx,
 //!    access denied, connection resets and truncated bodies, per service or action, each
@@ -61,8 +61,8 @@ pub struct RecordedRequest {
     pub target: String,
     /// Status code returned to the client (502 when moto could not be reached).
     pub status: u16,
-    /// Whether one of the moto answer fixes (GetBucketVersioning's root element, or a
-    /// timestamp moto writes as text) was applied to the response.
+    /// Whether one of moto's answers was fixed (the GetBucketVersioning root element, or a
+    /// field moto writes with the wrong type or format).
     pub rewritten: bool,
     /// The fault injected instead of (or, for a truncation, on top of) moto's answer.
     pub fault: Option<Fault>,
@@ -333,7 +333,12 @@ fn serve_connection(client: TcpStream, upstream: SocketAddr, shared: &Shared) ->
                         || (operation.as_deref() == Some("ListFunctionEventInvokeConfigs")
                             && epoch_last_modified(&mut resp.body))
                         || (operation.as_deref() == Some("DescribeConnections")
-                            && fix_dx_connections(&mut resp.body));
+                            && fix_dx_connections(&mut resp.body))
+                        || (operation.as_deref() == Some("ListClustersV2")
+                            && utc_creation_time(&mut resp.body))
+                        || (service.as_deref() == Some("cloudhsm")
+                            && operation.as_deref() == Some("DescribeClusters")
+                            && epoch_create_timestamp(&mut resp.body));
                     (resp, rewritten)
                 }
                 Err(e) => {
@@ -722,9 +727,13 @@ fn storage_operation(service: Option<&str>, method: &str, p: &[&str]) -> Option<
     })
 }
 
-/// The Lambda and CloudFront reads ha-audit makes (REST protocols, ids in the path).
+/// The Lambda, CloudFront, Amazon MQ and MSK reads ha-audit makes (REST protocols, ids in the
+/// path).
 fn rest_json_operation(service: Option<&str>, method: &str, p: &[&str]) -> Option<&'static str> {
     Some(match (service?, method, p) {
+        ("mq", "GET", ["v1", "brokers"]) => "ListBrokers",
+        ("mq", "GET", ["v1", "brokers", _]) => "DescribeBroker",
+        ("kafka", "GET", ["api", "v2", "clusters"]) => "ListClustersV2",
         ("lambda", "GET", [_, "functions"]) => "ListFunctions",
         ("lambda", "GET", [_, "functions", _]) => "GetFunction",
         ("lambda", "GET", [_, "functions", _, "concurrency"]) => "GetFunctionConcurrency",
@@ -781,6 +790,58 @@ fn fix_dx_connections(body: &mut Vec<u8>) -> bool {
             }
             if let Some(b) = item["hasLogicalRedundancy"].as_bool() {
                 item["hasLogicalRedundancy"] = serde_json::json!(if b { "yes" } else { "no" });
+                changed = true;
+            }
+        }
+    }
+    if changed {
+        *body = serde_json::to_vec(&doc).expect("JSON serialises");
+    }
+    changed
+}
+
+/// moto 5.2.5 writes MSK's `clusterInfoList[].creationTime` without a UTC offset
+/// (`2026-01-01T12:00:00.123456`); MSK sends an ISO 8601 time with one, and the Rust SDK rejects
+/// the other. Adds the `Z` (moto's clock is UTC). Returns whether it did.
+fn utc_creation_time(body: &mut Vec<u8>) -> bool {
+    let Ok(mut doc) = serde_json::from_slice::<serde_json::Value>(body) else {
+        return false;
+    };
+    let mut changed = false;
+    if let Some(items) = doc["clusterInfoList"].as_array_mut() {
+        for item in items {
+            let Some(text) = item["creationTime"].as_str() else {
+                continue;
+            };
+            if chrono::NaiveDateTime::parse_from_str(text, "%Y-%m-%dT%H:%M:%S%.f").is_ok() {
+                item["creationTime"] = serde_json::json!(format!("{text}Z"));
+                changed = true;
+            }
+        }
+    }
+    if changed {
+        *body = serde_json::to_vec(&doc).expect("JSON serialises");
+    }
+    changed
+}
+
+/// moto 5.2.5 writes CloudHSM's `Clusters[].CreateTimestamp` as an ISO 8601 string without a
+/// UTC offset where the service (AWS JSON 1.1) sends epoch seconds; the Rust SDK rejects it
+/// ("invalid RFC-3339 date-time"). Rewrites it as the same instant (UTC) in epoch seconds.
+/// Returns whether it did.
+fn epoch_create_timestamp(body: &mut Vec<u8>) -> bool {
+    let Ok(mut doc) = serde_json::from_slice::<serde_json::Value>(body) else {
+        return false;
+    };
+    let mut changed = false;
+    if let Some(items) = doc["Clusters"].as_array_mut() {
+        for item in items {
+            let Some(text) = item["CreateTimestamp"].as_str() else {
+                continue;
+            };
+            if let Ok(t) = chrono::NaiveDateTime::parse_from_str(text, "%Y-%m-%dT%H:%M:%S%.f") {
+                let millis = t.and_utc().timestamp_millis();
+                item["CreateTimestamp"] = serde_json::json!(millis as f64 / 1000.0);
                 changed = true;
             }
         }
