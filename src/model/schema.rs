@@ -269,7 +269,12 @@ mod tests {
                 "lambda.function",
                 "ecs.service",
                 "eks.cluster",
-                "eks.nodegroup"
+                "eks.nodegroup",
+                "memorydb.cluster",
+                "dax.cluster",
+                "redshift.cluster",
+                "opensearch.domain",
+                "dms.replication_instance"
             ]
         );
     }

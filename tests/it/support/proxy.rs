@@ -9,6 +9,8 @@
 //!    `<VersioningConfiguration>`; the Rust SDK's strict XML deserialiser rejects it
 //!    ("invalid XML root"), boto3 does not notice. Product code must not bend to an emulator
 //!    bug, so the proxy renames that root (open and close tag) and fixes `Content-Length`.
+//!    Likewise for the timestamps moto writes as strings where AWS sends epoch seconds
+//!    (Lambda event invoke configs, DMS replication instances).
 //!
 //! 3. **Faults and latency** ([`Faults`], set with [`Proxy::set_faults`]): throttling, 5xx,
 //!    access denied, connection resets and truncated bodies, per service or action, each
@@ -326,7 +328,9 @@ fn serve_connection(client: TcpStream, upstream: SocketAddr, shared: &Shared) ->
                         && is_bucket_versioning_get(&target)
                         && rename_versioning_root(&mut resp.body))
                         || (operation.as_deref() == Some("ListFunctionEventInvokeConfigs")
-                            && epoch_last_modified(&mut resp.body));
+                            && epoch_last_modified(&mut resp.body))
+                        || (operation.as_deref() == Some("DescribeReplicationInstances")
+                            && epoch_instance_create_time(&mut resp.body));
                     (resp, rewritten)
                 }
                 Err(e) => {
@@ -715,7 +719,8 @@ fn storage_operation(service: Option<&str>, method: &str, p: &[&str]) -> Option<
     })
 }
 
-/// The Lambda and CloudFront reads ha-audit makes (REST protocols, ids in the path).
+/// The Lambda, CloudFront and OpenSearch Service reads ha-audit makes (REST protocols, ids in
+/// the path).
 fn rest_json_operation(service: Option<&str>, method: &str, p: &[&str]) -> Option<&'static str> {
     Some(match (service?, method, p) {
         ("lambda", "GET", [_, "functions"]) => "ListFunctions",
@@ -725,6 +730,9 @@ fn rest_json_operation(service: Option<&str>, method: &str, p: &[&str]) -> Optio
             "ListFunctionEventInvokeConfigs"
         }
         ("cloudfront", "GET", [_, "distribution"]) => "ListDistributions",
+        // OpenSearch Service signs as `es`.
+        ("es", "GET", ["2021-01-01", "domain"]) => "ListDomainNames",
+        ("es", "POST", ["2021-01-01", "opensearch", "domain-info"]) => "DescribeDomains",
         _ => return None,
     })
 }
@@ -744,6 +752,34 @@ fn epoch_last_modified(body: &mut Vec<u8>) -> bool {
             };
             if let Ok(t) = chrono::DateTime::parse_from_rfc3339(text) {
                 item["LastModified"] = serde_json::json!(t.timestamp_millis() as f64 / 1000.0);
+                changed = true;
+            }
+        }
+    }
+    if changed {
+        *body = serde_json::to_vec(&doc).expect("JSON serialises");
+    }
+    changed
+}
+
+/// moto 5.2.5 writes DMS `ReplicationInstances[].InstanceCreateTime` as a naive ISO 8601
+/// string (`2026-12-05T18:45:47.820184`, UTC) where DMS sends epoch seconds; the Rust SDK
+/// rejects the string, so the whole listing fails. Rewrites it as the same instant in epoch
+/// seconds. Returns whether it did.
+fn epoch_instance_create_time(body: &mut Vec<u8>) -> bool {
+    let Ok(mut doc) = serde_json::from_slice::<serde_json::Value>(body) else {
+        return false;
+    };
+    let mut changed = false;
+    if let Some(items) = doc["ReplicationInstances"].as_array_mut() {
+        for item in items {
+            let Some(text) = item["InstanceCreateTime"].as_str() else {
+                continue;
+            };
+            if let Ok(t) = chrono::NaiveDateTime::parse_from_str(text, "%Y-%m-%dT%H:%M:%S%.f") {
+                let t = t.and_utc();
+                item["InstanceCreateTime"] =
+                    serde_json::json!(t.timestamp_millis() as f64 / 1000.0);
                 changed = true;
             }
         }
