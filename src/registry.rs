@@ -131,6 +131,24 @@ macro_rules! for_each_service {
             cloudhsm CloudHsm regional omit_empty [
                 HsmCluster "cloudhsm.cluster" "CloudHSM cluster" listed places [hsm_azs],
             ];
+            memorydb MemoryDb regional omit_empty [
+                MemoryDbCluster "memorydb.cluster" "MemoryDB cluster" listed places [node_azs],
+            ];
+            dax Dax regional omit_empty [
+                DaxCluster "dax.cluster" "DAX cluster" listed places [node_azs],
+            ];
+            redshift Redshift regional omit_empty [
+                RedshiftCluster "redshift.cluster" "Redshift cluster" listed
+                    places [availability_zone, secondary_availability_zone],
+            ];
+            opensearch OpenSearch regional omit_empty [
+                OpenSearchDomain "opensearch.domain" "OpenSearch Service domain" listed
+                    places [vpc_azs],
+            ];
+            dms Dms regional omit_empty [
+                DmsReplicationInstance "dms.replication_instance" "DMS replication instance" listed
+                    places [availability_zone, secondary_availability_zone],
+            ];
         }
     };
 }
@@ -350,8 +368,8 @@ mod tests {
 
     #[test]
     fn keys_round_trip_and_name_their_service() {
-        assert_eq!(Service::ALL.len(), 26);
-        assert_eq!(Kind::ALL.len(), 45);
+        assert_eq!(Service::ALL.len(), 31);
+        assert_eq!(Kind::ALL.len(), 50);
         for &k in Kind::ALL {
             assert_eq!(Kind::from_key(k.key()), Some(k));
             let (service, _) = k.key().split_once('.').expect("service.kind");
@@ -363,7 +381,7 @@ mod tests {
         }
         assert_eq!(Kind::from_key("rds.nothing"), None);
         let judged = Kind::ALL.iter().filter(|k| k.is_judged()).count();
-        assert_eq!(judged, 42);
+        assert_eq!(judged, 47);
         assert!(Kind::Record.is_global() && !Kind::DbInstance.is_global());
     }
 }

@@ -113,6 +113,7 @@ pub(crate) fn service_of(krate: &'static str) -> &'static str {
         "elasticloadbalancingv2" => "elbv2",
         "kafka" => "msk",
         "cloudhsmv2" => "cloudhsm",
+        "databasemigration" => "dms",
         other => other,
     }
 }

@@ -275,7 +275,12 @@ mod tests {
                 "mq.broker",
                 "msk.cluster",
                 "fsx.file_system",
-                "cloudhsm.cluster"
+                "cloudhsm.cluster",
+                "memorydb.cluster",
+                "dax.cluster",
+                "redshift.cluster",
+                "opensearch.domain",
+                "dms.replication_instance"
             ]
         );
     }

@@ -10,9 +10,10 @@
 //!    ("invalid XML root"), boto3 does not notice. Product code must not bend to an emulator
 //!    bug, so the proxy renames that root (open and close tag) and fixes `Content-Length`.
 //!    Fields moto writes with the wrong JSON type or format are rewritten the same way: Lambda's
-//!    `FunctionEventInvokeConfigs[].LastModified` and Direct Connect's `loaIssueTime` as text
-//!    where AWS sends epoch seconds, Direct Connect's `hasLogicalRedundancy` as a boolean, and
-//!    the timestamps of MSK and CloudHSM clusters in a format the service never sends.
+//!    `FunctionEventInvokeConfigs[].LastModified`, Direct Connect's `loaIssueTime` and DMS's
+//!    `InstanceCreateTime` as text where AWS sends epoch seconds, Direct Connect's
+//!    `hasLogicalRedundancy` as a boolean, and the timestamps of MSK and CloudHSM clusters in a
+//!    format the service never sends.
 //!
 //! 3. **Faults and latency** ([`Faults`], set with [`Proxy::set_faults`]): throttling, 5xx,
 //!    access denied, connection resets and truncated bodies, per service or action, each
@@ -338,7 +339,9 @@ fn serve_connection(client: TcpStream, upstream: SocketAddr, shared: &Shared) ->
                             && utc_creation_time(&mut resp.body))
                         || (service.as_deref() == Some("cloudhsm")
                             && operation.as_deref() == Some("DescribeClusters")
-                            && epoch_create_timestamp(&mut resp.body));
+                            && epoch_create_timestamp(&mut resp.body))
+                        || (operation.as_deref() == Some("DescribeReplicationInstances")
+                            && epoch_instance_create_time(&mut resp.body));
                     (resp, rewritten)
                 }
                 Err(e) => {
@@ -727,8 +730,8 @@ fn storage_operation(service: Option<&str>, method: &str, p: &[&str]) -> Option<
     })
 }
 
-/// The Lambda, CloudFront, Amazon MQ and MSK reads ha-audit makes (REST protocols, ids in the
-/// path).
+/// The Lambda, CloudFront, Amazon MQ, MSK and OpenSearch Service reads ha-audit makes (REST
+/// protocols, ids in the path).
 fn rest_json_operation(service: Option<&str>, method: &str, p: &[&str]) -> Option<&'static str> {
     Some(match (service?, method, p) {
         ("mq", "GET", ["v1", "brokers"]) => "ListBrokers",
@@ -741,6 +744,9 @@ fn rest_json_operation(service: Option<&str>, method: &str, p: &[&str]) -> Optio
             "ListFunctionEventInvokeConfigs"
         }
         ("cloudfront", "GET", [_, "distribution"]) => "ListDistributions",
+        // OpenSearch Service signs as `es`.
+        ("es", "GET", ["2021-01-01", "domain"]) => "ListDomainNames",
+        ("es", "POST", ["2021-01-01", "opensearch", "domain-info"]) => "DescribeDomains",
         _ => return None,
     })
 }
@@ -842,6 +848,34 @@ fn epoch_create_timestamp(body: &mut Vec<u8>) -> bool {
             if let Ok(t) = chrono::NaiveDateTime::parse_from_str(text, "%Y-%m-%dT%H:%M:%S%.f") {
                 let millis = t.and_utc().timestamp_millis();
                 item["CreateTimestamp"] = serde_json::json!(millis as f64 / 1000.0);
+                changed = true;
+            }
+        }
+    }
+    if changed {
+        *body = serde_json::to_vec(&doc).expect("JSON serialises");
+    }
+    changed
+}
+
+/// moto 5.2.5 writes DMS `ReplicationInstances[].InstanceCreateTime` as a naive ISO 8601
+/// string (`2026-12-05T18:45:47.820184`, UTC) where DMS sends epoch seconds; the Rust SDK
+/// rejects the string, so the whole listing fails. Rewrites it as the same instant in epoch
+/// seconds. Returns whether it did.
+fn epoch_instance_create_time(body: &mut Vec<u8>) -> bool {
+    let Ok(mut doc) = serde_json::from_slice::<serde_json::Value>(body) else {
+        return false;
+    };
+    let mut changed = false;
+    if let Some(items) = doc["ReplicationInstances"].as_array_mut() {
+        for item in items {
+            let Some(text) = item["InstanceCreateTime"].as_str() else {
+                continue;
+            };
+            if let Ok(t) = chrono::NaiveDateTime::parse_from_str(text, "%Y-%m-%dT%H:%M:%S%.f") {
+                let t = t.and_utc();
+                item["InstanceCreateTime"] =
+                    serde_json::json!(t.timestamp_millis() as f64 / 1000.0);
                 changed = true;
             }
         }
