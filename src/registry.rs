@@ -98,6 +98,15 @@ macro_rules! for_each_service {
                 EksCluster "eks.cluster" "EKS cluster" listed places [subnet_azs],
                 EksNodegroup "eks.nodegroup" "EKS node group" listed places [subnet_azs],
             ];
+            elb Elb regional omit_empty [
+                ClassicLoadBalancer "elb.load_balancer" "Classic Load Balancer" listed places [azs],
+            ];
+            wafv2 Wafv2 regional omit_empty [
+                WebAcl "wafv2.web_acl" "WAF web ACL" listed,
+            ];
+            shield Shield global omit_empty [
+                ShieldProtection "shield.protection" "Shield Advanced protection" listed,
+            ];
         }
     };
 }
@@ -317,8 +326,8 @@ mod tests {
 
     #[test]
     fn keys_round_trip_and_name_their_service() {
-        assert_eq!(Service::ALL.len(), 17);
-        assert_eq!(Kind::ALL.len(), 33);
+        assert_eq!(Service::ALL.len(), 20);
+        assert_eq!(Kind::ALL.len(), 36);
         for &k in Kind::ALL {
             assert_eq!(Kind::from_key(k.key()), Some(k));
             let (service, _) = k.key().split_once('.').expect("service.kind");
@@ -330,7 +339,7 @@ mod tests {
         }
         assert_eq!(Kind::from_key("rds.nothing"), None);
         let judged = Kind::ALL.iter().filter(|k| k.is_judged()).count();
-        assert_eq!(judged, 30);
+        assert_eq!(judged, 33);
         assert!(Kind::Record.is_global() && !Kind::DbInstance.is_global());
     }
 }

@@ -111,6 +111,7 @@ pub(crate) use watched;
 pub(crate) fn service_of(krate: &'static str) -> &'static str {
     match krate.strip_prefix("aws_sdk_").unwrap_or(krate) {
         "elasticloadbalancingv2" => "elbv2",
+        "elasticloadbalancing" => "elb",
         other => other,
     }
 }

@@ -269,7 +269,8 @@ mod tests {
                 "lambda.function",
                 "ecs.service",
                 "eks.cluster",
-                "eks.nodegroup"
+                "eks.nodegroup",
+                "elb.load_balancer"
             ]
         );
     }

@@ -174,7 +174,7 @@ fn one_command_reads_the_organisation_and_isolates_a_refused_role() {
         .filter(|c| c["account_id"] == gamma.as_str())
         .collect();
     // One entry per service.
-    assert_eq!(gamma_coverage.len(), 17, "{gamma_coverage:?}");
+    assert_eq!(gamma_coverage.len(), 20, "{gamma_coverage:?}");
     for c in &gamma_coverage {
         assert_eq!(c["complete"], false, "{c}");
         let e = &c["errors"][0];
