@@ -149,6 +149,15 @@ macro_rules! for_each_service {
                 DmsReplicationInstance "dms.replication_instance" "DMS replication instance" listed
                     places [availability_zone, secondary_availability_zone],
             ];
+            elb Elb regional omit_empty [
+                ClassicLoadBalancer "elb.load_balancer" "Classic Load Balancer" listed places [azs],
+            ];
+            wafv2 Wafv2 regional omit_empty [
+                WebAcl "wafv2.web_acl" "WAF web ACL" listed,
+            ];
+            shield Shield global omit_empty [
+                ShieldProtection "shield.protection" "Shield Advanced protection" listed,
+            ];
         }
     };
 }
@@ -368,8 +377,8 @@ mod tests {
 
     #[test]
     fn keys_round_trip_and_name_their_service() {
-        assert_eq!(Service::ALL.len(), 31);
-        assert_eq!(Kind::ALL.len(), 50);
+        assert_eq!(Service::ALL.len(), 34);
+        assert_eq!(Kind::ALL.len(), 53);
         for &k in Kind::ALL {
             assert_eq!(Kind::from_key(k.key()), Some(k));
             let (service, _) = k.key().split_once('.').expect("service.kind");
@@ -381,7 +390,7 @@ mod tests {
         }
         assert_eq!(Kind::from_key("rds.nothing"), None);
         let judged = Kind::ALL.iter().filter(|k| k.is_judged()).count();
-        assert_eq!(judged, 47);
+        assert_eq!(judged, 50);
         assert!(Kind::Record.is_global() && !Kind::DbInstance.is_global());
     }
 }

@@ -93,5 +93,7 @@ fn distribution(d: &DistributionSummary) -> Distribution {
                 target_origin_id: b.target_origin_id().to_string(),
             })
             .collect(),
+        // An empty string when no web ACL is associated.
+        web_acl_id: Some(d.web_acl_id().to_string()).filter(|id| !id.is_empty()),
     }
 }

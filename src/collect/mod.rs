@@ -114,6 +114,7 @@ pub(crate) fn service_of(krate: &'static str) -> &'static str {
         "kafka" => "msk",
         "cloudhsmv2" => "cloudhsm",
         "databasemigration" => "dms",
+        "elasticloadbalancing" => "elb",
         other => other,
     }
 }

@@ -1,9 +1,9 @@
 //! Auto Scaling groups: their AZs, instances, load balancers and room to scale out.
 
 use super::{distinct, Always, Ctx, Known, Resource};
-use crate::registry::Kind;
+use crate::registry::{Kind, Service};
 use std::borrow::Cow;
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashSet};
 
 crate::facts! {
     /// Derived facts of an Auto Scaling group.
@@ -20,6 +20,8 @@ crate::facts! {
         pub subnet_free_ips: Known<i64>,
         /// Its target groups that no longer exist.
         pub missing_target_group_arns: Known<Vec<&'a str>>,
+        /// Its Classic Load Balancers (`LoadBalancerNames`) that no longer exist.
+        pub missing_load_balancer_names: Known<Vec<&'a str>>,
         /// The load balancers in front of its target groups.
         pub load_balancers: Known<Vec<&'a str>>,
         /// AZs it launches in that a load balancer of its target groups is not enabled in.
@@ -28,6 +30,13 @@ crate::facts! {
 }
 
 pub(super) fn build<'a>(ctx: &Ctx<'a>, out: &mut Vec<Resource<'a>>) {
+    let classic: HashSet<(&str, &str)> = ctx
+        .snapshot
+        .elb
+        .load_balancers
+        .iter()
+        .map(|lb| (lb.region.as_str(), lb.name.as_str()))
+        .collect();
     for g in &ctx.snapshot.autoscaling.groups {
         // AvailabilityZones is authoritative; VPC subnets are the fallback when a
         // snapshot only carries VPCZoneIdentifier.
@@ -83,6 +92,12 @@ pub(super) fn build<'a>(ctx: &Ctx<'a>, out: &mut Vec<Resource<'a>>) {
                 );
             }
         }
+        let missing_classic: Vec<&str> = g
+            .load_balancer_names
+            .iter()
+            .map(String::as_str)
+            .filter(|name| !classic.contains(&(g.region.as_str(), *name)))
+            .collect();
         let attached = !g.load_balancer_names.is_empty() || !g.target_group_arns.is_empty();
         let mut f = GroupFacts {
             azs: Known::Is(azs.iter().copied().collect()),
@@ -93,6 +108,7 @@ pub(super) fn build<'a>(ctx: &Ctx<'a>, out: &mut Vec<Resource<'a>>) {
             has_load_balancer: Always(attached),
             subnet_free_ips: Known::Is(free_ips),
             missing_target_group_arns: Known::Is(missing),
+            missing_load_balancer_names: Known::Is(missing_classic),
             load_balancers: Known::Is(lbs.into_iter().collect()),
             azs_not_served_by_load_balancer: Known::Is(unserved.into_iter().collect()),
         };
@@ -106,6 +122,11 @@ pub(super) fn build<'a>(ctx: &Ctx<'a>, out: &mut Vec<Resource<'a>>) {
             f.missing_target_group_arns, f.load_balancers, f.azs_not_served_by_load_balancer);
         crate::unknown_if!(ctx.incomplete(Kind::LoadBalancer, &g.region) =>
             f.load_balancers, f.azs_not_served_by_load_balancer);
+        // A group without Classic Load Balancers needs no listing of them to say so.
+        if !g.load_balancer_names.is_empty() {
+            crate::unknown_if!(ctx.not_collected(Service::elb, &g.region) =>
+                f.missing_load_balancer_names);
+        }
         out.push(Resource {
             kind: Kind::AutoScalingGroup,
             id: Cow::Borrowed(&g.name),
@@ -116,5 +137,65 @@ pub(super) fn build<'a>(ctx: &Ctx<'a>, out: &mut Vec<Resource<'a>>) {
             unreadable: None,
             facts: Box::new(f),
         });
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::model::Model;
+    use crate::snapshot::*;
+    use serde_json::json;
+
+    const R: &str = "eu-west-1";
+
+    fn snapshot() -> Snapshot {
+        let mut s = Snapshot::new("111122223333", vec![R.into()], "t".into());
+        s.coverage.push(Coverage {
+            service: "elb".into(),
+            region: R.into(),
+            errors: vec![],
+        });
+        s.elb.load_balancers.push(ClassicLoadBalancer {
+            region: R.into(),
+            name: "web".into(),
+            ..Default::default()
+        });
+        for (name, lbs) in [("with-clb", &["web", "gone"][..]), ("without", &[][..])] {
+            s.autoscaling.groups.push(AutoScalingGroup {
+                region: R.into(),
+                name: name.into(),
+                load_balancer_names: lbs.iter().map(|n| n.to_string()).collect(),
+                ..Default::default()
+            });
+        }
+        s
+    }
+
+    fn fact(m: &Model, group: &str) -> Result<serde_json::Value, String> {
+        let r = m.find(crate::registry::Kind::AutoScalingGroup, group).unwrap();
+        match r.unknown().get("missing_load_balancer_names") {
+            Some(why) => Err(why.clone()),
+            None => Ok(r.fields()["missing_load_balancer_names"].clone()),
+        }
+    }
+
+    #[test]
+    fn classic_load_balancers_that_are_gone_are_named() {
+        let s = snapshot();
+        let m = Model::build(&s);
+        assert_eq!(fact(&m, "with-clb"), Ok(json!(["gone"])));
+        assert_eq!(fact(&m, "without"), Ok(json!([])));
+    }
+
+    #[test]
+    fn without_the_classic_listing_only_groups_that_name_one_are_unknown() {
+        let mut s = snapshot();
+        s.coverage.clear();
+        let m = Model::build(&s);
+        assert_eq!(
+            fact(&m, "with-clb"),
+            Err("elb was not collected in eu-west-1, so what it would show is unknown".into())
+        );
+        assert_eq!(fact(&m, "without"), Ok(json!([])));
     }
 }

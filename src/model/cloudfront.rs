@@ -51,6 +51,13 @@ crate::facts! {
         pub s3_origins_missing_bucket: Known<Vec<&'a str>>,
         /// Origin groups whose members are all buckets of one region.
         pub origin_groups_single_region: Known<Vec<&'a str>>,
+        /// Its AWS WAF web ACL: the ARN of a WAF (v2) one, the id of a WAF Classic one
+        /// (null: none).
+        pub web_acl: Known<Option<&'a str>>,
+        /// Whether the account subscribes to AWS Shield Advanced.
+        pub shield_subscribed: Known<bool>,
+        /// Whether a Shield Advanced protection names it.
+        pub shield_protected: Known<bool>,
     }
 }
 
@@ -226,7 +233,21 @@ fn distribution<'a>(
         s3_origin_buckets: Always(s3_buckets.iter().copied().collect()),
         s3_origins_missing_bucket: Known::Is(distinct(missing)),
         origin_groups_single_region: Known::Is(distinct(single_region.iter().copied())),
+        web_acl: if ctx.reads_distribution_web_acls() {
+            Known::Is(d.web_acl_id.as_deref())
+        } else {
+            // Absent from an older snapshot is not "none".
+            Known::unknown(
+                "the snapshot was written before the web ACL of CloudFront distributions was \
+                 read (it has no wafv2 coverage entry)",
+            )
+        },
+        shield_subscribed: Known::default(),
+        shield_protected: Known::default(),
     };
+    let shield = ctx.shield(&d.arn);
+    f.shield_subscribed = shield.subscribed;
+    f.shield_protected = shield.protected;
     // One group known to sit in one region decides; otherwise an unreadable member leaves the
     // question open.
     if let (true, Some(why)) = (single_region.is_empty(), single_region_unknown) {

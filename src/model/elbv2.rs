@@ -178,6 +178,13 @@ crate::facts! {
         pub health_alarms: Known<Vec<&'a str>>,
         /// Alarms on its healthy/unhealthy host counts that notify no one.
         pub health_alarms_silent: Known<Vec<&'a str>>,
+        /// The name of the AWS WAF web ACL associated with it (null: none; only an ALB can
+        /// have one).
+        pub web_acl: Known<Option<&'a str>>,
+        /// Whether the account subscribes to AWS Shield Advanced.
+        pub shield_subscribed: Known<bool>,
+        /// Whether a Shield Advanced protection names it.
+        pub shield_protected: Known<bool>,
     }
 }
 
@@ -293,6 +300,21 @@ fn load_balancer<'a>(ctx: &Ctx<'a>, lb: &'a LoadBalancer) -> Resource<'a> {
     let health = ctx.health_alarms(&lb.region, &metric, f.target_group_arns.reason());
     f.health_alarms = health.heard;
     f.health_alarms_silent = health.silent;
+    f.web_acl = if lb.lb_type == "application" {
+        ctx.web_acl_of_load_balancer(&lb.region, &lb.arn)
+    } else {
+        Known::Is(None)
+    };
+    let shield = ctx.shield(&lb.arn);
+    f.shield_subscribed = shield.subscribed;
+    f.shield_protected = shield.protected;
+    if lb.lb_type == "network" && f.shield_protected.get() == Some(&false) {
+        // Shield Advanced protects a Network Load Balancer through its Elastic IPs.
+        f.shield_protected = Known::unknown(
+            "a Network Load Balancer is protected through the Elastic IPs of its subnets, \
+             which are not read",
+        );
+    }
     Resource {
         kind: Kind::LoadBalancer,
         id: Cow::Borrowed(&lb.name),
@@ -620,11 +642,14 @@ mod tests {
         ];
         let m = Model::build(&s);
         let (f, unknown) = lb_fields(&m, "web");
-        // Only its alarms are unknown: CloudWatch is not in this snapshot.
+        // Only its alarms, web ACL and Shield protection are unknown: CloudWatch, WAF and
+        // Shield are not in this snapshot.
+        let edge = ["web_acl", "shield_subscribed", "shield_protected"];
         assert!(
-            unknown
-                .iter()
-                .all(|k| crate::model::alarms::HEALTH_FIELDS.contains(&k.as_str())),
+            unknown.iter().all(|k| {
+                crate::model::alarms::HEALTH_FIELDS.contains(&k.as_str())
+                    || edge.contains(&k.as_str())
+            }),
             "{unknown:?}"
         );
         assert_eq!(f["healthy_target_count"], json!(2));

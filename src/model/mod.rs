@@ -10,6 +10,7 @@
 mod alarms;
 mod backup_coverage;
 mod backup_selection;
+mod edge;
 mod facts;
 mod resource;
 mod routing;
@@ -131,6 +132,8 @@ pub(crate) struct Ctx<'a> {
     pub alarms: alarms::Index<'a>,
     /// AWS Backup plans and recovery points by region.
     pub backup: backup_coverage::Index<'a>,
+    /// Web ACL associations and Shield Advanced protections.
+    edge: edge::Index<'a>,
     /// Why a service's resources in a region are not all known, by (service, region).
     not_collected: NotCollected<'a>,
 }
@@ -172,6 +175,7 @@ impl<'a> Ctx<'a> {
             elb,
             alarms,
             backup,
+            edge: edge::Index::new(snapshot),
             not_collected: NotCollected::new(),
         };
         ctx.not_collected = ctx.not_collected_table();

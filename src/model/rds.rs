@@ -627,10 +627,25 @@ mod tests {
         }
         // Read everywhere: no copy is a fact.
         s.s3.buckets[0].unreadable.clear();
+        {
+            let m = Model::build(&s);
+            let other = find(&m, "s3.bucket", "other");
+            assert_eq!(other.fields()["cross_region_copy"], json!(null));
+            assert!(!other.unknown().contains_key("cross_region_copy"));
+        }
+        // A bucket replicated into, whose region could not be read, may be the copy.
+        let mut dest = bucket("dest", Some("Enabled"), &[]);
+        dest.unreadable.insert(
+            "region".into(),
+            "GetBucketLocation failed: truncated".into(),
+        );
+        s.s3.buckets = vec![bucket("src", Some("Enabled"), &[("dest", None)]), dest];
         let m = Model::build(&s);
-        let other = find(&m, "s3.bucket", "other");
-        assert_eq!(other.fields()["cross_region_copy"], json!(null));
-        assert!(!other.unknown().contains_key("cross_region_copy"));
+        assert_eq!(
+            find(&m, "s3.bucket", "dest").unknown()["cross_region_copy"],
+            "bucket src replicates into it, but the region of dest could not be read: \
+             GetBucketLocation failed: truncated"
+        );
     }
 
     #[test]

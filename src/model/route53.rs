@@ -1,6 +1,6 @@
 //! Route 53: hosted zones, records with their failover peers, and health checks.
 
-use super::{distinct, Always, Ctx, Known, NoFacts, Resource, Type, Val};
+use super::{distinct, Always, Ctx, Known, Resource, Type, Val};
 use crate::registry::Kind;
 use crate::snapshot::{HealthCheck, LoadBalancer, RecordSet, GLOBAL_REGION};
 use serde_json::Value as Json;
@@ -110,6 +110,16 @@ fn answer_region<'a>(r: &'a RecordSet, lbs: &HashMap<String, &'a LoadBalancer>) 
 }
 
 crate::facts! {
+    /// Derived facts of a Route 53 hosted zone.
+    pub struct HostedZoneFacts {
+        /// Whether the account subscribes to AWS Shield Advanced.
+        pub shield_subscribed: Known<bool>,
+        /// Whether a Shield Advanced protection names it.
+        pub shield_protected: Known<bool>,
+    }
+}
+
+crate::facts! {
     /// Derived facts of a Route 53 health check.
     pub struct HealthCheckFacts {
         /// How many record sets use it.
@@ -127,15 +137,20 @@ pub(super) fn build<'a>(ctx: &Ctx<'a>, out: &mut Vec<Resource<'a>>) {
         .map(|z| (z.id.as_str(), z))
         .collect();
     for z in &s.route53.hosted_zones {
+        let arn = format!("arn:{p}:route53:::hostedzone/{}", z.id);
+        let shield = ctx.shield(&arn);
         out.push(Resource {
             kind: Kind::HostedZone,
             id: Cow::Borrowed(&z.id),
             name: Some(Cow::Borrowed(&z.name)),
-            arn: Cow::Owned(format!("arn:{p}:route53:::hostedzone/{}", z.id)),
+            arn: Cow::Owned(arn),
             region: Cow::Borrowed(GLOBAL_REGION),
             source: Some(z),
             unreadable: None,
-            facts: Box::new(NoFacts),
+            facts: Box::new(HostedZoneFacts {
+                shield_subscribed: shield.subscribed,
+                shield_protected: shield.protected,
+            }),
         });
     }
 

@@ -54,6 +54,8 @@ pub(super) fn build<'a>(ctx: &Ctx<'a>, out: &mut Vec<Resource<'a>>) {
         s.s3.buckets.iter().map(|b| (b.name.as_str(), b)).collect();
     // Destination -> the buckets in other regions that replicate into it.
     let mut sources: HashMap<&str, Vec<&Bucket>> = HashMap::new();
+    // Destination -> why it may be the cross-region copy of another bucket.
+    let mut maybe_sources: HashMap<&str, String> = HashMap::new();
     for b in &s.s3.buckets {
         for r in b.replication.iter().flat_map(|r| &r.rules) {
             let dest = bucket_name(&r.destination_bucket);
@@ -68,6 +70,22 @@ pub(super) fn build<'a>(ctx: &Ctx<'a>, out: &mut Vec<Resource<'a>>) {
                     list.push(b);
                 }
             }
+            // Either region unknown: the destination may be this bucket's cross-region copy.
+            if let (true, Some(d)) = (r.status == "Enabled", buckets.get(dest)) {
+                let why = b
+                    .unreadable
+                    .get("region")
+                    .map(|why| (b.name.as_str(), why))
+                    .or_else(|| d.unreadable.get("region").map(|why| (d.name.as_str(), why)));
+                if let Some((which, why)) = why {
+                    maybe_sources.entry(dest).or_insert_with(|| {
+                        format!(
+                            "bucket {} replicates into it, but the region of {which} could not be read: {why}",
+                            b.name
+                        )
+                    });
+                }
+            }
         }
     }
     // A bucket whose replication could not be read may replicate into any other: a bucket
@@ -78,8 +96,16 @@ pub(super) fn build<'a>(ctx: &Ctx<'a>, out: &mut Vec<Resource<'a>>) {
     });
     for b in &s.s3.buckets {
         let replica_of = sources.get(b.name.as_str()).cloned().unwrap_or_default();
-        let unread = unread_source.filter(|(name, _)| *name != b.name);
-        out.push(bucket(ctx, b, &buckets, replica_of, unread));
+        let maybe_replica = maybe_sources.get(b.name.as_str()).cloned().or_else(|| {
+            unread_source
+                .filter(|(name, _)| *name != b.name)
+                .map(|(source, why)| {
+                    format!(
+                        "bucket {source}'s replication could not be read, and it may replicate into this one: {why}"
+                    )
+                })
+        });
+        out.push(bucket(ctx, b, &buckets, replica_of, maybe_replica));
     }
 }
 
@@ -93,7 +119,7 @@ fn bucket<'a>(
     b: &'a Bucket,
     buckets: &HashMap<&str, &'a Bucket>,
     replica_of: Vec<&'a Bucket>,
-    unread_source: Option<(&str, &str)>,
+    maybe_replica: Option<String>,
 ) -> Resource<'a> {
     // Destinations of the enabled rules: not in the account, or in it without versioning.
     let mut missing = Vec::new();
@@ -212,9 +238,7 @@ fn bucket<'a>(
     if f.replica_of.0.is_empty() {
         crate::unknown_if!(b.unreadable.get("replication") => f.cross_region_copy);
         if matches!(f.cross_region_copy, Known::Is(None)) {
-            crate::unknown_if!(unread_source.map(|(source, why)| format!(
-                "bucket {source}'s replication could not be read, and it may replicate into this one: {why}"
-            )) => f.cross_region_copy);
+            crate::unknown_if!(maybe_replica => f.cross_region_copy);
         }
     }
     crate::unknown_if!(b.unreadable.get("replication") =>

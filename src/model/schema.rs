@@ -280,7 +280,8 @@ mod tests {
                 "dax.cluster",
                 "redshift.cluster",
                 "opensearch.domain",
-                "dms.replication_instance"
+                "dms.replication_instance",
+                "elb.load_balancer"
             ]
         );
     }

@@ -43,6 +43,11 @@ pub struct Distribution {
     pub default_target_origin_id: String,
     #[serde(default)]
     pub cache_behaviors: Vec<CacheBehavior>,
+    /// `WebACLId`: the ARN of its AWS WAF (v2) web ACL, or the id of a WAF Classic one; absent
+    /// when it has none, and in snapshots written before it was read (those have no `wafv2`
+    /// coverage entry).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub web_acl_id: Option<String>,
 }
 
 #[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq, schemars::JsonSchema)]

@@ -587,7 +587,7 @@ fn iam_policy_is_read_only() {
     let doc: Value = serde_json::from_str(&stdout(&out)).unwrap();
     let actions = doc["Statement"][0]["Action"].as_array().unwrap();
     // The read actions of every collector.
-    assert_eq!(actions.len(), 92);
+    assert_eq!(actions.len(), 98);
     for a in actions {
         let a = a.as_str().unwrap();
         let (_, verb) = a.split_once(':').unwrap();
@@ -705,7 +705,7 @@ fn rules_coverage_lists_every_check_of_an_anchor() {
         .iter()
         .filter(|x| !x["rules"].as_array().unwrap().is_empty())
         .count();
-    assert_eq!(covered, 61);
+    assert_eq!(covered, 68);
     // Every check is covered or says why not, never both.
     assert!(checks
         .iter()
@@ -715,7 +715,7 @@ fn rules_coverage_lists_every_check_of_an_anchor() {
         "--coverage",
         "trusted-advisor",
     ])));
-    assert!(table.ends_with("75 of 91 checks covered by ha-audit rules (https://docs.aws.amazon.com/awssupport/latest/user/fault-tolerance-checks.html)\n"), "{table}");
+    assert!(table.ends_with("77 of 91 checks covered by ha-audit rules (https://docs.aws.amazon.com/awssupport/latest/user/fault-tolerance-checks.html)\n"), "{table}");
     let bad = run(ha_audit(None).args(["rules", "--coverage", "checkov"]));
     assert_eq!(bad.status.code(), Some(2));
 }
@@ -745,7 +745,7 @@ fn the_table_folds_repeated_failures_and_groups_reasons_unless_asked() {
     assert_eq!(folded.matches("┆ HA-R53-001 ┆").count(), 2);
     // Not-evaluated findings: one row per reason, each with its count, by default.
     assert!(
-        folded.contains("Not evaluated (74, 11 reason(s))"),
+        folded.contains("Not evaluated (83, 14 reason(s))"),
         "{folded}"
     );
     assert!(folded.lines().count() < expanded.lines().count());

@@ -8,7 +8,7 @@
 //! Needs `scripts/setup-moto`; fails (does not skip) when moto cannot start.
 
 use crate::support::cli::rule_ids;
-use crate::support::emulator_gaps::direct_connect_emulator_gap;
+use crate::support::emulator_gaps::scan_wide_emulator_gap;
 use crate::support::expected::{self, assert_no_problems, unnamed_is_a_problem};
 use crate::support::faults::{Fault, Faults};
 use crate::support::live::{
@@ -79,7 +79,7 @@ fn live_scan_of_the_cache_account_gives_exactly_the_expected_findings() {
             continue;
         }
         let reason = f["reason"].as_str().unwrap();
-        if direct_connect_emulator_gap(f) {
+        if scan_wide_emulator_gap(f) {
             continue;
         }
         let known = match f["rule_id"].as_str().unwrap() {

@@ -12,9 +12,7 @@
 //! Needs `scripts/setup-moto`; fails (does not skip) when moto cannot start.
 
 use crate::scenario_containers::is_container_rule;
-use crate::support::emulator_gaps::{
-    direct_connect_emulator_gap, not_evaluated_beyond_emulator_gaps,
-};
+use crate::support::emulator_gaps::{not_evaluated_beyond_emulator_gaps, scan_wide_emulator_gap};
 use crate::support::expected::{self, assert_no_problems, unnamed_is_a_problem};
 use crate::support::live::{
     assert_called, assert_calls_are_in_the_iam_policy, assert_offline_scan_matches, Live,
@@ -69,7 +67,7 @@ fn containers_account_gives_exactly_the_expected_findings() {
     // nothing else in the account is left unread.
     for f in with_outcome(report, "not_evaluated")
         .into_iter()
-        .filter(|f| !direct_connect_emulator_gap(f))
+        .filter(|f| !scan_wide_emulator_gap(f))
     {
         let rule = f["rule_id"].as_str().unwrap();
         let reason = f["reason"].as_str().unwrap_or_default();

@@ -5,7 +5,7 @@
 
 use crate::support::cli::{ha_audit, run, stderr, stdout};
 use crate::support::emulator_gaps::{
-    assert_read_beyond_emulator_gaps, default_parameter_group_gap, direct_connect_emulator_gap,
+    assert_read_beyond_emulator_gaps, default_parameter_group_gap, scan_wide_emulator_gap,
 };
 use crate::support::expected::{self, assert_no_problems};
 use crate::support::live::{
@@ -121,7 +121,7 @@ fn a_call_the_endpoint_cannot_answer_is_not_evaluated_in_every_format() {
         .into_iter()
         .filter(|f| f["rule_id"] != "HA-ELB-011")
         .filter(|f| !default_parameter_group_gap(f))
-        .filter(|f| !direct_connect_emulator_gap(f))
+        .filter(|f| !scan_wide_emulator_gap(f))
         .filter(|f| {
             !f["reason"]
                 .as_str()

@@ -13,7 +13,7 @@
 
 use crate::support::cli::{ha_audit, run, stderr, stdout};
 use crate::support::emulator_gaps::{
-    assert_read_beyond_emulator_gaps, direct_connect_emulator_gap, names_emulator_gap,
+    assert_read_beyond_emulator_gaps, names_emulator_gap, scan_wide_emulator_gap,
 };
 use crate::support::expected::{self, assert_no_problems, unnamed_is_a_problem};
 use crate::support::live::{assert_called, assert_calls_are_in_the_iam_policy};
@@ -89,7 +89,7 @@ fn live_scan_of_the_storage_account_gives_exactly_the_expected_findings() {
     ];
     for f in with_outcome(&report, "not_evaluated")
         .into_iter()
-        .filter(|f| !direct_connect_emulator_gap(f))
+        .filter(|f| !scan_wide_emulator_gap(f))
     {
         let reason = f["reason"].as_str().unwrap();
         assert!(

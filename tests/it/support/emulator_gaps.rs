@@ -10,7 +10,9 @@ use serde_json::Value;
 /// ListBackupSelections (HTTP 500) and ListProtectedResources (404) nor EFS's
 /// DescribeReplicationConfigurations (500), so the backup coverage rules and HA-EFS-003 are
 /// not evaluated where they need them; nor Direct Connect's DescribeVirtualInterfaces (500), so
-/// the virtual interface rules are not evaluated in any region.
+/// the virtual interface rules are not evaluated in any region; nor Shield's
+/// GetSubscriptionState and WAF's ListResourcesForWebACL (500), so the Shield Advanced rules,
+/// and HA-WAF-001 in a region with web ACLs, are not evaluated.
 pub fn not_evaluated_beyond_emulator_gaps(report: &Value) -> Vec<String> {
     report["findings"]
         .as_array()
@@ -26,6 +28,7 @@ pub fn not_evaluated_beyond_emulator_gaps(report: &Value) -> Vec<String> {
         .filter(|f| !storage_emulator_gap(f))
         .filter(|f| !default_parameter_group_gap(f))
         .filter(|f| !direct_connect_emulator_gap(f))
+        .filter(|f| !edge_emulator_gap(f))
         .map(|f| format!("{} {}: {}", f["rule_id"], f["resource_id"], f["reason"]))
         .collect()
 }
@@ -38,8 +41,9 @@ pub fn assert_read_beyond_emulator_gaps(report: &Value) {
 
 /// Whether a report's coverage entry is incomplete only because of operations moto does not
 /// implement: it answers AWS Backup's ListProtectedResources with 404 (AWS lists the
-/// resources that have recovery points), and Direct Connect's DescribeVirtualInterfaces with
-/// 500.
+/// resources that have recovery points), Direct Connect's DescribeVirtualInterfaces with 500,
+/// and Shield's GetSubscriptionState and WAF's ListResourcesForWebACL with 500 (or, once their
+/// breaker opened, they were not sent).
 pub fn incomplete_only_by_emulator_gaps(coverage: &Value) -> bool {
     let errors = coverage["errors"].as_array().expect("errors");
     !errors.is_empty()
@@ -51,6 +55,12 @@ pub fn incomplete_only_by_emulator_gaps(coverage: &Value) -> bool {
                 || (coverage["service"] == "directconnect"
                     && e["operation"] == "DescribeVirtualInterfaces"
                     && e["code"] == "http-500")
+                || (coverage["service"] == "shield"
+                    && e["operation"] == "GetSubscriptionState"
+                    && is_server_error(e))
+                || (coverage["service"] == "wafv2"
+                    && e["operation"] == "ListResourcesForWebACL"
+                    && is_server_error(e))
         })
 }
 
@@ -87,6 +97,25 @@ pub fn direct_connect_emulator_gap(f: &Value) -> bool {
         && names_emulator_gap(reason, "DescribeVirtualInterfaces", "http-500")
 }
 
+/// A coverage error of an operation moto answers with HTTP 500: that answer, or the refusal
+/// of the breaker those answers opened.
+fn is_server_error(e: &Value) -> bool {
+    e["code"] == "http-500"
+        || e["message"]
+            .as_str()
+            .is_some_and(|m| m.contains("consecutive server errors (HTTP 500)"))
+}
+
+/// A finding not evaluated only because of an edge call moto lacks (see
+/// [`not_evaluated_beyond_emulator_gaps`]).
+pub fn edge_emulator_gap(f: &Value) -> bool {
+    let rule = f["rule_id"].as_str().unwrap_or_default();
+    let reason = f["reason"].as_str().unwrap_or_default();
+    (rule.starts_with("HA-SHD-") && names_emulator_gap(reason, "GetSubscriptionState", "http-500"))
+        || (rule == "HA-WAF-001"
+            && names_emulator_gap(reason, "ListResourcesForWebACL", "http-500"))
+}
+
 /// A finding not evaluated only because of a storage call moto lacks (see
 /// [`not_evaluated_beyond_emulator_gaps`]).
 fn storage_emulator_gap(f: &Value) -> bool {
@@ -112,4 +141,10 @@ pub fn names_emulator_gap(reason: &str, op: &str, code: &str) -> bool {
 /// Whether a report's coverage entry was read completely but for what moto does not serve.
 pub fn complete_beyond_emulator_gaps(coverage: &Value) -> bool {
     coverage["complete"] == true || incomplete_only_by_emulator_gaps(coverage)
+}
+
+/// A finding not evaluated only because of a call moto lacks that every live scan makes:
+/// Direct Connect's virtual interfaces, Shield's subscription and the resources of a web ACL.
+pub fn scan_wide_emulator_gap(f: &Value) -> bool {
+    direct_connect_emulator_gap(f) || edge_emulator_gap(f)
 }
