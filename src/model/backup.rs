@@ -140,8 +140,9 @@ fn regions<'a>(ctx: &Ctx<'a>, out: &mut Vec<Resource<'a>>) {
 pub(crate) fn unknown_besides_backup(
     unknown: &std::collections::BTreeMap<String, String>,
 ) -> std::collections::BTreeMap<&str, &str> {
-    const COVERAGE: [&str; 4] = [
+    const COVERAGE: [&str; 5] = [
         "backup_plans",
+        "continuous_backup_plans",
         "last_backup_time",
         "backup_age_hours",
         "attached_instance_backup_plans",
@@ -222,6 +223,39 @@ mod tests {
     }
 
     #[test]
+    fn continuous_backup_plans_are_those_with_a_continuous_rule() {
+        let mut s = snapshot();
+        let rule = |continuous: Option<bool>| BackupRule {
+            rule_name: "r".into(),
+            enable_continuous_backup: continuous,
+            ..Default::default()
+        };
+        let mut daily = plan("daily", vec![by_tag()]);
+        daily.rules = vec![rule(None), rule(Some(false))];
+        let mut pitr = plan("pitr", vec![by_tag()]);
+        pitr.rules = vec![rule(Some(true))];
+        s.backup.plans = vec![daily, pitr];
+        {
+            let m = Model::build(&s);
+            let tagged = find(&m, "rds.db_instance", "tagged");
+            assert_eq!(tagged.fields()["backup_plans"], json!(["daily", "pitr"]));
+            assert_eq!(tagged.fields()["continuous_backup_plans"], json!(["pitr"]));
+        }
+        // Without the continuous plan, unreadable rules of another leave the answer open.
+        s.backup.plans.pop();
+        s.backup.plans[0].unreadable.insert(
+            "rules".into(),
+            "GetBackupPlan failed: Throttling".into(),
+        );
+        let m = Model::build(&s);
+        let tagged = find(&m, "rds.db_instance", "tagged");
+        assert_eq!(
+            tagged.unknown()["continuous_backup_plans"],
+            "the rules of backup plan daily could not be read: GetBackupPlan failed: Throttling"
+        );
+    }
+
+    #[test]
     fn plans_and_recovery_points_of_a_resource() {
         let mut s = snapshot();
         s.backup.plans.push(plan("daily", vec![by_tag()]));
@@ -240,6 +274,8 @@ mod tests {
         );
         assert_eq!(tagged.fields()["backup_age_hours"], json!(24));
         assert_eq!(tagged.fields()["backup_resource_type"], json!("RDS"));
+        // The plan's one rule takes snapshots only.
+        assert_eq!(tagged.fields()["continuous_backup_plans"], json!([]));
         assert!(tagged.unknown().is_empty(), "{:?}", tagged.unknown());
         let plain = find(&m, "rds.db_instance", "plain");
         assert_eq!(plain.fields()["backup_plans"], json!([]));

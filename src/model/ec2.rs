@@ -125,6 +125,10 @@ crate::facts! {
         pub quietest_az: Known<Option<&'a str>>,
         /// How many run there.
         pub quietest_az_instance_count: Known<usize>,
+        /// Its VPCs other than the default one.
+        pub vpc_count: Known<usize>,
+        /// The other regions scanned that have VPCs other than the default one.
+        pub other_regions_with_vpcs: Known<Vec<&'a str>>,
     }
 }
 
@@ -487,6 +491,21 @@ fn regions<'a>(ctx: &Ctx<'a>, out: &mut Vec<Resource<'a>>) {
             *azs.entry(&i.availability_zone).or_default() += 1;
         }
     }
+    let mut vpcs: BTreeMap<&str, usize> = BTreeMap::new();
+    for v in s.ec2.vpcs.iter().filter(|v| !v.is_default) {
+        *vpcs.entry(&v.region).or_default() += 1;
+    }
+    // A VPC in a region that was not scanned, or not fully listed, could be the other copy.
+    let vpcs_elsewhere_unknown = if s.regions.len() < 2 {
+        Some(format!(
+            "only {} was scanned, so VPCs in other regions are unknown",
+            s.regions.join(", ")
+        ))
+    } else {
+        s.regions
+            .iter()
+            .find_map(|r| ctx.incomplete(Kind::Vpc, r))
+    };
     for (region, counts) in by_region {
         let total: usize = counts.values().sum();
         // Busiest and quietest of the AZs in use (the first by name on a tie).
@@ -506,7 +525,15 @@ fn regions<'a>(ctx: &Ctx<'a>, out: &mut Vec<Resource<'a>>) {
             quietest_az: Known::Is(quietest.map(|(az, _)| az)),
             quietest_az_instance_count: Known::Is(quietest.map_or(0, |(_, n)| n)),
             instance_count_by_az: Known::Is(counts),
+            vpc_count: Known::Is(vpcs.get(region).copied().unwrap_or(0)),
+            other_regions_with_vpcs: Known::Is(
+                vpcs.keys().copied().filter(|r| *r != region).collect(),
+            ),
         };
+        crate::unknown_if!(ctx.incomplete(Kind::Vpc, region) => f.vpc_count);
+        if matches!(&f.other_regions_with_vpcs, Known::Is(others) if others.is_empty()) {
+            crate::unknown_if!(vpcs_elsewhere_unknown.clone() => f.other_regions_with_vpcs);
+        }
         crate::unknown_if!(ctx.incomplete(Kind::Instance, region) =>
             f.running_instance_count,
             f.running_instance_azs,
@@ -541,6 +568,47 @@ mod tests {
             .unwrap_or_else(|| panic!("no {kind} {id}"))
             .fields()
             .clone()
+    }
+
+    #[test]
+    fn vpcs_of_other_regions_need_two_regions_scanned() {
+        let vpc = |region: &str, id: &str, default: bool| Vpc {
+            region: region.into(),
+            vpc_id: id.into(),
+            is_default: default,
+            ..Default::default()
+        };
+        let mut s = Snapshot::new(
+            "111122223333",
+            vec!["us-east-1".into(), "us-west-2".into()],
+            "t".into(),
+        );
+        s.ec2.vpcs = vec![
+            vpc("us-east-1", "vpc-app", false),
+            vpc("us-east-1", "vpc-data", false),
+            vpc("us-west-2", "vpc-default", true),
+        ];
+        {
+            let m = Model::build(&s);
+            let east = fields(&m, "ec2.region", "us-east-1");
+            assert_eq!(east["vpc_count"], json!(2));
+            assert_eq!(east["other_regions_with_vpcs"], json!([]));
+            let west = fields(&m, "ec2.region", "us-west-2");
+            assert_eq!(west["vpc_count"], json!(0));
+            assert_eq!(west["other_regions_with_vpcs"], json!(["us-east-1"]));
+        }
+        s.regions = vec!["us-east-1".into()];
+        s.ec2.vpcs.pop();
+        let m = Model::build(&s);
+        let east = m
+            .resources
+            .iter()
+            .find(|r| r.kind.key() == "ec2.region")
+            .unwrap();
+        assert_eq!(
+            east.unknown()["other_regions_with_vpcs"],
+            "only us-east-1 was scanned, so VPCs in other regions are unknown"
+        );
     }
 
     #[test]

@@ -50,6 +50,8 @@ crate::facts! {
         pub backup_resource_type: Always<&'static str>,
         /// The AWS Backup plans whose selections assign it.
         pub backup_plans: Known<Vec<&'a str>>,
+        /// Those of them with a rule that takes continuous backups (point-in-time recovery).
+        pub continuous_backup_plans: Known<Vec<&'a str>>,
         /// Its newest recovery point (null: none).
         pub last_backup_time: Known<Option<&'a str>>,
         /// That recovery point's age when the snapshot was taken, in hours.
@@ -287,6 +289,10 @@ fn db_instance<'a>(ctx: &Ctx<'a>, db: &'a DbInstance, index: &Index<'a>) -> Reso
         health_alarms: health.heard,
         health_alarms_silent: health.silent,
         backup_resource_type: Always(backup.resource_type),
+        continuous_backup_plans: match backup.plans.get() {
+            Some(plans) => continuous(ctx, &db.region, plans),
+            None => backup.plans.clone(),
+        },
         backup_plans: backup.plans,
         last_backup_time: backup.last_backup_time,
         backup_age_hours: backup.age_hours,
@@ -417,6 +423,31 @@ fn db_cluster<'a>(ctx: &Ctx<'a>, c: &'a DbCluster, index: &Index<'a>) -> Resourc
         source: Some(c),
         unreadable: None,
         facts: Box::new(f),
+    }
+}
+
+/// Which of `plans` (in `region`) have a rule that takes continuous backups. A rule that does
+/// not say is off, as AWS Backup's answer leaves the flag out then.
+fn continuous<'a>(ctx: &Ctx<'a>, region: &str, plans: &[&'a str]) -> Known<Vec<&'a str>> {
+    let assigned: Vec<_> = ctx
+        .snapshot
+        .backup
+        .plans
+        .iter()
+        .filter(|p| p.region == region && plans.contains(&p.name.as_str()))
+        .collect();
+    let on = distinct(
+        assigned
+            .iter()
+            .filter(|p| p.rules.iter().any(|r| r.enable_continuous_backup == Some(true)))
+            .map(|p| p.name.as_str()),
+    );
+    // A plan whose rules could not be read may be the continuous one.
+    match assigned.iter().find_map(|p| Some((&p.name, p.unreadable.get("rules")?))) {
+        Some((name, why)) if on.is_empty() => {
+            Known::unknown(format!("the rules of backup plan {name} could not be read: {why}"))
+        }
+        _ => Known::Is(on),
     }
 }
 

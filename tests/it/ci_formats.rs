@@ -100,7 +100,7 @@ fn markdown_summary_leads_with_the_counts_and_lists_gaps() {
         n("pass"),
         n("not_evaluated")
     );
-    assert_eq!(n("not_evaluated"), 37);
+    assert_eq!(n("not_evaluated"), 39);
     assert!(md.starts_with(&head), "{head}\n{md}");
     assert!(
         md.contains("| medium | HA-S3-002 | shop-assets | eu-west-1 |"),

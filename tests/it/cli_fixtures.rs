@@ -28,7 +28,7 @@ fn demo_table_lists_failures_by_severity_with_all_counts() {
         "{} fail ({} critical, {} high, {} medium, {} low) · {} pass · 0 suppressed · {} not evaluated",
         n("fail"), sev("critical"), sev("high"), sev("medium"), sev("low"), n("pass"), n("not_evaluated")
     );
-    assert_eq!((n("fail"), n("pass")), (82, 120), "{counts}");
+    assert_eq!((n("fail"), n("pass")), (82, 122), "{counts}");
     assert!(text.contains(&counts), "{counts}\n{text}");
     // Grouped by severity: every HIGH row comes before the first MEDIUM, which precede LOW.
     let pos = |s: &str| text.find(s).unwrap_or_else(|| panic!("{s} missing"));
@@ -508,7 +508,7 @@ fn explain_fields_lists_what_a_kind_offers_to_rules() {
     let mut lines = text.lines();
     assert_eq!(
         lines.next(),
-        Some("rds.db_instance (DB instance, regional): 44 fields")
+        Some("rds.db_instance (DB instance, regional): 45 fields")
     );
     // One line per field (descriptions may wrap onto lines that start with blanks).
     let rows: Vec<Vec<&str>> = text
@@ -516,7 +516,7 @@ fn explain_fields_lists_what_a_kind_offers_to_rules() {
         .filter(|l| l.starts_with(' ') && l.as_bytes().get(1).is_some_and(|b| *b != b' '))
         .map(|l| l.split_whitespace().collect())
         .collect();
-    assert_eq!(rows.len(), 44, "{text}");
+    assert_eq!(rows.len(), 45, "{text}");
     let row = |name: &str| {
         rows.iter()
             .find(|r| r[0] == name)
@@ -705,7 +705,7 @@ fn rules_coverage_lists_every_check_of_an_anchor() {
         .iter()
         .filter(|x| !x["rules"].as_array().unwrap().is_empty())
         .count();
-    assert_eq!(covered, 68);
+    assert_eq!(covered, 69);
     // Every check is covered or says why not, never both.
     assert!(checks
         .iter()
@@ -715,7 +715,7 @@ fn rules_coverage_lists_every_check_of_an_anchor() {
         "--coverage",
         "trusted-advisor",
     ])));
-    assert!(table.ends_with("77 of 91 checks covered by ha-audit rules (https://docs.aws.amazon.com/awssupport/latest/user/fault-tolerance-checks.html)\n"), "{table}");
+    assert!(table.ends_with("78 of 91 checks covered by ha-audit rules (https://docs.aws.amazon.com/awssupport/latest/user/fault-tolerance-checks.html)\n"), "{table}");
     let bad = run(ha_audit(None).args(["rules", "--coverage", "checkov"]));
     assert_eq!(bad.status.code(), Some(2));
 }
@@ -745,7 +745,7 @@ fn the_table_folds_repeated_failures_and_groups_reasons_unless_asked() {
     assert_eq!(folded.matches("┆ HA-R53-001 ┆").count(), 2);
     // Not-evaluated findings: one row per reason, each with its count, by default.
     assert!(
-        folded.contains("Not evaluated (83, 14 reason(s))"),
+        folded.contains("Not evaluated (88, 16 reason(s))"),
         "{folded}"
     );
     assert!(folded.lines().count() < expanded.lines().count());

@@ -383,7 +383,7 @@ fn the_table_and_html_show_every_workload() {
     );
     assert!(
         table
-            .contains("AZ-resilience score: 74/100 (worst AZ per workload) · rule score: 72.8/100"),
+            .contains("AZ-resilience score: 74/100 (worst AZ per workload) · rule score: 72.9/100"),
         "{table}"
     );
     let html = stdout(&simulate(&[
