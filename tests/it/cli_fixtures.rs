@@ -558,6 +558,50 @@ fn checked_in_rule_catalogue_is_current() {
     );
 }
 
+/// The README's counts are the binary's: services read, rules shipped, and the anchors' checks
+/// covered as `rules --coverage` prints them.
+#[test]
+fn readme_counts_are_current() {
+    let readme = fs::read_to_string(repo().join("README.md"))
+        .unwrap()
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ");
+    let services = ha_audit::registry::Service::ALL.len();
+    assert!(
+        readme.contains(&format!(
+            "read-only API calls to {services} AWS services, evaluates {BUILTIN_RULES} declarative rules"
+        )),
+        "README counts are stale: {services} services, {BUILTIN_RULES} rules"
+    );
+    for (anchor, phrase) in [
+        (
+            "trusted-advisor",
+            "of Trusted Advisor's 91 fault-tolerance checks",
+        ),
+        ("prowler", "of Prowler's 89 resilience checks"),
+    ] {
+        let c: Value = serde_json::from_str(&stdout(&run(ha_audit(None).args([
+            "rules",
+            "--coverage",
+            anchor,
+            "--format",
+            "json",
+        ]))))
+        .unwrap();
+        let covered = c["checks"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|x| !x["rules"].as_array().unwrap().is_empty())
+            .count();
+        assert!(
+            readme.contains(&format!("{covered} {phrase}")),
+            "README: {covered} {phrase}"
+        );
+    }
+}
+
 #[test]
 fn usage_errors_are_exit_2() {
     let out = run(ha_audit(None).args(["scan", "--format", "xml", "--snapshot", DEMO]));
