@@ -4,7 +4,7 @@ use crate::registry::Kind;
 use super::fail::Op;
 use super::{drain, tags, Collected, Scope};
 use crate::snapshot::{AsgInstance, AutoScaling, AutoScalingGroup};
-use aws_sdk_autoscaling::types::AutoScalingGroup as SdkGroup;
+use aws_sdk_autoscaling::types::{AutoScalingGroup as SdkGroup, LaunchTemplateOverrides};
 use aws_sdk_autoscaling::Client;
 
 const DESCRIBE_GROUPS: Op = Op::new(
@@ -46,6 +46,15 @@ fn split_list(value: Option<&str>) -> Vec<String> {
         .collect()
 }
 
+/// The overrides of a group's mixed instances policy (none without one).
+fn overrides(g: &SdkGroup) -> impl Iterator<Item = &LaunchTemplateOverrides> {
+    g.mixed_instances_policy()
+        .and_then(|p| p.launch_template())
+        .map(|lt| lt.overrides())
+        .unwrap_or_default()
+        .iter()
+}
+
 fn group(region: &str, g: &SdkGroup) -> AutoScalingGroup {
     AutoScalingGroup {
         region: region.to_string(),
@@ -71,6 +80,16 @@ fn group(region: &str, g: &SdkGroup) -> AutoScalingGroup {
             .availability_zone_impairment_policy()
             .and_then(|p| p.zonal_shift_enabled()),
         mixed_instances_policy: g.mixed_instances_policy().is_some(),
+        override_instance_types: Some({
+            let mut types: Vec<String> = overrides(g)
+                .filter_map(|o| o.instance_type())
+                .map(str::to_string)
+                .collect();
+            types.sort();
+            types.dedup();
+            types
+        }),
+        attribute_based_instance_types: overrides(g).any(|o| o.instance_requirements().is_some()),
         capacity_distribution_strategy: g
             .availability_zone_distribution()
             .and_then(|d| d.capacity_distribution_strategy())

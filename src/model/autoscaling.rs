@@ -26,6 +26,11 @@ crate::facts! {
         pub load_balancers: Known<Vec<&'a str>>,
         /// AZs it launches in that a load balancer of its target groups is not enabled in.
         pub azs_not_served_by_load_balancer: Known<Vec<&'a str>>,
+        /// The instance types its mixed instances policy names (empty: the one type of its
+        /// launch template or configuration).
+        pub launch_instance_types: Known<Vec<&'a str>>,
+        /// Whether it selects instance types by attributes (any type that matches).
+        pub launch_by_attributes: Always<bool>,
     }
 }
 
@@ -111,6 +116,11 @@ pub(super) fn build<'a>(ctx: &Ctx<'a>, out: &mut Vec<Resource<'a>>) {
             missing_load_balancer_names: Known::Is(missing_classic),
             load_balancers: Known::Is(lbs.into_iter().collect()),
             azs_not_served_by_load_balancer: Known::Is(unserved.into_iter().collect()),
+            launch_instance_types: match &g.override_instance_types {
+                Some(types) => Known::Is(types.iter().map(String::as_str).collect()),
+                None => Known::unknown("its instance types are not in the snapshot"),
+            },
+            launch_by_attributes: Always(g.attribute_based_instance_types),
         };
         if from_subnets {
             crate::unknown_if!(ctx.incomplete(Kind::Subnet, &g.region) =>
@@ -177,6 +187,26 @@ mod tests {
             Some(why) => Err(why.clone()),
             None => Ok(r.fields()["missing_load_balancer_names"].clone()),
         }
+    }
+
+    #[test]
+    fn instance_types_come_from_the_overrides_and_are_unknown_in_older_snapshots() {
+        let mut s = snapshot();
+        s.autoscaling.groups[0].override_instance_types =
+            Some(vec!["m5.large".into(), "m6i.large".into()]);
+        s.autoscaling.groups[0].attribute_based_instance_types = true;
+        let m = Model::build(&s);
+        let with = m.find(crate::registry::Kind::AutoScalingGroup, "with-clb").unwrap();
+        assert_eq!(
+            with.fields()["launch_instance_types"],
+            json!(["m5.large", "m6i.large"])
+        );
+        assert_eq!(with.fields()["launch_by_attributes"], json!(true));
+        let without = m.find(crate::registry::Kind::AutoScalingGroup, "without").unwrap();
+        assert_eq!(
+            without.unknown()["launch_instance_types"],
+            "its instance types are not in the snapshot"
+        );
     }
 
     #[test]

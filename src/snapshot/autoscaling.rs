@@ -61,6 +61,14 @@ pub struct AutoScalingGroup {
     /// trying the failed AZ). Absent in snapshots written before it was read.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub capacity_distribution_strategy: Option<String>,
+    /// The instance types a mixed instances policy's overrides name, distinct and sorted; empty
+    /// for a group that launches the one type of its launch template or configuration. Absent
+    /// in snapshots written before it was read.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub override_instance_types: Option<Vec<String>>,
+    /// True when an override selects instance types by attributes (any type that matches).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub attribute_based_instance_types: bool,
     #[serde(default)]
     pub instances: Vec<AsgInstance>,
     #[serde(default)]

@@ -749,7 +749,7 @@ fn rules_coverage_lists_every_check_of_an_anchor() {
         .iter()
         .filter(|x| !x["rules"].as_array().unwrap().is_empty())
         .count();
-    assert_eq!(covered, 69);
+    assert_eq!(covered, 70);
     // Every check is covered or says why not, never both.
     assert!(checks
         .iter()
@@ -789,7 +789,7 @@ fn the_table_folds_repeated_failures_and_groups_reasons_unless_asked() {
     assert_eq!(folded.matches("┆ HA-R53-001 ┆").count(), 2);
     // Not-evaluated findings: one row per reason, each with its count, by default.
     assert!(
-        folded.contains("Not evaluated (88, 16 reason(s))"),
+        folded.contains("Not evaluated (93, 17 reason(s))"),
         "{folded}"
     );
     assert!(folded.lines().count() < expanded.lines().count());

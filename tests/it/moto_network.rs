@@ -29,7 +29,7 @@ fn network_account_gives_exactly_the_expected_findings() {
     });
     assert_eq!(
         cmp.covered.len(),
-        22,
+        23,
         "the scenario covers every network rule"
     );
     assert_no_problems(&cmp.problems);
