@@ -206,9 +206,7 @@ type TagsAnswer = (
 
 /// Tags of every load balancer, 20 per call.
 async fn lb_tags(client: &Client, scope: &Scope, names: Vec<String>) -> Vec<TagsAnswer> {
-    // Owned batches: a future borrowing from its argument is not `Send` across the stream.
-    let batches: Vec<Vec<String>> = names.chunks(TAGS_BATCH).map(<[String]>::to_vec).collect();
-    futures::stream::iter(batches.into_iter().map(|chunk| async move {
+    super::in_batches(scope, &names, TAGS_BATCH, |chunk| async move {
         let out = scope
             .call(
                 client
@@ -218,9 +216,7 @@ async fn lb_tags(client: &Client, scope: &Scope, names: Vec<String>) -> Vec<Tags
             )
             .await;
         (chunk, out)
-    }))
-    .buffer_unordered(scope.concurrency)
-    .collect::<Vec<_>>()
+    })
     .await
 }
 

@@ -286,9 +286,7 @@ type TagsAnswer = (
 
 /// Tags of every load balancer, 20 per call.
 async fn lb_tags(client: &Client, scope: &Scope, arns: Vec<String>) -> Vec<TagsAnswer> {
-    // Owned batches: a future borrowing from its argument is not `Send` across the stream.
-    let batches: Vec<Vec<String>> = arns.chunks(TAGS_BATCH).map(<[String]>::to_vec).collect();
-    futures::stream::iter(batches.into_iter().map(|chunk| async move {
+    super::in_batches(scope, &arns, TAGS_BATCH, |chunk| async move {
         let out = scope
             .call(
                 client
@@ -298,9 +296,7 @@ async fn lb_tags(client: &Client, scope: &Scope, arns: Vec<String>) -> Vec<TagsA
             )
             .await;
         (chunk, out)
-    }))
-    .buffer_unordered(scope.concurrency)
-    .collect::<Vec<_>>()
+    })
     .await
 }
 

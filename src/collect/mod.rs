@@ -107,6 +107,26 @@ macro_rules! watched {
 }
 pub(crate) use watched;
 
+/// Runs `call` on `items` in batches of at most `size` (an API's limit per request),
+/// `scope.concurrency` batches at a time, and returns the answers in completion order. The
+/// batches are owned: a future borrowing from its argument is not `Send` across the stream.
+pub(crate) async fn in_batches<T, R, Fut>(
+    scope: &Scope,
+    items: &[T],
+    size: usize,
+    call: impl Fn(Vec<T>) -> Fut,
+) -> Vec<R>
+where
+    T: Clone,
+    Fut: Future<Output = R>,
+{
+    let batches: Vec<Vec<T>> = items.chunks(size).map(<[T]>::to_vec).collect();
+    futures::stream::iter(batches.into_iter().map(call))
+        .buffer_unordered(scope.concurrency)
+        .collect()
+        .await
+}
+
 /// The service key of an SDK crate, as coverage names it: `aws_sdk_ec2` -> `ec2`.
 pub(crate) fn service_of(krate: &'static str) -> &'static str {
     match krate.strip_prefix("aws_sdk_").unwrap_or(krate) {

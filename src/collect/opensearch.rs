@@ -9,7 +9,6 @@ use crate::registry::Kind;
 use crate::snapshot::{CollectError, OpenSearch, OpenSearchDomain};
 use aws_sdk_opensearch::types::DomainStatus;
 use aws_sdk_opensearch::Client;
-use futures::StreamExt;
 
 const LIST_DOMAIN_NAMES: Op = Op::new("ListDomainNames", "es:ListDomainNames");
 const DESCRIBE_DOMAINS: Op = Op::new("DescribeDomains", "es:DescribeDomains");
@@ -61,13 +60,8 @@ pub(super) async fn collect(scope: Scope) -> Collected<OpenSearch> {
             Vec::new()
         }
     };
-    let batches: Vec<Vec<OpenSearchDomain>> =
-        listed.chunks(BATCH).map(<[OpenSearchDomain]>::to_vec).collect();
     let (c, s) = (&client, &scope);
-    let described = futures::stream::iter(batches.into_iter().map(|b| describe(c, s, b)))
-        .buffer_unordered(scope.concurrency)
-        .collect::<Vec<_>>()
-        .await;
+    let described = super::in_batches(s, &listed, BATCH, |b| describe(c, s, b)).await;
     let mut open = OpenSearch::default();
     for (domains, err) in described {
         open.domains.extend(domains);

@@ -9,10 +9,9 @@
 //! there, and a failed DescribeDomains for one domain.
 
 use crate::support::cli::json_scan_exiting;
-use crate::support::expected::{assert_no_problems, outcome_problems};
-use crate::support::report::{assert_says, assert_valid_sarif_of, finding, findings};
+use crate::support::expected::assert_outcomes;
+use crate::support::report::{assert_says, assert_valid_sarif_of, finding};
 use serde_json::Value;
-use std::collections::BTreeMap;
 
 const SCENARIO: &str = "fixtures/scenarios/data-stores.json";
 const W: &str = "eu-west-1";
@@ -131,25 +130,7 @@ fn ours(f: &Value) -> bool {
 #[test]
 fn data_store_rules_judge_what_was_read_and_say_what_was_not() {
     let report = json_scan_exiting(SCENARIO, 1);
-    let got: BTreeMap<(String, String, String), String> = findings(&report)
-        .iter()
-        .filter(|f| ours(f))
-        .map(|f| {
-            let s = |k: &str| f[k].as_str().unwrap().to_string();
-            ((s("rule_id"), s("region"), s("resource_id")), s("outcome"))
-        })
-        .collect();
-    let want: BTreeMap<(String, String, String), String> = EXPECTED
-        .iter()
-        .map(|(r, region, id, o)| {
-            (
-                (r.to_string(), region.to_string(), id.to_string()),
-                o.to_string(),
-            )
-        })
-        .collect();
-    assert_eq!(want.len(), EXPECTED.len(), "duplicate rows in EXPECTED");
-    assert_no_problems(&outcome_problems(&got, &want));
+    assert_outcomes(&report, ours, EXPECTED);
 }
 
 #[test]

@@ -127,6 +127,48 @@ pub fn rule_outcome_problems(
     outcome_problems(&got, &want)
 }
 
+/// (rule, region, resource id) -> outcome of the findings `ours` selects.
+pub fn outcomes_by_id(
+    report: &Value,
+    ours: impl Fn(&Value) -> bool,
+) -> BTreeMap<(String, String, String), String> {
+    report["findings"]
+        .as_array()
+        .expect("findings")
+        .iter()
+        .filter(|f| ours(f))
+        .map(|f| {
+            let s = |k: &str| f[k].as_str().unwrap().to_string();
+            ((s("rule_id"), s("region"), s("resource_id")), s("outcome"))
+        })
+        .collect()
+}
+
+/// Expected rows (rule, region, resource id, outcome) as [`outcomes_by_id`] keys them.
+pub fn outcome_rows<'a>(
+    rows: impl IntoIterator<Item = (&'a str, &'a str, &'a str, &'a str)>,
+) -> BTreeMap<(String, String, String), String> {
+    rows.into_iter()
+        .map(|(r, region, id, o)| {
+            (
+                (r.to_string(), region.to_string(), id.to_string()),
+                o.to_string(),
+            )
+        })
+        .collect()
+}
+
+/// Every finding `ours` selects has exactly the outcome of its row in `expected`, both ways.
+pub fn assert_outcomes(
+    report: &Value,
+    ours: impl Fn(&Value) -> bool,
+    expected: &[(&str, &str, &str, &str)],
+) {
+    let want = outcome_rows(expected.iter().copied());
+    assert_eq!(want.len(), expected.len(), "duplicate rows in EXPECTED");
+    assert_no_problems(&outcome_problems(&outcomes_by_id(report, ours), &want));
+}
+
 /// The differences between the outcomes found and those wanted, both ways, one line each.
 pub fn outcome_problems<K: Ord + Debug>(
     got: &BTreeMap<K, String>,
