@@ -158,6 +158,15 @@ macro_rules! for_each_service {
             shield Shield global omit_empty [
                 ShieldProtection "shield.protection" "Shield Advanced protection" listed,
             ];
+            globalaccelerator GlobalAccelerator global omit_empty [
+                Accelerator "globalaccelerator.accelerator" "Global Accelerator accelerator" listed,
+            ];
+            storagegateway StorageGateway regional omit_empty [
+                Gateway "storagegateway.gateway" "Storage Gateway gateway" listed,
+            ];
+            outposts Outposts regional omit_empty [
+                Outpost "outposts.outpost" "Outpost" listed,
+            ];
         }
     };
 }
@@ -377,8 +386,8 @@ mod tests {
 
     #[test]
     fn keys_round_trip_and_name_their_service() {
-        assert_eq!(Service::ALL.len(), 34);
-        assert_eq!(Kind::ALL.len(), 53);
+        assert_eq!(Service::ALL.len(), 37);
+        assert_eq!(Kind::ALL.len(), 56);
         for &k in Kind::ALL {
             assert_eq!(Kind::from_key(k.key()), Some(k));
             let (service, _) = k.key().split_once('.').expect("service.kind");
@@ -390,7 +399,7 @@ mod tests {
         }
         assert_eq!(Kind::from_key("rds.nothing"), None);
         let judged = Kind::ALL.iter().filter(|k| k.is_judged()).count();
-        assert_eq!(judged, 50);
+        assert_eq!(judged, 53);
         assert!(Kind::Record.is_global() && !Kind::DbInstance.is_global());
     }
 }

@@ -666,6 +666,15 @@ impl Scope {
         }
     }
 
+    /// The same scope, calling `region`'s endpoints: for a global service whose API is served
+    /// from one region only (its calls still count towards the scope's coverage region).
+    pub(crate) fn calling(&self, region: &str) -> Scope {
+        Scope {
+            region: region.to_string(),
+            ..self.clone()
+        }
+    }
+
     /// Runs one API call, or one paginated listing (its pages follow each other, so it has one
     /// request in flight at a time), once fewer than `concurrency` are in flight scan-wide.
     /// Retries and their backoff happen inside the call and keep its permit. After the scan

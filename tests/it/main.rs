@@ -43,6 +43,7 @@ mod scenario_data;
 mod scenario_data_stores;
 mod scenario_edge;
 mod scenario_edge_network;
+mod scenario_global;
 mod scenario_monitoring;
 mod scenario_network;
 mod scenario_serverless;

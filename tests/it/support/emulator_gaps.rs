@@ -12,7 +12,8 @@ use serde_json::Value;
 /// not evaluated where they need them; nor Direct Connect's DescribeVirtualInterfaces (500), so
 /// the virtual interface rules are not evaluated in any region; nor Shield's
 /// GetSubscriptionState and WAF's ListResourcesForWebACL (500), so the Shield Advanced rules,
-/// and HA-WAF-001 in a region with web ACLs, are not evaluated.
+/// and HA-WAF-001 in a region with web ACLs, are not evaluated; nor Global Accelerator, Storage
+/// Gateway and AWS Outposts at all (500), so their rules are not evaluated in any scan.
 pub fn not_evaluated_beyond_emulator_gaps(report: &Value) -> Vec<String> {
     report["findings"]
         .as_array()
@@ -29,6 +30,7 @@ pub fn not_evaluated_beyond_emulator_gaps(report: &Value) -> Vec<String> {
         .filter(|f| !default_parameter_group_gap(f))
         .filter(|f| !direct_connect_emulator_gap(f))
         .filter(|f| !edge_emulator_gap(f))
+        .filter(|f| !unserved_service_gap(f))
         .map(|f| format!("{} {}: {}", f["rule_id"], f["resource_id"], f["reason"]))
         .collect()
 }
@@ -42,8 +44,9 @@ pub fn assert_read_beyond_emulator_gaps(report: &Value) {
 /// Whether a report's coverage entry is incomplete only because of operations moto does not
 /// implement: it answers AWS Backup's ListProtectedResources with 404 (AWS lists the
 /// resources that have recovery points), Direct Connect's DescribeVirtualInterfaces with 500,
-/// and Shield's GetSubscriptionState and WAF's ListResourcesForWebACL with 500 (or, once their
-/// breaker opened, they were not sent).
+/// Shield's GetSubscriptionState and WAF's ListResourcesForWebACL with 500, and the first
+/// listing of the services it lacks altogether ([`UNSERVED`]) with 500 (or, once their breaker
+/// opened, they were not sent).
 pub fn incomplete_only_by_emulator_gaps(coverage: &Value) -> bool {
     let errors = coverage["errors"].as_array().expect("errors");
     !errors.is_empty()
@@ -61,6 +64,11 @@ pub fn incomplete_only_by_emulator_gaps(coverage: &Value) -> bool {
                 || (coverage["service"] == "wafv2"
                     && e["operation"] == "ListResourcesForWebACL"
                     && is_server_error(e))
+                || UNSERVED.iter().any(|(service, operation, _)| {
+                    coverage["service"] == *service
+                        && e["operation"] == *operation
+                        && is_server_error(e)
+                })
         })
 }
 
@@ -116,6 +124,26 @@ pub fn edge_emulator_gap(f: &Value) -> bool {
             && names_emulator_gap(reason, "ListResourcesForWebACL", "http-500"))
 }
 
+/// The services moto 5.2.5 does not have at all (its server answers every request with an
+/// HTML 500 page): (coverage service, first listing, the prefix of their rules' ids). Every
+/// full scan reads them, so every full scan has their rules not evaluated.
+const UNSERVED: &[(&str, &str, &str)] = &[
+    ("globalaccelerator", "ListAccelerators", "HA-GA-"),
+    ("storagegateway", "ListGateways", "HA-SGW-"),
+    ("outposts", "ListOutposts", "HA-OUT-"),
+];
+
+/// A finding not evaluated only because its service is one moto does not have (see
+/// [`UNSERVED`]); HA-SHD-007 judges Global Accelerator accelerators.
+pub fn unserved_service_gap(f: &Value) -> bool {
+    let rule = f["rule_id"].as_str().unwrap_or_default();
+    let reason = f["reason"].as_str().unwrap_or_default();
+    UNSERVED.iter().any(|(_, operation, prefix)| {
+        (rule.starts_with(prefix) || (rule == "HA-SHD-007" && *operation == "ListAccelerators"))
+            && names_emulator_gap(reason, operation, "http-500")
+    })
+}
+
 /// A finding not evaluated only because of a storage call moto lacks (see
 /// [`not_evaluated_beyond_emulator_gaps`]).
 fn storage_emulator_gap(f: &Value) -> bool {
@@ -144,7 +172,8 @@ pub fn complete_beyond_emulator_gaps(coverage: &Value) -> bool {
 }
 
 /// A finding not evaluated only because of a call moto lacks that every live scan makes:
-/// Direct Connect's virtual interfaces, Shield's subscription and the resources of a web ACL.
+/// Direct Connect's virtual interfaces, Shield's subscription, the resources of a web ACL, and
+/// the services moto does not have (Global Accelerator, Storage Gateway, Outposts).
 pub fn scan_wide_emulator_gap(f: &Value) -> bool {
-    direct_connect_emulator_gap(f) || edge_emulator_gap(f)
+    direct_connect_emulator_gap(f) || edge_emulator_gap(f) || unserved_service_gap(f)
 }

@@ -199,3 +199,27 @@ pub fn assert_no_problems(problems: &[String]) {
 pub fn unnamed_is_a_problem(f: &Value) -> Option<String> {
     Some(format!("unnamed resource: {f}"))
 }
+
+/// Checks that a hand-made scenario's pinned rows (rule, resource id, outcome) name exactly
+/// the built-in rules whose ids start with one of `prefixes`, `rules` of them, and that each is
+/// seen passing and failing: so that pinning the rows covers everything those rules judge.
+pub fn assert_pins_every_rule(pinned: &[(&str, &str, &str)], prefixes: &[&str], rules: usize) {
+    let named: BTreeSet<&str> = pinned.iter().map(|e| e.0).collect();
+    assert_eq!(named.len(), rules, "{named:?}");
+    let all: BTreeSet<String> = super::cli::rule_ids()
+        .into_iter()
+        .filter(|r| prefixes.iter().any(|p| r.starts_with(p)))
+        .collect();
+    assert_eq!(
+        all.iter().map(String::as_str).collect::<BTreeSet<_>>(),
+        named
+    );
+    for rule in named {
+        for outcome in ["pass", "fail"] {
+            assert!(
+                pinned.iter().any(|e| e.0 == rule && e.2 == outcome),
+                "{rule} never gives {outcome}"
+            );
+        }
+    }
+}

@@ -730,10 +730,12 @@ fn storage_operation(service: Option<&str>, method: &str, p: &[&str]) -> Option<
     })
 }
 
-/// The Lambda, CloudFront, Amazon MQ, MSK and OpenSearch Service reads ha-audit makes (REST
-/// protocols, ids in the path).
+/// The Lambda, CloudFront, Amazon MQ, MSK, OpenSearch Service and AWS Outposts reads ha-audit
+/// makes (REST protocols, ids in the path).
 fn rest_json_operation(service: Option<&str>, method: &str, p: &[&str]) -> Option<&'static str> {
     Some(match (service?, method, p) {
+        ("outposts", "GET", ["outposts"]) => "ListOutposts",
+        ("outposts", "GET", ["outposts", _, "assets"]) => "ListAssets",
         ("mq", "GET", ["v1", "brokers"]) => "ListBrokers",
         ("mq", "GET", ["v1", "brokers", _]) => "DescribeBroker",
         ("kafka", "GET", ["api", "v2", "clusters"]) => "ListClustersV2",
