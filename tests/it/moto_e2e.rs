@@ -9,7 +9,7 @@ use crate::support::emulator_gaps::{
 };
 use crate::support::expected::{self, assert_no_problems};
 use crate::support::live::{
-    assert_calls_are_in_the_iam_policy, assert_offline_scan_matches, Live, REGIONS,
+    assert_called, assert_calls_are_in_the_iam_policy, assert_offline_scan_matches, Live, REGIONS,
 };
 use crate::support::moto::Moto;
 use crate::support::proxy::Proxy;
@@ -29,6 +29,26 @@ fn live_scan_of_the_seeded_account_gives_exactly_the_expected_findings() {
     );
 
     assert_calls_are_in_the_iam_policy(&live.requests);
+    // moto has none of these three services, but the listings are made, named and in the
+    // policy: Global Accelerator's once per scan, from us-west-2, the one region serving it;
+    // the others once per region.
+    assert_called(
+        &live.requests,
+        &["ListAccelerators", "ListGateways", "ListOutposts"],
+    );
+    let regions_of = |op: &str| {
+        let mut r: Vec<&str> = live
+            .requests
+            .iter()
+            .filter(|r| r.operation.as_deref() == Some(op) && r.attempt.unwrap_or(1) == 1)
+            .filter_map(|r| r.region.as_deref())
+            .collect();
+        r.sort_unstable();
+        r
+    };
+    assert_eq!(regions_of("ListAccelerators"), ["us-west-2"]);
+    assert_eq!(regions_of("ListGateways"), ["us-east-1", "us-west-2"]);
+    assert_eq!(regions_of("ListOutposts"), ["us-east-1", "us-west-2"]);
 
     // The scenario pins every outcome of the rules it was written for; other rules have
     // scenarios of their own. Only moto's default VPCs have no name; their subnets span
