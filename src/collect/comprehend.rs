@@ -9,7 +9,8 @@ use super::fail::{mark_unreadable, Op};
 use super::{drain, Collected, Scope};
 use crate::registry::Kind;
 use crate::snapshot::{CollectError, Comprehend, ComprehendEndpoint};
-use aws_sdk_comprehend::error::ProvideErrorMetadata;
+use aws_sdk_comprehend::config::http::HttpResponse;
+use aws_sdk_comprehend::error::{ProvideErrorMetadata, SdkError};
 use aws_sdk_comprehend::Client;
 use futures::StreamExt;
 use std::collections::{BTreeMap, BTreeSet};
@@ -108,51 +109,51 @@ enum ModelKey {
 async fn model_key(client: &Client, scope: &Scope, model: String) -> (String, ModelKey) {
     let resource = model.splitn(6, ':').nth(5).unwrap_or_default();
     let key = if resource.starts_with("document-classifier/") {
-        let out = scope
-            .call(
-                client
-                    .describe_document_classifier()
-                    .document_classifier_arn(&model)
-                    .send(),
-            )
-            .await;
-        match out {
-            Ok(out) => ModelKey::Read(
-                out.document_classifier_properties()
-                    .and_then(|p| p.model_kms_key_id())
-                    .map(str::to_string),
-            ),
-            Err(e) if e.code() == Some(GONE) => {
-                ModelKey::Unknown(format!("its model {model} no longer exists"))
-            }
-            Err(e) => ModelKey::Failed(DESCRIBE_DOCUMENT_CLASSIFIER.detail_failed(&model, &e)),
-        }
+        let call = client
+            .describe_document_classifier()
+            .document_classifier_arn(&model)
+            .send();
+        let out = scope.call(call).await.map(|out| {
+            out.document_classifier_properties()
+                .and_then(|p| p.model_kms_key_id())
+                .map(str::to_string)
+        });
+        model_key_of(DESCRIBE_DOCUMENT_CLASSIFIER, &model, out)
     } else if resource.starts_with("entity-recognizer/") {
-        let out = scope
-            .call(
-                client
-                    .describe_entity_recognizer()
-                    .entity_recognizer_arn(&model)
-                    .send(),
-            )
-            .await;
-        match out {
-            Ok(out) => ModelKey::Read(
-                out.entity_recognizer_properties()
-                    .and_then(|p| p.model_kms_key_id())
-                    .map(str::to_string),
-            ),
-            Err(e) if e.code() == Some(GONE) => {
-                ModelKey::Unknown(format!("its model {model} no longer exists"))
-            }
-            Err(e) => ModelKey::Failed(DESCRIBE_ENTITY_RECOGNIZER.detail_failed(&model, &e)),
-        }
+        let call = client
+            .describe_entity_recognizer()
+            .entity_recognizer_arn(&model)
+            .send();
+        let out = scope.call(call).await.map(|out| {
+            out.entity_recognizer_properties()
+                .and_then(|p| p.model_kms_key_id())
+                .map(str::to_string)
+        });
+        model_key_of(DESCRIBE_ENTITY_RECOGNIZER, &model, out)
     } else {
         ModelKey::Unknown(format!(
             "its model {model} is neither a document classifier nor an entity recognizer"
         ))
     };
     (model, key)
+}
+
+/// What a model's describe call said about its key.
+fn model_key_of<E>(
+    op: Op,
+    model: &str,
+    out: Result<Option<String>, SdkError<E, HttpResponse>>,
+) -> ModelKey
+where
+    E: ProvideErrorMetadata + std::error::Error + 'static,
+{
+    match out {
+        Ok(key) => ModelKey::Read(key),
+        Err(e) if e.code() == Some(GONE) => {
+            ModelKey::Unknown(format!("its model {model} no longer exists"))
+        }
+        Err(e) => ModelKey::Failed(op.detail_failed(model, &e)),
+    }
 }
 
 #[cfg(test)]
