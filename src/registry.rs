@@ -167,6 +167,18 @@ macro_rules! for_each_service {
             outposts Outposts regional omit_empty [
                 Outpost "outposts.outpost" "Outpost" listed,
             ];
+            sagemaker SageMaker regional omit_empty [
+                SageMakerEndpoint "sagemaker.endpoint" "SageMaker endpoint" listed,
+            ];
+            comprehend Comprehend regional omit_empty [
+                ComprehendEndpoint "comprehend.endpoint" "Comprehend endpoint" listed,
+            ];
+            kms Kms regional omit_empty [
+                KmsKey "kms.key" "KMS key" part,
+            ];
+            directoryservice DirectoryService regional omit_empty [
+                Directory "directoryservice.directory" "Directory Service directory" listed,
+            ];
         }
     };
 }
@@ -386,8 +398,8 @@ mod tests {
 
     #[test]
     fn keys_round_trip_and_name_their_service() {
-        assert_eq!(Service::ALL.len(), 37);
-        assert_eq!(Kind::ALL.len(), 56);
+        assert_eq!(Service::ALL.len(), 41);
+        assert_eq!(Kind::ALL.len(), 60);
         for &k in Kind::ALL {
             assert_eq!(Kind::from_key(k.key()), Some(k));
             let (service, _) = k.key().split_once('.').expect("service.kind");
@@ -399,7 +411,7 @@ mod tests {
         }
         assert_eq!(Kind::from_key("rds.nothing"), None);
         let judged = Kind::ALL.iter().filter(|k| k.is_judged()).count();
-        assert_eq!(judged, 53);
+        assert_eq!(judged, 56);
         assert!(Kind::Record.is_global() && !Kind::DbInstance.is_global());
     }
 }

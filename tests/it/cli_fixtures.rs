@@ -631,7 +631,7 @@ fn iam_policy_is_read_only() {
     let doc: Value = serde_json::from_str(&stdout(&out)).unwrap();
     let actions = doc["Statement"][0]["Action"].as_array().unwrap();
     // The read actions of every collector.
-    assert_eq!(actions.len(), 104);
+    assert_eq!(actions.len(), 115);
     for a in actions {
         let a = a.as_str().unwrap();
         let (_, verb) = a.split_once(':').unwrap();

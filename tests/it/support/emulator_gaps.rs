@@ -12,8 +12,10 @@ use serde_json::Value;
 /// not evaluated where they need them; nor Direct Connect's DescribeVirtualInterfaces (500), so
 /// the virtual interface rules are not evaluated in any region; nor Shield's
 /// GetSubscriptionState and WAF's ListResourcesForWebACL (500), so the Shield Advanced rules,
-/// and HA-WAF-001 in a region with web ACLs, are not evaluated; nor Global Accelerator, Storage
-/// Gateway and AWS Outposts at all (500), so their rules are not evaluated in any scan.
+/// and HA-WAF-001 in a region with web ACLs, are not evaluated; nor Directory Service's
+/// GetSnapshotLimits (500), so HA-DS-001 is not evaluated for a directory that takes snapshots;
+/// nor Global Accelerator, Storage Gateway and AWS Outposts at all (500), so their rules are not
+/// evaluated in any scan.
 pub fn not_evaluated_beyond_emulator_gaps(report: &Value) -> Vec<String> {
     report["findings"]
         .as_array()
@@ -31,6 +33,7 @@ pub fn not_evaluated_beyond_emulator_gaps(report: &Value) -> Vec<String> {
         .filter(|f| !direct_connect_emulator_gap(f))
         .filter(|f| !edge_emulator_gap(f))
         .filter(|f| !unserved_service_gap(f))
+        .filter(|f| !directory_emulator_gap(f))
         .map(|f| format!("{} {}: {}", f["rule_id"], f["resource_id"], f["reason"]))
         .collect()
 }
@@ -44,9 +47,9 @@ pub fn assert_read_beyond_emulator_gaps(report: &Value) {
 /// Whether a report's coverage entry is incomplete only because of operations moto does not
 /// implement: it answers AWS Backup's ListProtectedResources with 404 (AWS lists the
 /// resources that have recovery points), Direct Connect's DescribeVirtualInterfaces with 500,
-/// Shield's GetSubscriptionState and WAF's ListResourcesForWebACL with 500, and the first
-/// listing of the services it lacks altogether ([`UNSERVED`]) with 500 (or, once their breaker
-/// opened, they were not sent).
+/// Shield's GetSubscriptionState, WAF's ListResourcesForWebACL and Directory Service's
+/// GetSnapshotLimits with 500, and the first listing of the services it lacks altogether
+/// ([`UNSERVED`]) with 500 (or, once their breaker opened, they were not sent).
 pub fn incomplete_only_by_emulator_gaps(coverage: &Value) -> bool {
     let errors = coverage["errors"].as_array().expect("errors");
     !errors.is_empty()
@@ -69,6 +72,9 @@ pub fn incomplete_only_by_emulator_gaps(coverage: &Value) -> bool {
                         && e["operation"] == *operation
                         && is_server_error(e)
                 })
+                || (coverage["service"] == "directoryservice"
+                    && e["operation"] == "GetSnapshotLimits"
+                    && is_server_error(e))
         })
 }
 
@@ -142,6 +148,17 @@ pub fn unserved_service_gap(f: &Value) -> bool {
         (rule.starts_with(prefix) || (rule == "HA-SHD-007" && *operation == "ListAccelerators"))
             && names_emulator_gap(reason, operation, "http-500")
     })
+}
+
+/// A finding not evaluated only because moto does not implement Directory Service's
+/// GetSnapshotLimits (HTTP 500): HA-DS-001 on a directory that takes snapshots.
+pub fn directory_emulator_gap(f: &Value) -> bool {
+    f["rule_id"] == "HA-DS-001"
+        && names_emulator_gap(
+            f["reason"].as_str().unwrap_or_default(),
+            "GetSnapshotLimits",
+            "http-500",
+        )
 }
 
 /// A finding not evaluated only because of a storage call moto lacks (see
