@@ -135,6 +135,7 @@ pub(crate) fn service_of(krate: &'static str) -> &'static str {
         "cloudhsmv2" => "cloudhsm",
         "databasemigration" => "dms",
         "elasticloadbalancing" => "elb",
+        "cognitoidentityprovider" => "cognito",
         other => other,
     }
 }
