@@ -12,7 +12,8 @@ use serde_json::Value;
 /// not evaluated where they need them; nor Direct Connect's DescribeVirtualInterfaces (500), so
 /// the virtual interface rules are not evaluated in any region; nor Shield's
 /// GetSubscriptionState and WAF's ListResourcesForWebACL (500), so the Shield Advanced rules,
-/// and HA-WAF-001 in a region with web ACLs, are not evaluated.
+/// and HA-WAF-001 in a region with web ACLs, are not evaluated; nor EventBridge's
+/// ListEndpoints (500), so HA-EVB-001 is not evaluated in any region.
 pub fn not_evaluated_beyond_emulator_gaps(report: &Value) -> Vec<String> {
     report["findings"]
         .as_array()
@@ -29,6 +30,7 @@ pub fn not_evaluated_beyond_emulator_gaps(report: &Value) -> Vec<String> {
         .filter(|f| !default_parameter_group_gap(f))
         .filter(|f| !direct_connect_emulator_gap(f))
         .filter(|f| !edge_emulator_gap(f))
+        .filter(|f| !eventbridge_emulator_gap(f))
         .map(|f| format!("{} {}: {}", f["rule_id"], f["resource_id"], f["reason"]))
         .collect()
 }
@@ -42,8 +44,8 @@ pub fn assert_read_beyond_emulator_gaps(report: &Value) {
 /// Whether a report's coverage entry is incomplete only because of operations moto does not
 /// implement: it answers AWS Backup's ListProtectedResources with 404 (AWS lists the
 /// resources that have recovery points), Direct Connect's DescribeVirtualInterfaces with 500,
-/// and Shield's GetSubscriptionState and WAF's ListResourcesForWebACL with 500 (or, once their
-/// breaker opened, they were not sent).
+/// Shield's GetSubscriptionState, WAF's ListResourcesForWebACL and EventBridge's ListEndpoints
+/// with 500 (or, once their breaker opened, they were not sent).
 pub fn incomplete_only_by_emulator_gaps(coverage: &Value) -> bool {
     let errors = coverage["errors"].as_array().expect("errors");
     !errors.is_empty()
@@ -60,6 +62,9 @@ pub fn incomplete_only_by_emulator_gaps(coverage: &Value) -> bool {
                     && is_server_error(e))
                 || (coverage["service"] == "wafv2"
                     && e["operation"] == "ListResourcesForWebACL"
+                    && is_server_error(e))
+                || (coverage["service"] == "eventbridge"
+                    && e["operation"] == "ListEndpoints"
                     && is_server_error(e))
         })
 }
@@ -116,6 +121,17 @@ pub fn edge_emulator_gap(f: &Value) -> bool {
             && names_emulator_gap(reason, "ListResourcesForWebACL", "http-500"))
 }
 
+/// A finding not evaluated only because moto does not implement EventBridge's ListEndpoints
+/// (HTTP 500): the global endpoint rule, in every region of every scan.
+pub fn eventbridge_emulator_gap(f: &Value) -> bool {
+    f["rule_id"] == "HA-EVB-001"
+        && names_emulator_gap(
+            f["reason"].as_str().unwrap_or_default(),
+            "ListEndpoints",
+            "http-500",
+        )
+}
+
 /// A finding not evaluated only because of a storage call moto lacks (see
 /// [`not_evaluated_beyond_emulator_gaps`]).
 fn storage_emulator_gap(f: &Value) -> bool {
@@ -144,7 +160,8 @@ pub fn complete_beyond_emulator_gaps(coverage: &Value) -> bool {
 }
 
 /// A finding not evaluated only because of a call moto lacks that every live scan makes:
-/// Direct Connect's virtual interfaces, Shield's subscription and the resources of a web ACL.
+/// Direct Connect's virtual interfaces, Shield's subscription, the resources of a web ACL and
+/// EventBridge's global endpoints.
 pub fn scan_wide_emulator_gap(f: &Value) -> bool {
-    direct_connect_emulator_gap(f) || edge_emulator_gap(f)
+    direct_connect_emulator_gap(f) || edge_emulator_gap(f) || eventbridge_emulator_gap(f)
 }
