@@ -246,3 +246,26 @@ pub struct ElasticIp {
     #[serde(default)]
     pub tags: Tags,
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::snapshot::{parse, to_json, ElasticIp};
+
+    /// A snapshot written before Elastic IPs were read loads, and is written back byte for
+    /// byte; one with addresses keeps them.
+    #[test]
+    fn elastic_ips_leave_earlier_snapshots_as_they_were() {
+        let before = include_str!("../../fixtures/demo-account.json");
+        let mut snapshot = parse(before).unwrap();
+        assert!(snapshot.ec2.elastic_ips.is_empty());
+        assert_eq!(to_json(&snapshot).trim_end(), before.trim_end());
+        snapshot.ec2.elastic_ips.push(ElasticIp {
+            region: "us-east-1".into(),
+            allocation_id: "eipalloc-1".into(),
+            association_id: Some("eipassoc-1".into()),
+            ..Default::default()
+        });
+        let again = parse(&to_json(&snapshot)).unwrap();
+        assert_eq!(again.ec2.elastic_ips, snapshot.ec2.elastic_ips);
+    }
+}

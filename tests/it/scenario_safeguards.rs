@@ -202,28 +202,35 @@ fn without_a_subscription_no_address_is_judged() {
     assert_outcomes(&report, ours, &with_shield(&[]));
 }
 
-#[test]
-fn an_unreadable_subscription_leaves_every_address_in_use_not_evaluated() {
-    let report = scan_edited(|s| {
-        s["shield"] = json!({});
+/// The scenario with Shield's `op` failed with `code`: what Shield the snapshot keeps is
+/// `shield` (nothing after GetSubscriptionState, the subscription after ListProtections).
+fn scan_with_shield_failed(shield: Value, op: &str, code: &str) -> Value {
+    scan_edited(|s| {
+        s["shield"] = shield;
         let coverage = s["coverage"].as_array_mut().unwrap();
-        let shield = coverage
+        let entry = coverage
             .iter_mut()
             .find(|c| c["service"] == "shield")
             .unwrap();
-        shield["errors"] = json!([{
-            "operation": "GetSubscriptionState",
-            "iam_action": "shield:GetSubscriptionState",
+        entry["errors"] = json!([{
+            "operation": op,
+            "iam_action": format!("shield:{op}"),
             "kinds": ["shield.protection"],
-            "code": "AccessDeniedException",
-            "message": "User is not authorized to perform: shield:GetSubscriptionState"
+            "code": code,
+            "message": "no"
         }]);
-    });
+    })
+}
+
+#[test]
+fn an_unreadable_subscription_leaves_every_address_in_use_not_evaluated() {
     let rows = with_shield(&[
         ("eipalloc-0web", "not_evaluated"),
         ("eipalloc-0nlb", "not_evaluated"),
         ("eipalloc-0nat", "not_evaluated"),
     ]);
+    let report =
+        scan_with_shield_failed(json!({}), "GetSubscriptionState", "AccessDeniedException");
     assert_outcomes(&report, ours, &rows);
     assert_says(
         by_id(&report, "HA-SHD-006", "eipalloc-0web"),
@@ -231,21 +238,11 @@ fn an_unreadable_subscription_leaves_every_address_in_use_not_evaluated() {
         &["GetSubscriptionState failed: AccessDeniedException"],
     );
     // Subscribed, but the protections could not be listed: the same, naming ListProtections.
-    let report = scan_edited(|s| {
-        s["shield"]["protections"] = json!([]);
-        let coverage = s["coverage"].as_array_mut().unwrap();
-        let shield = coverage
-            .iter_mut()
-            .find(|c| c["service"] == "shield")
-            .unwrap();
-        shield["errors"] = json!([{
-            "operation": "ListProtections",
-            "iam_action": "shield:ListProtections",
-            "kinds": ["shield.protection"],
-            "code": "ThrottlingException",
-            "message": "Rate exceeded"
-        }]);
-    });
+    let report = scan_with_shield_failed(
+        json!({"subscription": [{"state": "ACTIVE"}]}),
+        "ListProtections",
+        "ThrottlingException",
+    );
     assert_outcomes(&report, ours, &rows);
     assert_says(
         by_id(&report, "HA-SHD-006", "eipalloc-0nat"),
