@@ -60,7 +60,7 @@ fn elastic_ip<'a>(ctx: &Ctx<'a>, ip: &'a ElasticIp) -> Resource<'a> {
 
 #[cfg(test)]
 mod tests {
-    use crate::model::tests::find;
+    use crate::model::tests::{facts_or_why, find};
     use crate::model::Model;
     use crate::snapshot::*;
     use serde_json::{json, Value};
@@ -119,20 +119,13 @@ mod tests {
     }
 
     fn facts(m: &Model, id: &str) -> Vec<Value> {
-        let r = find(m, "ec2.elastic_ip", id);
-        let (fields, unknown) = (r.fields(), r.unknown());
-        [
+        let f = [
             "associated",
             "associated_with",
             "shield_subscribed",
             "shield_protected",
-        ]
-        .iter()
-        .map(|f| match unknown.get(*f) {
-            Some(why) => json!(format!("unknown: {why}")),
-            None => fields[*f].clone(),
-        })
-        .collect()
+        ];
+        facts_or_why(m, "ec2.elastic_ip", id, &f)
     }
 
     #[test]
