@@ -38,6 +38,7 @@ macro_rules! for_each_service {
                 NatGateway "ec2.nat_gateway" "NAT gateway" listed places [availability_zone],
                 Instance "ec2.instance" "EC2 instance" listed places [availability_zone],
                 VpcEndpoint "ec2.vpc_endpoint" "VPC endpoint" listed places [subnet_azs],
+                ElasticIp "ec2.elastic_ip" "Elastic IP address" listed,
                 Ec2Region "ec2.region" "region's EC2 fleet" derived,
             ];
             rds Rds regional always [
@@ -178,6 +179,15 @@ macro_rules! for_each_service {
             ];
             directoryservice DirectoryService regional omit_empty [
                 Directory "directoryservice.directory" "Directory Service directory" listed,
+            ];
+            cloudformation CloudFormation regional omit_empty [
+                CfnStack "cloudformation.stack" "CloudFormation stack" listed,
+            ];
+            cognito Cognito regional omit_empty [
+                CognitoUserPool "cognito.user_pool" "Cognito user pool" listed,
+            ];
+            eventbridge EventBridge regional omit_empty [
+                GlobalEndpoint "eventbridge.endpoint" "EventBridge global endpoint" listed,
             ];
         }
     };
@@ -398,8 +408,8 @@ mod tests {
 
     #[test]
     fn keys_round_trip_and_name_their_service() {
-        assert_eq!(Service::ALL.len(), 41);
-        assert_eq!(Kind::ALL.len(), 60);
+        assert_eq!(Service::ALL.len(), 44);
+        assert_eq!(Kind::ALL.len(), 64);
         for &k in Kind::ALL {
             assert_eq!(Kind::from_key(k.key()), Some(k));
             let (service, _) = k.key().split_once('.').expect("service.kind");
@@ -411,7 +421,7 @@ mod tests {
         }
         assert_eq!(Kind::from_key("rds.nothing"), None);
         let judged = Kind::ALL.iter().filter(|k| k.is_judged()).count();
-        assert_eq!(judged, 56);
+        assert_eq!(judged, 60);
         assert!(Kind::Record.is_global() && !Kind::DbInstance.is_global());
     }
 }

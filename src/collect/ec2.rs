@@ -1,12 +1,12 @@
-//! EC2 / VPC: availability zones, VPCs, subnets, route tables, NAT gateways, instances and
-//! VPC endpoints.
+//! EC2 / VPC: availability zones, VPCs, subnets, route tables, NAT gateways, instances, VPC
+//! endpoints and Elastic IP addresses.
 
 use crate::registry::Kind;
 use super::fail::{chain, Op};
 use super::{drain, keep, tags, Collected, Listing, Scope};
 use crate::error::{Error, Result};
 use crate::snapshot::{
-    AvailabilityZone, Ec2, Instance, NatGateway, Route, RouteTable, RouteTableAssociation, Subnet,
+    AvailabilityZone, Ec2, ElasticIp, Instance, NatGateway, Route, RouteTable, RouteTableAssociation, Subnet,
     Vpc, VpcEndpoint,
 };
 use aws_config::{Region, SdkConfig};
@@ -21,6 +21,7 @@ const DESCRIBE_ROUTE_TABLES: Op = Op::new("DescribeRouteTables", "ec2:DescribeRo
 const DESCRIBE_NAT_GATEWAYS: Op = Op::new("DescribeNatGateways", "ec2:DescribeNatGateways");
 const DESCRIBE_INSTANCES: Op = Op::new("DescribeInstances", "ec2:DescribeInstances");
 const DESCRIBE_VPC_ENDPOINTS: Op = Op::new("DescribeVpcEndpoints", "ec2:DescribeVpcEndpoints");
+const DESCRIBE_ADDRESSES: Op = Op::new("DescribeAddresses", "ec2:DescribeAddresses");
 
 pub const ACTIONS: &[&str] = &[
     DESCRIBE_REGIONS.action,
@@ -31,6 +32,7 @@ pub const ACTIONS: &[&str] = &[
     DESCRIBE_NAT_GATEWAYS.action,
     DESCRIBE_INSTANCES.action,
     DESCRIBE_VPC_ENDPOINTS.action,
+    DESCRIBE_ADDRESSES.action,
 ];
 
 /// Every region of the partition (`AllRegions`), with whether the account can use it.
@@ -119,7 +121,7 @@ pub(super) async fn collect(scope: Scope) -> Collected<Ec2> {
     let client: Client = super::sdk_client!(aws_sdk_ec2, scope);
     let s = &scope;
     // The listings are independent: run them together.
-    let (azs, vpcs, subnets, route_tables, nat_gateways, instances, vpc_endpoints) = tokio::join!(
+    let (azs, vpcs, subnets, route_tables, nat_gateways, instances, vpc_endpoints, elastic_ips) = tokio::join!(
         availability_zones(&client, s),
         vpcs(&client, s),
         subnets(&client, s),
@@ -127,6 +129,7 @@ pub(super) async fn collect(scope: Scope) -> Collected<Ec2> {
         nat_gateways(&client, s),
         instances(&client, s),
         vpc_endpoints(&client, s),
+        elastic_ips(&client, s),
     );
     let mut errors = Vec::new();
     let ec2 = Ec2 {
@@ -137,6 +140,7 @@ pub(super) async fn collect(scope: Scope) -> Collected<Ec2> {
         nat_gateways: keep(&mut errors, nat_gateways),
         instances: keep(&mut errors, instances),
         vpc_endpoints: keep(&mut errors, vpc_endpoints),
+        elastic_ips: keep(&mut errors, elastic_ips),
     };
     (ec2, errors)
 }
@@ -347,4 +351,37 @@ async fn vpc_endpoints(client: &Client, scope: &Scope) -> Listing<VpcEndpoint> {
         .collect();
     let err = err.map(|e| DESCRIBE_VPC_ENDPOINTS.listing_failed(&[Kind::VpcEndpoint], &e));
     (endpoints, err)
+}
+
+/// An id field as AWS leaves it out when there is none (an emulator may send it empty).
+fn present(s: Option<&str>) -> Option<String> {
+    s.filter(|s| !s.is_empty()).map(str::to_string)
+}
+
+async fn elastic_ips(client: &Client, scope: &Scope) -> Listing<ElasticIp> {
+    // Not paginated by the API: one answer holds every address of the region.
+    match scope.call(client.describe_addresses().send()).await {
+        Ok(out) => {
+            let addresses = out
+                .addresses()
+                .iter()
+                .map(|a| ElasticIp {
+                    region: scope.region.clone(),
+                    allocation_id: a.allocation_id().unwrap_or_default().to_string(),
+                    public_ip: present(a.public_ip()),
+                    association_id: present(a.association_id()),
+                    instance_id: present(a.instance_id()),
+                    network_interface_id: present(a.network_interface_id()),
+                    private_ip_address: present(a.private_ip_address()),
+                    domain: a.domain().map(|d| d.as_str().to_string()),
+                    tags: ec2_tags(a.tags()),
+                })
+                .collect();
+            (addresses, None)
+        }
+        Err(e) => (
+            Vec::new(),
+            Some(DESCRIBE_ADDRESSES.listing_failed(&[Kind::ElasticIp], &e)),
+        ),
+    }
 }

@@ -136,6 +136,7 @@ pub(crate) fn service_of(krate: &'static str) -> &'static str {
         "databasemigration" => "dms",
         "elasticloadbalancing" => "elb",
         "directory" => "directoryservice",
+        "cognitoidentityprovider" => "cognito",
         other => other,
     }
 }

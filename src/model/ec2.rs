@@ -183,6 +183,7 @@ fn no_table(sn: &Subnet) -> String {
 pub(super) fn build<'a>(ctx: &Ctx<'a>, out: &mut Vec<Resource<'a>>) {
     network(ctx, out);
     instances(ctx, out);
+    super::elastic_ip::build(ctx, out);
     regions(ctx, out);
 }
 

@@ -184,20 +184,7 @@ mod tests {
     }
 
     fn lb_facts(m: &Model, name: &str, facts: &[&str]) -> Vec<serde_json::Value> {
-        let r = m
-            .resources
-            .iter()
-            .find(|r| r.kind.key() == "elbv2.load_balancer" && r.id == name)
-            .unwrap();
-        let fields = r.fields();
-        let unknown = r.unknown();
-        facts
-            .iter()
-            .map(|f| match unknown.get(*f) {
-                Some(why) => json!(format!("unknown: {why}")),
-                None => fields[*f].clone(),
-            })
-            .collect()
+        crate::model::tests::facts_or_why(m, "elbv2.load_balancer", name, facts)
     }
 
     #[test]

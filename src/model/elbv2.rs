@@ -312,7 +312,7 @@ fn load_balancer<'a>(ctx: &Ctx<'a>, lb: &'a LoadBalancer) -> Resource<'a> {
         // Shield Advanced protects a Network Load Balancer through its Elastic IPs.
         f.shield_protected = Known::unknown(
             "a Network Load Balancer is protected through the Elastic IPs of its subnets, \
-             which are not read",
+             which are not joined to it (HA-SHD-006 judges each address in use)",
         );
     }
     Resource {

@@ -11,6 +11,7 @@ mod alarms;
 mod backup_coverage;
 mod backup_selection;
 mod edge;
+mod elastic_ip;
 mod facts;
 mod resource;
 mod routing;

@@ -26,6 +26,24 @@ pub(super) fn find<'a>(m: &'a Model, kind: &str, id: &str) -> &'a Resource<'a> {
         .unwrap_or_else(|| panic!("no {kind} {id}"))
 }
 
+/// The value of each of `facts` of the resource, or `unknown: <why>` for those not known.
+pub(super) fn facts_or_why(
+    m: &Model,
+    kind: &str,
+    id: &str,
+    facts: &[&str],
+) -> Vec<serde_json::Value> {
+    let r = find(m, kind, id);
+    let (fields, unknown) = (r.fields(), r.unknown());
+    facts
+        .iter()
+        .map(|f| match unknown.get(*f) {
+            Some(why) => json!(format!("unknown: {why}")),
+            None => fields[*f].clone(),
+        })
+        .collect()
+}
+
 fn field(m: &Model, kind: &str, id: &str, f: &str) -> serde_json::Value {
     find(m, kind, id).fields()[f].clone()
 }

@@ -18,6 +18,10 @@ pub struct Ec2 {
     pub instances: Vec<Instance>,
     #[serde(default)]
     pub vpc_endpoints: Vec<VpcEndpoint>,
+    /// Elastic IP addresses (DescribeAddresses), read since Shield Advanced protects them:
+    /// left out when there are none, so that earlier snapshots are written as before.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub elastic_ips: Vec<ElasticIp>,
 }
 
 impl Ec2 {
@@ -39,16 +43,19 @@ impl Ec2 {
         for e in &mut self.vpc_endpoints {
             e.subnet_ids.sort();
         }
+        self.elastic_ips
+            .sort_by(|a, b| (&a.region, &a.allocation_id).cmp(&(&b.region, &b.allocation_id)));
     }
 }
 
-super::section!(Ec2 { availability_zones, vpcs => Vpc, subnets => Subnet, route_tables => RouteTable, nat_gateways => NatGateway, instances => Instance, vpc_endpoints => VpcEndpoint });
+super::section!(Ec2 { availability_zones, vpcs => Vpc, subnets => Subnet, route_tables => RouteTable, nat_gateways => NatGateway, instances => Instance, vpc_endpoints => VpcEndpoint, elastic_ips => ElasticIp });
 super::listed!(Vpc, Vpc, vpc_id);
 super::listed!(Subnet, Subnet, subnet_id);
 super::listed!(RouteTable, RouteTable, route_table_id);
 super::listed!(NatGateway, NatGateway, nat_gateway_id);
 super::listed!(Instance, Instance, instance_id);
 super::listed!(VpcEndpoint, VpcEndpoint, vpc_endpoint_id);
+super::listed!(ElasticIp, ElasticIp, allocation_id);
 
 #[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
@@ -213,4 +220,52 @@ pub struct VpcEndpoint {
     pub subnet_ids: Vec<String>,
     #[serde(default)]
     pub tags: Tags,
+}
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ElasticIp {
+    pub region: String,
+    /// `eipalloc-...`: what a Shield Advanced protection names (`eip-allocation/<id>`).
+    pub allocation_id: String,
+    #[serde(default)]
+    pub public_ip: Option<String>,
+    /// Set while the address is associated with an instance or a network interface (of an
+    /// instance, a NAT gateway, a Network Load Balancer ...).
+    #[serde(default)]
+    pub association_id: Option<String>,
+    #[serde(default)]
+    pub instance_id: Option<String>,
+    #[serde(default)]
+    pub network_interface_id: Option<String>,
+    #[serde(default)]
+    pub private_ip_address: Option<String>,
+    /// `vpc` or `standard`.
+    #[serde(default)]
+    pub domain: Option<String>,
+    #[serde(default)]
+    pub tags: Tags,
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::snapshot::{parse, to_json, ElasticIp};
+
+    /// A snapshot written before Elastic IPs were read loads, and is written back byte for
+    /// byte; one with addresses keeps them.
+    #[test]
+    fn elastic_ips_leave_earlier_snapshots_as_they_were() {
+        let before = include_str!("../../fixtures/demo-account.json");
+        let mut snapshot = parse(before).unwrap();
+        assert!(snapshot.ec2.elastic_ips.is_empty());
+        assert_eq!(to_json(&snapshot).trim_end(), before.trim_end());
+        snapshot.ec2.elastic_ips.push(ElasticIp {
+            region: "us-east-1".into(),
+            allocation_id: "eipalloc-1".into(),
+            association_id: Some("eipassoc-1".into()),
+            ..Default::default()
+        });
+        let again = parse(&to_json(&snapshot)).unwrap();
+        assert_eq!(again.ec2.elastic_ips, snapshot.ec2.elastic_ips);
+    }
 }

@@ -147,7 +147,7 @@ fn findings_name_the_facts_and_the_calls_behind_them() {
             "HA-SHD-001",
             W,
             "nlb-edge",
-            &["protected through the Elastic IPs of its subnets, which are not read"],
+            &["protected through the Elastic IPs of its subnets, which are not joined to it"],
         ),
     ] {
         assert_says(find(rule, region, id), "reason", needles);

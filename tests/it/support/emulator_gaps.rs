@@ -14,7 +14,8 @@ use serde_json::Value;
 /// GetSubscriptionState and WAF's ListResourcesForWebACL (500), so the Shield Advanced rules,
 /// and HA-WAF-001 in a region with web ACLs, are not evaluated; nor Directory Service's
 /// GetSnapshotLimits (500), so HA-DS-001 is not evaluated for a directory that takes snapshots;
-/// nor Global Accelerator, Storage Gateway and AWS Outposts at all (500), so their rules are not
+/// nor EventBridge's ListEndpoints (500), so HA-EVB-001 is not evaluated in any region; nor
+/// Global Accelerator, Storage Gateway and AWS Outposts at all (500), so their rules are not
 /// evaluated in any scan.
 pub fn not_evaluated_beyond_emulator_gaps(report: &Value) -> Vec<String> {
     report["findings"]
@@ -34,6 +35,7 @@ pub fn not_evaluated_beyond_emulator_gaps(report: &Value) -> Vec<String> {
         .filter(|f| !edge_emulator_gap(f))
         .filter(|f| !unserved_service_gap(f))
         .filter(|f| !directory_emulator_gap(f))
+        .filter(|f| !eventbridge_emulator_gap(f))
         .map(|f| format!("{} {}: {}", f["rule_id"], f["resource_id"], f["reason"]))
         .collect()
 }
@@ -47,9 +49,10 @@ pub fn assert_read_beyond_emulator_gaps(report: &Value) {
 /// Whether a report's coverage entry is incomplete only because of operations moto does not
 /// implement: it answers AWS Backup's ListProtectedResources with 404 (AWS lists the
 /// resources that have recovery points), Direct Connect's DescribeVirtualInterfaces with 500,
-/// Shield's GetSubscriptionState, WAF's ListResourcesForWebACL and Directory Service's
-/// GetSnapshotLimits with 500, and the first listing of the services it lacks altogether
-/// ([`UNSERVED`]) with 500 (or, once their breaker opened, they were not sent).
+/// Shield's GetSubscriptionState, WAF's ListResourcesForWebACL, Directory Service's
+/// GetSnapshotLimits and EventBridge's ListEndpoints with 500, and the first listing of the
+/// services it lacks altogether ([`UNSERVED`]) with 500 (or, once their breaker opened, they
+/// were not sent).
 pub fn incomplete_only_by_emulator_gaps(coverage: &Value) -> bool {
     let errors = coverage["errors"].as_array().expect("errors");
     !errors.is_empty()
@@ -74,6 +77,9 @@ pub fn incomplete_only_by_emulator_gaps(coverage: &Value) -> bool {
                 })
                 || (coverage["service"] == "directoryservice"
                     && e["operation"] == "GetSnapshotLimits"
+                    && is_server_error(e))
+                || (coverage["service"] == "eventbridge"
+                    && e["operation"] == "ListEndpoints"
                     && is_server_error(e))
         })
 }
@@ -161,6 +167,17 @@ pub fn directory_emulator_gap(f: &Value) -> bool {
         )
 }
 
+/// A finding not evaluated only because moto does not implement EventBridge's ListEndpoints
+/// (HTTP 500): the global endpoint rule, in every region of every scan.
+pub fn eventbridge_emulator_gap(f: &Value) -> bool {
+    f["rule_id"] == "HA-EVB-001"
+        && names_emulator_gap(
+            f["reason"].as_str().unwrap_or_default(),
+            "ListEndpoints",
+            "http-500",
+        )
+}
+
 /// A finding not evaluated only because of a storage call moto lacks (see
 /// [`not_evaluated_beyond_emulator_gaps`]).
 fn storage_emulator_gap(f: &Value) -> bool {
@@ -189,8 +206,12 @@ pub fn complete_beyond_emulator_gaps(coverage: &Value) -> bool {
 }
 
 /// A finding not evaluated only because of a call moto lacks that every live scan makes:
-/// Direct Connect's virtual interfaces, Shield's subscription, the resources of a web ACL, and
-/// the services moto does not have (Global Accelerator, Storage Gateway, Outposts).
+/// Direct Connect's virtual interfaces, Shield's subscription, the resources of a web ACL,
+/// the services moto does not have (Global Accelerator, Storage Gateway, Outposts), and
+/// EventBridge's global endpoints.
 pub fn scan_wide_emulator_gap(f: &Value) -> bool {
-    direct_connect_emulator_gap(f) || edge_emulator_gap(f) || unserved_service_gap(f)
+    direct_connect_emulator_gap(f)
+        || edge_emulator_gap(f)
+        || unserved_service_gap(f)
+        || eventbridge_emulator_gap(f)
 }
