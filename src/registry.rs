@@ -158,6 +158,19 @@ macro_rules! for_each_service {
             shield Shield global omit_empty [
                 ShieldProtection "shield.protection" "Shield Advanced protection" listed,
             ];
+            ssmincidents SsmIncidents regional omit_empty [
+                IncidentReplicationSet "ssmincidents.replication_set"
+                    "Incident Manager replication set" derived,
+            ];
+            drs Drs regional omit_empty [
+                DrsSourceServer "drs.source_server" "Elastic Disaster Recovery source server" listed,
+            ];
+            lightsail Lightsail regional omit_empty [
+                LightsailInstance "lightsail.instance" "Lightsail instance" listed
+                    places [availability_zone],
+                LightsailDatabase "lightsail.database" "Lightsail database" listed
+                    places [availability_zone, secondary_availability_zone],
+            ];
         }
     };
 }
@@ -377,8 +390,8 @@ mod tests {
 
     #[test]
     fn keys_round_trip_and_name_their_service() {
-        assert_eq!(Service::ALL.len(), 34);
-        assert_eq!(Kind::ALL.len(), 53);
+        assert_eq!(Service::ALL.len(), 37);
+        assert_eq!(Kind::ALL.len(), 57);
         for &k in Kind::ALL {
             assert_eq!(Kind::from_key(k.key()), Some(k));
             let (service, _) = k.key().split_once('.').expect("service.kind");
@@ -390,7 +403,7 @@ mod tests {
         }
         assert_eq!(Kind::from_key("rds.nothing"), None);
         let judged = Kind::ALL.iter().filter(|k| k.is_judged()).count();
-        assert_eq!(judged, 50);
+        assert_eq!(judged, 54);
         assert!(Kind::Record.is_global() && !Kind::DbInstance.is_global());
     }
 }

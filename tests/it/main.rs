@@ -45,6 +45,7 @@ mod scenario_edge;
 mod scenario_edge_network;
 mod scenario_monitoring;
 mod scenario_network;
+mod scenario_recovery;
 mod scenario_serverless;
 mod scenario_storage;
 mod scenario_streams;

@@ -271,9 +271,10 @@ fn protocol(service: Option<&str>, json: bool) -> Protocol {
     match service {
         _ if json => Protocol::Json,
         // REST services whose errors are JSON documents.
-        Some("elasticfilesystem" | "backup" | "lambda" | "eks" | "mq" | "kafka" | "es") => {
-            Protocol::Json
-        }
+        Some(
+            "elasticfilesystem" | "backup" | "lambda" | "eks" | "mq" | "kafka" | "es"
+            | "ssm-incidents" | "drs",
+        ) => Protocol::Json,
         Some("ec2") => Protocol::Ec2,
         Some("s3") => Protocol::S3,
         _ => Protocol::Query,
