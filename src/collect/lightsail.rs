@@ -28,60 +28,70 @@ pub(super) async fn collect(scope: Scope) -> Collected<Lightsail> {
     (out, e1.into_iter().chain(e2).collect())
 }
 
+/// Reads every page of a `pageToken` listing: `call(token)` sends one request and returns
+/// its items and the next token. Keeps what was read before a failure along with it.
+async fn paged<T, Fut, E>(
+    scope: &Scope,
+    call: impl Fn(Option<String>) -> Fut,
+) -> (Vec<T>, Option<E>)
+where
+    Fut: std::future::Future<Output = Result<(Vec<T>, Option<String>), E>>,
+    Result<(Vec<T>, Option<String>), E>: super::Abandon,
+{
+    let mut out = Vec::new();
+    let mut token = None;
+    loop {
+        match scope.call(call(token.take())).await {
+            Ok((items, next)) => {
+                out.extend(items);
+                match next {
+                    Some(t) if !t.is_empty() => token = Some(t),
+                    _ => return (out, None),
+                }
+            }
+            Err(e) => return (out, Some(e)),
+        }
+    }
+}
+
 async fn instances(
     client: &Client,
     scope: &Scope,
 ) -> (Vec<LightsailInstance>, Option<CollectError>) {
-    let mut out = Vec::new();
-    let mut token: Option<String> = None;
-    loop {
-        let call = client.get_instances().set_page_token(token.take()).send();
-        match scope.call(call).await {
-            Ok(page) => {
-                out.extend(page.instances().iter().map(|i| instance(&scope.region, i)));
-                match page.next_page_token() {
-                    Some(t) if !t.is_empty() => token = Some(t.to_string()),
-                    _ => return (out, None),
-                }
-            }
-            Err(e) => {
-                let err = GET_INSTANCES.listing_failed(&[Kind::LightsailInstance], &e);
-                return (out, Some(err));
-            }
-        }
-    }
+    let (items, err) = paged(scope, |token| async move {
+        // Matched, not `?`: the error type stays the SDK's, which the deadline can abandon.
+        let page = match client.get_instances().set_page_token(token).send().await {
+            Ok(page) => page,
+            Err(e) => return Err(e),
+        };
+        let items = page.instances().iter().map(|i| instance(&scope.region, i));
+        Ok((items.collect(), page.next_page_token().map(str::to_string)))
+    })
+    .await;
+    let err = err.map(|e| GET_INSTANCES.listing_failed(&[Kind::LightsailInstance], &e));
+    (items, err)
 }
 
 async fn databases(
     client: &Client,
     scope: &Scope,
 ) -> (Vec<LightsailDatabase>, Option<CollectError>) {
-    let mut out = Vec::new();
-    let mut token: Option<String> = None;
-    loop {
-        let call = client
-            .get_relational_databases()
-            .set_page_token(token.take())
-            .send();
-        match scope.call(call).await {
-            Ok(page) => {
-                out.extend(
-                    page.relational_databases()
-                        .iter()
-                        .map(|d| database(&scope.region, d)),
-                );
-                match page.next_page_token() {
-                    Some(t) if !t.is_empty() => token = Some(t.to_string()),
-                    _ => return (out, None),
-                }
-            }
-            Err(e) => {
-                let err =
-                    GET_RELATIONAL_DATABASES.listing_failed(&[Kind::LightsailDatabase], &e);
-                return (out, Some(err));
-            }
-        }
-    }
+    let (items, err) = paged(scope, |token| async move {
+        let call = client.get_relational_databases().set_page_token(token);
+        let page = match call.send().await {
+            Ok(page) => page,
+            Err(e) => return Err(e),
+        };
+        let items = page
+            .relational_databases()
+            .iter()
+            .map(|d| database(&scope.region, d));
+        Ok((items.collect(), page.next_page_token().map(str::to_string)))
+    })
+    .await;
+    let err =
+        err.map(|e| GET_RELATIONAL_DATABASES.listing_failed(&[Kind::LightsailDatabase], &e));
+    (items, err)
 }
 
 fn tags(t: &[Tag]) -> crate::snapshot::Tags {

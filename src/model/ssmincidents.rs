@@ -55,19 +55,29 @@ pub(super) fn build<'a>(ctx: &Ctx<'a>, out: &mut Vec<Resource<'a>>) {
     });
 }
 
-/// The first error of `op` among the regions' coverage entries.
+/// The operations of Incident Manager's collector. Any other failed operation in its coverage
+/// entry (the account's role could not be assumed, the region was unreachable) stopped the
+/// whole read.
+const OWN: &[&str] = &["ListReplicationSets", "GetReplicationSet", "ListResponsePlans"];
+
+/// Whether `e` kept `op` from answering: `op` failed, or the whole read did.
+fn stops(e: &CollectError, op: &str) -> bool {
+    e.operation == op || !OWN.contains(&e.operation.as_str())
+}
+
+/// The first error that kept `op` from answering in a region.
 fn failed<'c>(coverage: &[&'c Coverage], op: &str) -> Option<&'c CollectError> {
     coverage
         .iter()
         .flat_map(|c| c.errors.iter())
-        .find(|e| e.operation == op)
+        .find(|e| stops(e, op))
 }
 
-/// The regions whose `op` listing succeeded.
+/// The regions where `op` answered.
 fn listed_in<'c>(coverage: &[&'c Coverage], op: &str) -> Vec<&'c str> {
     coverage
         .iter()
-        .filter(|c| !c.errors.iter().any(|e| e.operation == op))
+        .filter(|c| !c.errors.iter().any(|e| stops(e, op)))
         .map(|c| c.region.as_str())
         .collect()
 }
@@ -272,6 +282,14 @@ mod tests {
             u["replication_set_exists"].contains("ListReplicationSets failed: AccessDenied"),
             "{u:?}"
         );
+        // Nothing read at all (the role could not be assumed): not "no set" either.
+        let mut s = snapshot();
+        for (i, region) in [E, W].into_iter().enumerate() {
+            s.coverage[i] = coverage_error("ssmincidents", region, "AssumeRole", &[]);
+        }
+        let m = Model::build(&s);
+        let u = find(&m, "ssmincidents.replication_set", ACCOUNT).unknown();
+        assert!(u["replication_set_exists"].contains("AssumeRole failed"), "{u:?}");
         // A set no region describes: its regions are unknown; no plan listed by a region of
         // the set is not "no plan".
         let mut s = snapshot();

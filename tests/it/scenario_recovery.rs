@@ -9,13 +9,12 @@
 //! GetInstances in us-west-2 and a denied ListResponsePlans in eu-west-1 (which hides nothing:
 //! the set's own regions listed the plans).
 
-use crate::support::cli::{json_scan_exiting, ungated_json_scan};
+use crate::support::cli::json_scan_exiting;
 use crate::support::expected::{assert_no_problems, pinned_outcome_problems};
 use crate::support::report::{
     assert_says, assert_table_counts_not_evaluated, assert_valid_sarif_of, by_id, finding,
 };
 use serde_json::{json, Value};
-use std::collections::BTreeSet;
 
 const SCENARIO: &str = "fixtures/scenarios/recovery.json";
 const ACCOUNT: &str = "210987654322";
@@ -73,13 +72,7 @@ fn with_incident_manager<'a>(
 
 /// The scenario changed by `edit`, scanned from a temporary file.
 fn scan_edited(edit: impl FnOnce(&mut Value)) -> Value {
-    let text = std::fs::read_to_string(crate::support::cli::repo().join(SCENARIO)).unwrap();
-    let mut snapshot: Value = serde_json::from_str(&text).unwrap();
-    edit(&mut snapshot);
-    let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("recovery.json");
-    std::fs::write(&path, serde_json::to_vec(&snapshot).unwrap()).unwrap();
-    ungated_json_scan(&path, &[]).1
+    crate::support::cli::scan_edited(SCENARIO, edit)
 }
 
 fn judged(report: &Value, rows: &[(&str, &str, &str)]) {
@@ -95,16 +88,7 @@ fn recovery_rules_judge_what_was_read_and_say_what_was_not() {
     assert_no_problems(&pinned_outcome_problems(&report, EXPECTED));
     // EXPECTED names every rule of the three services, and each is seen passing and failing
     // (the Incident Manager rules pass in the edited scenarios below).
-    let rules: BTreeSet<&str> = EXPECTED.iter().map(|e| e.0).collect();
-    assert_eq!(rules.len(), 7);
-    let all: BTreeSet<String> = crate::support::cli::rule_ids()
-        .into_iter()
-        .filter(|r| PREFIXES.iter().any(|p| r.starts_with(p)))
-        .collect();
-    assert_eq!(
-        all.iter().map(String::as_str).collect::<BTreeSet<_>>(),
-        rules
-    );
+    crate::support::expected::assert_pins_every_rule_of(EXPECTED, PREFIXES, 7);
 
     for (rule, id, key, needles) in [
         (

@@ -97,17 +97,8 @@ fn messaging_stream_file_and_hsm_rules_judge_what_was_read_and_say_what_was_not(
     let report = report();
     assert_no_problems(&pinned_outcome_problems(&report, EXPECTED));
     // EXPECTED names every rule of the five services, and each is seen passing and failing.
-    let rules: BTreeSet<&str> = EXPECTED.iter().map(|e| e.0).collect();
-    assert_eq!(rules.len(), 12);
-    let all: BTreeSet<String> = crate::support::cli::rule_ids()
-        .into_iter()
-        .filter(|r| PREFIXES.iter().any(|p| r.starts_with(p)))
-        .collect();
-    assert_eq!(
-        all.iter().map(String::as_str).collect::<BTreeSet<_>>(),
-        rules
-    );
-    for rule in rules {
+    crate::support::expected::assert_pins_every_rule_of(EXPECTED, PREFIXES, 12);
+    for rule in BTreeSet::from_iter(EXPECTED.iter().map(|e| e.0)) {
         for outcome in ["pass", "fail"] {
             assert!(
                 EXPECTED.iter().any(|e| e.0 == rule && e.2 == outcome),

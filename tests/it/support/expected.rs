@@ -199,3 +199,20 @@ pub fn assert_no_problems(problems: &[String]) {
 pub fn unnamed_is_a_problem(f: &Value) -> Option<String> {
     Some(format!("unnamed resource: {f}"))
 }
+
+/// The rules `pinned` names are exactly the built-in rules whose ids start with one of
+/// `prefixes`, `count` of them: a rule added to those services must be pinned too.
+pub fn assert_pins_every_rule_of(pinned: &[(&str, &str, &str)], prefixes: &[&str], count: usize) {
+    let rules: std::collections::BTreeSet<&str> = pinned.iter().map(|e| e.0).collect();
+    assert_eq!(rules.len(), count);
+    let all: Vec<String> = crate::support::cli::rule_ids()
+        .into_iter()
+        .filter(|r| prefixes.iter().any(|p| r.starts_with(p)))
+        .collect();
+    assert_eq!(
+        all.iter()
+            .map(String::as_str)
+            .collect::<std::collections::BTreeSet<_>>(),
+        rules
+    );
+}
