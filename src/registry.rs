@@ -189,6 +189,19 @@ macro_rules! for_each_service {
             eventbridge EventBridge regional omit_empty [
                 GlobalEndpoint "eventbridge.endpoint" "EventBridge global endpoint" listed,
             ];
+            ssmincidents SsmIncidents regional omit_empty [
+                IncidentReplicationSet "ssmincidents.replication_set"
+                    "Incident Manager replication set" derived,
+            ];
+            drs Drs regional omit_empty [
+                DrsSourceServer "drs.source_server" "Elastic Disaster Recovery source server" listed,
+            ];
+            lightsail Lightsail regional omit_empty [
+                LightsailInstance "lightsail.instance" "Lightsail instance" listed
+                    places [availability_zone],
+                LightsailDatabase "lightsail.database" "Lightsail database" listed
+                    places [availability_zone, secondary_availability_zone],
+            ];
         }
     };
 }
@@ -408,8 +421,8 @@ mod tests {
 
     #[test]
     fn keys_round_trip_and_name_their_service() {
-        assert_eq!(Service::ALL.len(), 44);
-        assert_eq!(Kind::ALL.len(), 64);
+        assert_eq!(Service::ALL.len(), 47);
+        assert_eq!(Kind::ALL.len(), 68);
         for &k in Kind::ALL {
             assert_eq!(Kind::from_key(k.key()), Some(k));
             let (service, _) = k.key().split_once('.').expect("service.kind");
@@ -421,7 +434,7 @@ mod tests {
         }
         assert_eq!(Kind::from_key("rds.nothing"), None);
         let judged = Kind::ALL.iter().filter(|k| k.is_judged()).count();
-        assert_eq!(judged, 60);
+        assert_eq!(judged, 64);
         assert!(Kind::Record.is_global() && !Kind::DbInstance.is_global());
     }
 }

@@ -55,6 +55,21 @@ fn overrides(g: &SdkGroup) -> impl Iterator<Item = &LaunchTemplateOverrides> {
         .iter()
 }
 
+/// What a group launches from. A mixed instances policy always names a launch template.
+fn launch_source(g: &SdkGroup) -> &'static str {
+    if g.launch_template().is_some()
+        || g.mixed_instances_policy()
+            .and_then(|p| p.launch_template())
+            .is_some()
+    {
+        "launch_template"
+    } else if g.launch_configuration_name().is_some() {
+        "launch_configuration"
+    } else {
+        "none"
+    }
+}
+
 fn group(region: &str, g: &SdkGroup) -> AutoScalingGroup {
     AutoScalingGroup {
         region: region.to_string(),
@@ -90,6 +105,7 @@ fn group(region: &str, g: &SdkGroup) -> AutoScalingGroup {
             types
         }),
         attribute_based_instance_types: overrides(g).any(|o| o.instance_requirements().is_some()),
+        launch_source: Some(launch_source(g).to_string()),
         capacity_distribution_strategy: g
             .availability_zone_distribution()
             .and_then(|d| d.capacity_distribution_strategy())

@@ -31,6 +31,8 @@ crate::facts! {
         pub launch_instance_types: Known<Vec<&'a str>>,
         /// Whether it selects instance types by attributes (any type that matches).
         pub launch_by_attributes: Always<bool>,
+        /// What it launches from: `launch_template`, `launch_configuration` or `none`.
+        pub launch_source: Known<&'a str>,
     }
 }
 
@@ -121,6 +123,10 @@ pub(super) fn build<'a>(ctx: &Ctx<'a>, out: &mut Vec<Resource<'a>>) {
                 None => Known::unknown("its instance types are not in the snapshot"),
             },
             launch_by_attributes: Always(g.attribute_based_instance_types),
+            launch_source: match &g.launch_source {
+                Some(source) => Known::Is(source.as_str()),
+                None => Known::unknown("what it launches from is not in the snapshot"),
+            },
         };
         if from_subnets {
             crate::unknown_if!(ctx.incomplete(Kind::Subnet, &g.region) =>
@@ -206,6 +212,20 @@ mod tests {
         assert_eq!(
             without.unknown()["launch_instance_types"],
             "its instance types are not in the snapshot"
+        );
+    }
+
+    #[test]
+    fn the_launch_source_is_read_and_unknown_in_older_snapshots() {
+        let mut s = snapshot();
+        s.autoscaling.groups[0].launch_source = Some("launch_configuration".into());
+        let m = Model::build(&s);
+        let with = m.find(crate::registry::Kind::AutoScalingGroup, "with-clb").unwrap();
+        assert_eq!(with.fields()["launch_source"], json!("launch_configuration"));
+        let without = m.find(crate::registry::Kind::AutoScalingGroup, "without").unwrap();
+        assert_eq!(
+            without.unknown()["launch_source"],
+            "what it launches from is not in the snapshot"
         );
     }
 

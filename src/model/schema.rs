@@ -281,7 +281,9 @@ mod tests {
                 "redshift.cluster",
                 "opensearch.domain",
                 "dms.replication_instance",
-                "elb.load_balancer"
+                "elb.load_balancer",
+                "lightsail.instance",
+                "lightsail.database"
             ]
         );
     }

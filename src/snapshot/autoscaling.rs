@@ -69,6 +69,11 @@ pub struct AutoScalingGroup {
     /// True when an override selects instance types by attributes (any type that matches).
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub attribute_based_instance_types: bool,
+    /// What the group launches from: `launch_template` (directly or through a mixed instances
+    /// policy), `launch_configuration`, or `none` when the answer names neither. Absent in
+    /// snapshots written before it was read.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub launch_source: Option<String>,
     #[serde(default)]
     pub instances: Vec<AsgInstance>,
     #[serde(default)]

@@ -61,6 +61,8 @@ macro_rules! section {
 
             #[allow(unused_variables)]
             fn resource_keys(&self, out: &mut Vec<$crate::snapshot::ResourceKey>) {
+                // Unused by a section that lists no resource of its own (its kind is derived).
+                #[allow(unused_imports)]
                 use $crate::snapshot::Listed;
                 $($(
                     for x in &self.$list {

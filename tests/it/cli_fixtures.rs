@@ -631,7 +631,7 @@ fn iam_policy_is_read_only() {
     let doc: Value = serde_json::from_str(&stdout(&out)).unwrap();
     let actions = doc["Statement"][0]["Action"].as_array().unwrap();
     // The read actions of every collector.
-    assert_eq!(actions.len(), 120);
+    assert_eq!(actions.len(), 127);
     for a in actions {
         let a = a.as_str().unwrap();
         let (_, verb) = a.split_once(':').unwrap();
@@ -749,7 +749,7 @@ fn rules_coverage_lists_every_check_of_an_anchor() {
         .iter()
         .filter(|x| !x["rules"].as_array().unwrap().is_empty())
         .count();
-    assert_eq!(covered, 78);
+    assert_eq!(covered, 81);
     // Every check is covered or says why not, never both.
     assert!(checks
         .iter()
@@ -759,7 +759,7 @@ fn rules_coverage_lists_every_check_of_an_anchor() {
         "--coverage",
         "trusted-advisor",
     ])));
-    assert!(table.ends_with("80 of 91 checks covered by ha-audit rules (https://docs.aws.amazon.com/awssupport/latest/user/fault-tolerance-checks.html)\n"), "{table}");
+    assert!(table.ends_with("81 of 91 checks covered by ha-audit rules (https://docs.aws.amazon.com/awssupport/latest/user/fault-tolerance-checks.html)\n"), "{table}");
     let bad = run(ha_audit(None).args(["rules", "--coverage", "checkov"]));
     assert_eq!(bad.status.code(), Some(2));
 }

@@ -50,6 +50,7 @@ mod scenario_ml;
 mod scenario_monitoring;
 mod scenario_network;
 mod scenario_safeguards;
+mod scenario_recovery;
 mod scenario_serverless;
 mod scenario_storage;
 mod scenario_streams;

@@ -6,7 +6,7 @@
 //! Manager rule group; Shield Advanced subscribed with protections with and without health
 //! checks. Then the same account unsubscribed, and with Shield unreadable.
 
-use crate::support::cli::{json_scan_exiting, ungated_json_scan};
+use crate::support::cli::json_scan_exiting;
 use crate::support::expected::{
     assert_no_problems, assert_outcomes, outcome_problems, outcome_rows, outcomes_by_id,
 };
@@ -194,13 +194,7 @@ fn findings_name_the_facts_and_the_calls_behind_them() {
 
 /// The scenario changed by `edit`, scanned from a temporary file.
 fn scan_edited(edit: impl FnOnce(&mut Value)) -> Value {
-    let text = std::fs::read_to_string(crate::support::cli::repo().join(SCENARIO)).unwrap();
-    let mut snapshot: Value = serde_json::from_str(&text).unwrap();
-    edit(&mut snapshot);
-    let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("edge.json");
-    std::fs::write(&path, serde_json::to_vec(&snapshot).unwrap()).unwrap();
-    ungated_json_scan(&path, &[]).1
+    crate::support::cli::scan_edited(SCENARIO, edit)
 }
 
 /// The expected outcomes of every rule but the Shield ones.

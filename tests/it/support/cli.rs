@@ -8,7 +8,7 @@ use std::process::{Command, Output, Stdio};
 pub const DEMO: &str = "fixtures/demo-account.json";
 
 /// How many rules ha-audit ships (`rules/*/*.toml`): a rule added or lost must show here.
-pub const BUILTIN_RULES: usize = 220;
+pub const BUILTIN_RULES: usize = 227;
 
 /// A hand-written account in which some calls were denied.
 pub const DENIED: &str = "fixtures/scenarios/access-denied.json";
@@ -128,3 +128,14 @@ pub fn rule_ids() -> Vec<String> {
 /// deletion-protection rule (three fewer).
 pub const LATER_CONFIG: &str =
     "[rules.HA-VPC-001]\nparams = { min_azs = 3 }\n[rules.HA-ELB-002]\nenabled = false\n";
+
+/// A hand-made scenario changed by `edit`, scanned from a temporary file: its JSON report.
+pub fn scan_edited(scenario: &str, edit: impl FnOnce(&mut Value)) -> Value {
+    let text = std::fs::read_to_string(repo().join(scenario)).unwrap();
+    let mut snapshot: Value = serde_json::from_str(&text).unwrap();
+    edit(&mut snapshot);
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("scenario.json");
+    std::fs::write(&path, serde_json::to_vec(&snapshot).unwrap()).unwrap();
+    ungated_json_scan(&path, &[]).1
+}

@@ -15,8 +15,8 @@ use serde_json::Value;
 /// and HA-WAF-001 in a region with web ACLs, are not evaluated; nor Directory Service's
 /// GetSnapshotLimits (500), so HA-DS-001 is not evaluated for a directory that takes snapshots;
 /// nor EventBridge's ListEndpoints (500), so HA-EVB-001 is not evaluated in any region; nor
-/// Global Accelerator, Storage Gateway and AWS Outposts at all (500), so their rules are not
-/// evaluated in any scan.
+/// Global Accelerator, Storage Gateway, AWS Outposts, Incident Manager, Elastic Disaster
+/// Recovery and Lightsail at all (500), so their rules are not evaluated in any scan.
 pub fn not_evaluated_beyond_emulator_gaps(report: &Value) -> Vec<String> {
     report["findings"]
         .as_array()
@@ -36,6 +36,7 @@ pub fn not_evaluated_beyond_emulator_gaps(report: &Value) -> Vec<String> {
         .filter(|f| !unserved_service_gap(f))
         .filter(|f| !directory_emulator_gap(f))
         .filter(|f| !eventbridge_emulator_gap(f))
+        .filter(|f| !recovery_emulator_gap(f))
         .map(|f| format!("{} {}: {}", f["rule_id"], f["resource_id"], f["reason"]))
         .collect()
 }
@@ -52,7 +53,8 @@ pub fn assert_read_beyond_emulator_gaps(report: &Value) {
 /// Shield's GetSubscriptionState, WAF's ListResourcesForWebACL, Directory Service's
 /// GetSnapshotLimits and EventBridge's ListEndpoints with 500, and the first listing of the
 /// services it lacks altogether ([`UNSERVED`]) with 500 (or, once their breaker opened, they
-/// were not sent).
+/// were not sent), and every call of Incident Manager, Elastic Disaster Recovery and Lightsail
+/// with 500 (or, once their breaker opened, they were not sent).
 pub fn incomplete_only_by_emulator_gaps(coverage: &Value) -> bool {
     let errors = coverage["errors"].as_array().expect("errors");
     !errors.is_empty()
@@ -80,6 +82,8 @@ pub fn incomplete_only_by_emulator_gaps(coverage: &Value) -> bool {
                     && is_server_error(e))
                 || (coverage["service"] == "eventbridge"
                     && e["operation"] == "ListEndpoints"
+                    && is_server_error(e))
+                || (RECOVERY_SERVICES.contains(&coverage["service"].as_str().unwrap_or_default())
                     && is_server_error(e))
         })
 }
@@ -214,4 +218,24 @@ pub fn scan_wide_emulator_gap(f: &Value) -> bool {
         || edge_emulator_gap(f)
         || unserved_service_gap(f)
         || eventbridge_emulator_gap(f)
+        || recovery_emulator_gap(f)
 }
+
+/// The services moto 5.2.5 does not implement at all: it answers each of their calls with an
+/// HTML page and HTTP 500.
+const RECOVERY_SERVICES: &[&str] = &["ssmincidents", "drs", "lightsail"];
+
+/// A finding not evaluated only because moto implements none of Incident Manager, Elastic
+/// Disaster Recovery and Lightsail: the Incident Manager rules on the account's replication
+/// set (whose listing failed in every region), and the DRS and Lightsail rules for each
+/// region, whose listings failed.
+pub fn recovery_emulator_gap(f: &Value) -> bool {
+    let rule = f["rule_id"].as_str().unwrap_or_default();
+    let reason = f["reason"].as_str().unwrap_or_default();
+    let gap = |op: &str| names_emulator_gap(reason, op, "http-500");
+    (rule.starts_with("HA-IM-") && gap("ListReplicationSets"))
+        || (rule.starts_with("HA-DRS-") && gap("DescribeSourceServers"))
+        || (rule == "HA-LS-001" && gap("GetInstances"))
+        || (["HA-LS-002", "HA-LS-003"].contains(&rule) && gap("GetRelationalDatabases"))
+}
+

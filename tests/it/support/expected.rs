@@ -204,8 +204,26 @@ pub fn unnamed_is_a_problem(f: &Value) -> Option<String> {
 /// the built-in rules whose ids start with one of `prefixes`, `rules` of them, and that each is
 /// seen passing and failing: so that pinning the rows covers everything those rules judge.
 pub fn assert_pins_every_rule(pinned: &[(&str, &str, &str)], prefixes: &[&str], rules: usize) {
+    for rule in assert_pins_every_rule_of(pinned, prefixes, rules) {
+        for outcome in ["pass", "fail"] {
+            assert!(
+                pinned.iter().any(|e| e.0 == rule && e.2 == outcome),
+                "{rule} never gives {outcome}"
+            );
+        }
+    }
+}
+
+/// The rules `pinned` names are exactly the built-in rules whose ids start with one of
+/// `prefixes`, `count` of them: a rule added to those services must be pinned too. Returns
+/// them.
+pub fn assert_pins_every_rule_of<'a>(
+    pinned: &[(&'a str, &str, &str)],
+    prefixes: &[&str],
+    count: usize,
+) -> BTreeSet<&'a str> {
     let named: BTreeSet<&str> = pinned.iter().map(|e| e.0).collect();
-    assert_eq!(named.len(), rules, "{named:?}");
+    assert_eq!(named.len(), count, "{named:?}");
     let all: BTreeSet<String> = super::cli::rule_ids()
         .into_iter()
         .filter(|r| prefixes.iter().any(|p| r.starts_with(p)))
@@ -214,12 +232,5 @@ pub fn assert_pins_every_rule(pinned: &[(&str, &str, &str)], prefixes: &[&str], 
         all.iter().map(String::as_str).collect::<BTreeSet<_>>(),
         named
     );
-    for rule in named {
-        for outcome in ["pass", "fail"] {
-            assert!(
-                pinned.iter().any(|e| e.0 == rule && e.2 == outcome),
-                "{rule} never gives {outcome}"
-            );
-        }
-    }
+    named
 }

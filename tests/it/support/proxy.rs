@@ -730,8 +730,8 @@ fn storage_operation(service: Option<&str>, method: &str, p: &[&str]) -> Option<
     })
 }
 
-/// The Lambda, CloudFront, Amazon MQ, MSK, OpenSearch Service and AWS Outposts reads ha-audit
-/// makes (REST protocols, ids in the path).
+/// The Lambda, CloudFront, Amazon MQ, MSK, OpenSearch Service, AWS Outposts, Incident Manager
+/// and Elastic Disaster Recovery reads ha-audit makes (REST protocols, ids in the path).
 fn rest_json_operation(service: Option<&str>, method: &str, p: &[&str]) -> Option<&'static str> {
     Some(match (service?, method, p) {
         ("outposts", "GET", ["outposts"]) => "ListOutposts",
@@ -749,6 +749,11 @@ fn rest_json_operation(service: Option<&str>, method: &str, p: &[&str]) -> Optio
         // OpenSearch Service signs as `es`.
         ("es", "GET", ["2021-01-01", "domain"]) => "ListDomainNames",
         ("es", "POST", ["2021-01-01", "opensearch", "domain-info"]) => "DescribeDomains",
+        ("ssm-incidents", "POST", ["listReplicationSets"]) => "ListReplicationSets",
+        ("ssm-incidents", "GET", ["getReplicationSet"]) => "GetReplicationSet",
+        ("ssm-incidents", "POST", ["listResponsePlans"]) => "ListResponsePlans",
+        ("drs", "POST", ["DescribeSourceServers"]) => "DescribeSourceServers",
+        ("drs", "POST", ["DescribeJobs"]) => "DescribeJobs",
         _ => return None,
     })
 }
