@@ -7,6 +7,7 @@
 //! they fail: they never skip. Each starts its own moto, so they run in parallel.
 
 mod support;
+mod terraform_plan;
 
 mod baseline;
 mod build_sharing;
