@@ -11,6 +11,7 @@ pub mod error;
 pub mod model;
 pub mod output;
 pub mod pipeline;
+pub mod plan;
 pub mod registry;
 pub mod report;
 pub mod simulate;

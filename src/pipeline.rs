@@ -3,7 +3,7 @@
 //! is this plus its command line.
 
 use crate::config::Config;
-use crate::engine::{evaluate, failing_identities, FailOn, Finding, RuleSet, Suppression};
+use crate::engine::{evaluate, failing_identities, FailOn, Finding, Outcome, RuleSet, Suppression};
 use crate::error::Result;
 use crate::model::Model;
 use crate::report::{render, write_json, Format, RenderOptions, Report, ReportFindings};
@@ -30,6 +30,9 @@ pub struct Options<'a> {
     pub fail_on_incomplete: bool,
     /// Today, for suppression expiry.
     pub today: chrono::NaiveDate,
+    /// A Terraform plan's resources as they are before the change: only the failures that
+    /// do not fail there are reported (`--changes-only`).
+    pub before: Option<&'a Snapshot>,
 }
 
 /// What a scan came to.
@@ -70,6 +73,12 @@ pub fn run(snapshots: &[Snapshot], o: &Options, clock: &mut Timings) -> Result<S
     clock.lap("model");
     let mut judged = evaluate(&models, o.rules)?;
     let mut warnings = judged.apply_suppressions(o.suppressions, o.today);
+    if let Some(before) = o.before {
+        let earlier = [crate::model::Model::build(before)];
+        let was = evaluate(&earlier, o.rules)?;
+        let failing: Vec<Finding> = was.iter().filter(|f| f.outcome == Outcome::Fail).collect();
+        judged.keep_new_failures(&failing.iter().map(Finding::identity).collect());
+    }
     if let Some(b) = o.baseline {
         judged.mark_baseline(&failing_identities(&b.findings));
     }

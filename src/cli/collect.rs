@@ -7,12 +7,30 @@ use std::path::PathBuf;
 pub struct CollectArgs {
     #[command(flatten)]
     pub aws: AwsArgs,
+    /// Read a Terraform plan (the output of `terraform show -json PLANFILE`) instead of the
+    /// account
+    #[arg(long, value_name = "PLAN.json", conflicts_with_all = ["regions", "all_regions", "profile", "role_arn", "org_role_name"])]
+    pub terraform_plan: Option<PathBuf>,
     /// File to write the snapshot to (JSON)
     #[arg(long, short = 'o', value_name = "FILE")]
     pub out: PathBuf,
 }
 
 pub fn run(a: CollectArgs) -> Result<u8> {
+    if let Some(plan) = &a.terraform_plan {
+        let snapshot = super::read_plan(plan, Some(&a.out))?;
+        if !a.aws.quiet {
+            let count = snapshot
+                .terraform_plan
+                .as_ref()
+                .map_or(0, |p| p.resources.len());
+            eprintln!(
+                "ha-audit: wrote {} ({count} plan resources)",
+                a.out.display()
+            );
+        }
+        return Ok(0);
+    }
     let snapshots = a.aws.collect()?.snapshots;
     crate::snapshot::save_all(&snapshots, &a.out)?;
     if a.aws.quiet {

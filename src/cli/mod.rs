@@ -122,6 +122,24 @@ pub(crate) fn read_snapshots(
     }
 }
 
+/// Reads a Terraform plan as a snapshot (saving it when asked), and lists on stderr the
+/// resources no rule judges.
+pub(crate) fn read_plan(
+    plan: &std::path::Path,
+    save: Option<&std::path::Path>,
+) -> Result<crate::snapshot::Snapshot> {
+    let snapshot = crate::plan::load(plan)?;
+    if let Some(path) = save {
+        crate::snapshot::save(&snapshot, path)?;
+    }
+    if let Some(p) = &snapshot.terraform_plan {
+        for n in &p.not_judged {
+            eprintln!("ha-audit: not judged: {} ({})", n.address, n.why);
+        }
+    }
+    Ok(snapshot)
+}
+
 /// Loads the built-in rules plus any `--rules` directories.
 pub(crate) fn load_rules(dirs: &[std::path::PathBuf]) -> Result<crate::engine::RuleSet> {
     let mut set = crate::engine::load_builtin()?;

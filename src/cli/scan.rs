@@ -18,6 +18,14 @@ pub struct ScanArgs {
     /// neither credentials nor files
     #[arg(long, conflicts_with_all = ["snapshot", "regions", "all_regions", "profile", "role_arn", "org_role_name"])]
     pub demo: bool,
+    /// Evaluate a Terraform plan before it is applied: the output of `terraform show -json
+    /// PLANFILE` (no credentials needed)
+    #[arg(long, value_name = "PLAN.json", conflicts_with_all = ["snapshot", "demo", "regions", "all_regions", "profile", "role_arn", "org_role_name"])]
+    pub terraform_plan: Option<PathBuf>,
+    /// With --terraform-plan: report only the failures the plan introduces or worsens (those
+    /// that do not fail on the resources as they are before the change)
+    #[arg(long, requires = "terraform_plan")]
+    pub changes_only: bool,
     /// Also save what was read to a snapshot file
     #[arg(long, value_name = "FILE", conflicts_with_all = ["snapshot", "demo"])]
     pub save_snapshot: Option<PathBuf>,
@@ -86,12 +94,22 @@ pub fn run(a: ScanArgs) -> Result<u8> {
         suppressions = config.suppressions(&rules)?;
     }
     let mut clock = Timings::start();
-    let (snapshots, api) = super::read_snapshots(
-        &a.aws,
-        a.snapshot.as_deref(),
-        a.demo,
-        a.save_snapshot.as_deref(),
-    )?;
+    let (snapshots, api) = match &a.terraform_plan {
+        Some(plan) => {
+            let snapshot = super::read_plan(plan, a.save_snapshot.as_deref())?;
+            (vec![snapshot], None)
+        }
+        None => super::read_snapshots(
+            &a.aws,
+            a.snapshot.as_deref(),
+            a.demo,
+            a.save_snapshot.as_deref(),
+        )?,
+    };
+    let before = match (&a.terraform_plan, a.changes_only) {
+        (Some(plan), true) => Some(crate::plan::load_view(plan, crate::plan::View::Before)?),
+        _ => None,
+    };
     clock.lap("read");
     let to_terminal = a.output.is_none() && std::io::stdout().is_terminal();
     let options = Options {
@@ -108,7 +126,12 @@ pub fn run(a: ScanArgs) -> Result<u8> {
             expand: a.expand,
             show_not_evaluated: a.show_not_evaluated,
         },
-        snapshot_file: a.snapshot.clone().or_else(|| a.save_snapshot.clone()),
+        snapshot_file: a
+            .snapshot
+            .clone()
+            .or_else(|| a.save_snapshot.clone())
+            .or_else(|| a.terraform_plan.clone()),
+        before: before.as_ref(),
         // The flag wins over the configuration, which wins over the default.
         fail_on: a
             .fail_on

@@ -85,6 +85,26 @@ fn reason(rule: &CompiledRule, unknown: &dyn Fn(&str) -> Option<String>) -> Stri
     }
 }
 
+/// For a resource read from a Terraform plan: the provider defaults the judgement relied on,
+/// for fields the configuration does not set (`None` when there are none).
+fn assumed_note(rule: &CompiledRule, model: &Model, index: usize) -> Option<String> {
+    let assumed = model.assumed.get(&index)?;
+    let mut fields: Vec<&String> = rule
+        .fields
+        .iter()
+        .filter(|f| assumed.contains_key(*f))
+        .collect();
+    if fields.is_empty() {
+        return None;
+    }
+    fields.sort();
+    let parts: Vec<String> = fields
+        .into_iter()
+        .map(|f| format!("`{f}` {}", assumed[f]))
+        .collect();
+    Some(format!("assumed default: {}", parts.join("; ")))
+}
+
 /// Runs one condition: `Some(bool)`, or `None` when it needed a field that is unknown.
 fn run(
     rule: &CompiledRule,
@@ -504,8 +524,8 @@ fn judge_item(plan: &KindPlan, model: &Model, item: &Item) -> Result<Done> {
             };
             let (outcome, note) = match judgement {
                 Judgement::NotApplicable => continue,
-                Judgement::Pass => (Outcome::Pass, None),
-                Judgement::Fail => (Outcome::Fail, None),
+                Judgement::Pass => (Outcome::Pass, assumed_note(rule, model, index)),
+                Judgement::Fail => (Outcome::Fail, assumed_note(rule, model, index)),
                 Judgement::NotEvaluated(why) => (Outcome::NotEvaluated, Some(why)),
             };
             let note = match note {

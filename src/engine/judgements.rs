@@ -284,6 +284,27 @@ impl<'m> Judgements<'m> {
         }
     }
 
+    /// Keeps only the failing findings whose identity (rule, account, region, kind, resource
+    /// id) is not in `earlier`: what a change introduces (`scan --changes-only`).
+    pub fn keep_new_failures(&mut self, earlier: &BTreeSet<(&str, &str, &str, &str, &str)>) {
+        for (r, rule) in self.rules.rules.iter().enumerate() {
+            let models = self.models;
+            self.per_rule[r].retain(|j| {
+                let m = &models[j.model as usize];
+                let res = &m.resources[j.resource as usize];
+                j.outcome == Outcome::Fail
+                    && !earlier.contains(&(
+                        rule.rule.id.as_str(),
+                        m.account_id.as_str(),
+                        res.region.as_ref(),
+                        res.kind.key(),
+                        res.id.as_ref(),
+                    ))
+            });
+            self.scopes[r].clear();
+        }
+    }
+
     /// Whether a failing finding, not in the baseline, has `threshold`'s severity or higher.
     pub fn fails_at_or_above(&self, threshold: Severity) -> bool {
         self.rules.rules.iter().enumerate().any(|(r, rule)| {

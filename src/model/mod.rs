@@ -85,6 +85,9 @@ pub struct Model<'a> {
     /// Sorted by kind name, region and id.
     pub resources: Vec<Resource<'a>>,
     pub incomplete: Vec<IncompleteScope>,
+    /// For a snapshot read from a Terraform plan: by index in `resources`, the fields given
+    /// the provider's default because the configuration does not set them.
+    pub assumed: std::collections::HashMap<usize, &'a std::collections::BTreeMap<String, String>>,
 }
 
 impl<'a> Model<'a> {
@@ -96,6 +99,7 @@ impl<'a> Model<'a> {
         sort_in_place(&mut resources, |a, b| {
             (a.kind.key(), &a.region, &a.id).cmp(&(b.kind.key(), &b.region, &b.id))
         });
+        let assumed = plan_values(snapshot, &mut resources);
         Model {
             snapshot,
             account_id: snapshot.account_id.clone(),
@@ -105,6 +109,7 @@ impl<'a> Model<'a> {
             coverage: snapshot.coverage.clone(),
             resources,
             incomplete,
+            assumed,
         }
     }
 
@@ -305,6 +310,38 @@ fn sort_in_place<T: Send + Sync>(
             at = from;
         }
     }
+}
+
+/// What a snapshot read from a Terraform plan adds to its resources: the fields the plan
+/// leaves unknown until apply become unreadable (so rules that read them are not evaluated),
+/// and the fields given a provider default are returned by resource index.
+fn plan_values<'a>(
+    snapshot: &'a Snapshot,
+    resources: &mut [Resource<'a>],
+) -> std::collections::HashMap<usize, &'a std::collections::BTreeMap<String, String>> {
+    let mut assumed = std::collections::HashMap::new();
+    let Some(plan) = &snapshot.terraform_plan else {
+        return assumed;
+    };
+    let by_key: std::collections::HashMap<(&str, &str, &str), &crate::snapshot::PlanResource> =
+        plan.resources
+            .iter()
+            .map(|r| ((r.kind.as_str(), r.region.as_str(), r.id.as_str()), r))
+            .collect();
+    for (i, res) in resources.iter_mut().enumerate() {
+        let Some(entry) = by_key.get(&(res.kind.key(), res.region.as_ref(), res.id.as_ref()))
+        else {
+            continue;
+        };
+        // The plan reader writes a kind's unknowns here, never into the object's own map.
+        if !entry.unknown.is_empty() && res.unreadable.is_none_or(|u| u.is_empty()) {
+            res.unreadable = Some(&entry.unknown);
+        }
+        if !entry.assumed.is_empty() {
+            assumed.insert(i, &entry.assumed);
+        }
+    }
+    assumed
 }
 
 fn incomplete_scopes(coverage: &[Coverage]) -> Vec<IncompleteScope> {

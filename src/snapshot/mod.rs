@@ -10,6 +10,7 @@ mod io;
 mod lines;
 mod parallel;
 mod section;
+mod terraform;
 
 pub use accounts::*;
 pub use coverage::*;
@@ -17,6 +18,7 @@ pub use io::*;
 pub use lines::{resource_lines, ResourceLines};
 pub(crate) use section::{listed, section};
 pub use section::{Listed, ResourceKey, Section};
+pub use terraform::{NotJudged, PlanResource, TerraformPlan};
 
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -87,6 +89,9 @@ macro_rules! define_snapshot {
                 #[serde(default, skip_serializing_if = "skip_section")]
                 pub $key: $section,
             )*
+            /// Set when the snapshot was read from a Terraform plan (see [`TerraformPlan`]).
+            #[serde(default, skip_serializing_if = "Option::is_none")]
+            pub terraform_plan: Option<TerraformPlan>,
         }
 
         impl Snapshot {
@@ -125,6 +130,7 @@ macro_rules! define_snapshot {
                     regions: self.regions.clone(),
                     coverage: self.coverage.clone(),
                     $($key: $section::default(),)*
+                    terraform_plan: self.terraform_plan.clone(),
                 }
             }
 

@@ -7,6 +7,7 @@
 //! they fail: they never skip. Each starts its own moto, so they run in parallel.
 
 mod support;
+mod terraform_plan;
 
 mod baseline;
 mod build_sharing;
@@ -49,8 +50,8 @@ mod scenario_global;
 mod scenario_ml;
 mod scenario_monitoring;
 mod scenario_network;
-mod scenario_safeguards;
 mod scenario_recovery;
+mod scenario_safeguards;
 mod scenario_serverless;
 mod scenario_storage;
 mod scenario_streams;

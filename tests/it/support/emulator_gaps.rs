@@ -238,4 +238,3 @@ pub fn recovery_emulator_gap(f: &Value) -> bool {
         || (rule == "HA-LS-001" && gap("GetInstances"))
         || (["HA-LS-002", "HA-LS-003"].contains(&rule) && gap("GetRelationalDatabases"))
 }
-

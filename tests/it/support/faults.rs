@@ -272,8 +272,8 @@ fn protocol(service: Option<&str>, json: bool) -> Protocol {
         _ if json => Protocol::Json,
         // REST services whose errors are JSON documents.
         Some(
-            "elasticfilesystem" | "backup" | "lambda" | "eks" | "mq" | "kafka" | "es"
-            | "outposts" | "ssm-incidents" | "drs",
+            "elasticfilesystem" | "backup" | "lambda" | "eks" | "mq" | "kafka" | "es" | "outposts"
+            | "ssm-incidents" | "drs",
         ) => Protocol::Json,
         Some("ec2") => Protocol::Ec2,
         Some("s3") => Protocol::S3,

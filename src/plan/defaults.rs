@@ -1,0 +1,77 @@
+//! The one table of provider defaults: what AWS (through the `hashicorp/aws` provider) gives
+//! an attribute the configuration does not set. A plan shows such an attribute as unknown
+//! (`after_unknown`) or absent; the reader takes the default from here and the findings that
+//! rely on it say `assumed default`. Each value is the one the provider's documentation of
+//! the resource states (registry.terraform.io/providers/hashicorp/aws/latest/docs/resources/
+//! <type>); where the documentation and the API differ, the value that cannot turn a failure
+//! into a pass is kept.
+
+use serde_json::{json, Value};
+
+/// A documented default of one attribute of one resource type.
+pub struct Default {
+    pub resource_type: &'static str,
+    /// The attribute (a nested one as `block.attribute`).
+    pub attribute: &'static str,
+    pub value: fn() -> Value,
+    /// Where it is documented.
+    pub source: &'static str,
+}
+
+macro_rules! defaults {
+    ($(($t:literal, $a:literal, $v:expr, $src:literal),)*) => {
+        /// Every default the reader assumes.
+        pub const DEFAULTS: &[Default] = &[$(Default {
+            resource_type: $t,
+            attribute: $a,
+            value: || json!($v),
+            source: $src,
+        },)*];
+    };
+}
+
+defaults! {
+    // "multi_az - (Optional) Specifies if the RDS instance is multi-AZ"; the API's MultiAZ
+    // defaults to false.
+    ("aws_db_instance", "multi_az", false, "db_instance: multi_az"),
+    // "backup_retention_period - (Optional) The days to retain backups for. ... Default is 0."
+    // (The RDS API alone would take 1; 0 cannot turn a failure into a pass.)
+    ("aws_db_instance", "backup_retention_period", 0, "db_instance: backup_retention_period"),
+    ("aws_db_instance", "deletion_protection", false, "db_instance: deletion_protection"),
+    ("aws_db_instance", "monitoring_interval", 0, "db_instance: monitoring_interval"),
+    ("aws_db_instance", "publicly_accessible", false, "db_instance: publicly_accessible"),
+    // "health_check_type - (Optional) \"EC2\" or \"ELB\". Controls how health checking is done."
+    // The API's default is EC2.
+    ("aws_autoscaling_group", "health_check_type", "EC2", "autoscaling_group: health_check_type"),
+    ("aws_autoscaling_group", "health_check_grace_period", 300, "autoscaling_group: health_check_grace_period"),
+    ("aws_autoscaling_group", "capacity_rebalance", false, "autoscaling_group: capacity_rebalance"),
+    ("aws_lb", "load_balancer_type", "application", "lb: load_balancer_type"),
+    ("aws_lb", "internal", false, "lb: internal"),
+    ("aws_lb", "enable_deletion_protection", false, "lb: enable_deletion_protection"),
+    // Network and Gateway Load Balancers: off unless enabled; always on for ALBs.
+    ("aws_lb", "enable_cross_zone_load_balancing", false, "lb: enable_cross_zone_load_balancing"),
+    ("aws_nat_gateway", "connectivity_type", "public", "nat_gateway: connectivity_type"),
+    ("aws_subnet", "map_public_ip_on_launch", false, "subnet: map_public_ip_on_launch"),
+    ("aws_route53_health_check", "disabled", false, "route53_health_check: disabled"),
+    ("aws_route53_health_check", "invert_healthcheck", false, "route53_health_check: invert_healthcheck"),
+    ("aws_route53_health_check", "failure_threshold", 3, "route53_health_check: failure_threshold"),
+    ("aws_route53_health_check", "request_interval", 30, "route53_health_check: request_interval"),
+    // "point_in_time_recovery - (Optional) ... If the block is not provided, this defaults to
+    // false."
+    ("aws_dynamodb_table", "point_in_time_recovery.enabled", false, "dynamodb_table: point_in_time_recovery"),
+    ("aws_dynamodb_table", "deletion_protection_enabled", false, "dynamodb_table: deletion_protection_enabled"),
+}
+
+/// The default of `attribute` of `resource_type`, if the table has one. `aws_alb` is the
+/// same resource as `aws_lb`.
+pub fn of(resource_type: &str, attribute: &str) -> Option<Value> {
+    let t = if resource_type == "aws_alb" {
+        "aws_lb"
+    } else {
+        resource_type
+    };
+    DEFAULTS
+        .iter()
+        .find(|d| d.resource_type == t && d.attribute == attribute)
+        .map(|d| (d.value)())
+}

@@ -1,0 +1,322 @@
+//! `scan --terraform-plan` and `collect --terraform-plan` on the hand-made plans of
+//! `fixtures/terraform/` (written by `make_plans.py` in the shape of `terraform show -json`):
+//! every failure pinned, unknown values not evaluated with the attribute named, provider
+//! defaults said, `--changes-only`, and bad input refused with exit 2 naming the file and
+//! the JSON path. The parser is fuzzed: it never panics.
+
+use crate::support::cli::{repo, scan, stderr, stdout};
+use proptest::prelude::*;
+use serde_json::Value;
+use std::path::PathBuf;
+
+fn plan(name: &str) -> PathBuf {
+    repo().join("fixtures/terraform").join(name)
+}
+
+fn report(args: &[&str], code: i32) -> Value {
+    let out = scan(args);
+    assert_eq!(out.status.code(), Some(code), "{}", stderr(&out));
+    serde_json::from_str(&stdout(&out)).expect("JSON report")
+}
+
+fn with(outcome: &str, r: &Value) -> Vec<(String, String)> {
+    r["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["outcome"] == outcome)
+        .map(|f| {
+            (
+                f["rule_id"].as_str().unwrap().to_string(),
+                f["resource_id"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect()
+}
+
+fn pairs(items: &[(&str, &str)]) -> Vec<(String, String)> {
+    items
+        .iter()
+        .map(|(a, b)| (a.to_string(), b.to_string()))
+        .collect()
+}
+
+fn reason(r: &Value, rule: &str, id: &str) -> String {
+    r["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["rule_id"] == rule && f["resource_id"] == id)
+        .and_then(|f| f["reason"].as_str())
+        .unwrap_or_default()
+        .to_string()
+}
+
+const DB: &str = "module.db.aws_db_instance.this";
+const PRIMARY: &str = "aws_route53_zone.main/app.example.com/A/primary";
+
+#[test]
+fn the_before_deploy_plan_fails_exactly_its_five_defects() {
+    let p = plan("before-deploy.fail.json");
+    let r = report(
+        &["--format", "json", "--terraform-plan", p.to_str().unwrap()],
+        1,
+    );
+    // Single-AZ database; ASG on two existing subnets of one AZ (data sources); load balancer
+    // on two subnets of one AZ (seen from its DNS alias too); one NAT gateway for three AZs;
+    // a failover primary without a health check.
+    assert_eq!(
+        with("fail", &r),
+        pairs(&[
+            ("HA-ASG-001", "aws_autoscaling_group.workers"),
+            ("HA-ELB-001", "aws_lb.web"),
+            ("HA-NAT-001", "module.network.aws_subnet.private[\"b\"]"),
+            ("HA-NAT-001", "module.network.aws_subnet.private[\"c\"]"),
+            ("HA-NAT-002", "module.network.aws_vpc.this"),
+            ("HA-R53-003", PRIMARY),
+            ("HA-R53-008", PRIMARY),
+            ("HA-RDS-001", DB),
+        ])
+    );
+    assert_eq!(
+        reason(&r, "HA-RDS-001", DB),
+        "assumed default: `multi_az` = false: `multi_az` is not set in the configuration of \
+         module.db.aws_db_instance.this, so the provider's default applies"
+    );
+    assert_eq!(r["summary"]["pass"], 25);
+    assert_eq!(r["summary"]["not_evaluated"], 16);
+}
+
+#[test]
+fn the_fixed_plan_passes_them() {
+    let p = plan("before-deploy.pass.json");
+    let r = report(
+        &["--format", "json", "--terraform-plan", p.to_str().unwrap()],
+        0,
+    );
+    assert_eq!(with("fail", &r), Vec::<(String, String)>::new());
+    let passed = with("pass", &r);
+    for (rule, id) in [
+        ("HA-RDS-001", DB),
+        ("HA-ASG-001", "aws_autoscaling_group.workers"),
+        ("HA-ELB-001", "aws_lb.web"),
+        ("HA-NAT-002", "module.network.aws_vpc.this"),
+        ("HA-R53-003", PRIMARY),
+        ("HA-R53-008", PRIMARY),
+    ] {
+        assert!(
+            passed.contains(&(rule.to_string(), id.to_string())),
+            "{rule} {id}"
+        );
+    }
+    for k in ["a", "b", "c"] {
+        let id = format!("module.network.aws_subnet.private[\"{k}\"]");
+        assert!(passed.contains(&("HA-NAT-001".to_string(), id)));
+    }
+    assert_eq!(r["summary"]["pass"], 37);
+    assert_eq!(r["summary"]["not_evaluated"], 20);
+}
+
+#[test]
+fn unknown_values_are_not_evaluated_naming_the_attribute() {
+    let p = plan("before-deploy.unknown.json");
+    let r = report(
+        &["--format", "json", "--terraform-plan", p.to_str().unwrap()],
+        1,
+    );
+    assert_eq!(
+        reason(&r, "HA-RDS-001", DB),
+        "`multi_az` could not be read: known only after apply (module.db.aws_db_instance.this: \
+         multi_az)"
+    );
+    let c = "module.network.aws_subnet.private[\"c\"]";
+    assert_eq!(
+        reason(&r, "HA-NAT-001", c),
+        "`availability_zone` could not be read: known only after apply \
+         (module.network.aws_subnet.private[\"c\"]: availability_zone)"
+    );
+    assert!(reason(&r, "HA-VPC-001", "module.network.aws_vpc.this")
+        .contains("module.network.aws_subnet.private[\"c\"]: availability_zone"));
+    let fails = with("fail", &r);
+    assert!(!fails.contains(&("HA-RDS-001".into(), DB.into())));
+    assert!(!fails.contains(&("HA-NAT-002".into(), "module.network.aws_vpc.this".into())));
+}
+
+#[test]
+fn changes_only_reports_the_regressions_of_an_update() {
+    let p = plan("update.json");
+    let all = report(
+        &["--format", "json", "--terraform-plan", p.to_str().unwrap()],
+        1,
+    );
+    assert_eq!(
+        with("fail", &all),
+        pairs(&[
+            ("HA-ASG-001", "aws_autoscaling_group.workers"),
+            ("HA-RDS-001", "aws_db_instance.legacy"),
+            ("HA-RDS-001", "aws_db_instance.orders"),
+        ])
+    );
+    let r = report(
+        &[
+            "--format",
+            "json",
+            "--changes-only",
+            "--terraform-plan",
+            p.to_str().unwrap(),
+        ],
+        1,
+    );
+    assert_eq!(
+        with("fail", &r),
+        pairs(&[
+            ("HA-ASG-001", "aws_autoscaling_group.workers"),
+            ("HA-RDS-001", "aws_db_instance.orders"),
+        ])
+    );
+    assert_eq!(r["summary"]["pass"], 0);
+    assert_eq!(r["summary"]["not_evaluated"], 0);
+}
+
+#[test]
+fn collect_writes_the_snapshot_and_other_providers_are_not_judged() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("snap.json");
+    let p = plan("before-deploy.fail.json");
+    let o = crate::support::cli::run(
+        crate::support::cli::ha_audit(None)
+            .args(["collect", "--terraform-plan", p.to_str().unwrap(), "--out"])
+            .arg(&out),
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert!(stderr(&o)
+        .contains("ha-audit: not judged: random_password.db (another provider's resource)"));
+    let snap: Value = serde_json::from_str(&std::fs::read_to_string(&out).unwrap()).unwrap();
+    let not_judged: Vec<&str> = snap["terraform_plan"]["not_judged"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|n| n["address"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        not_judged,
+        [
+            "module.network.aws_internet_gateway.this",
+            "random_password.db"
+        ]
+    );
+    // The saved snapshot judges as the plan does.
+    let from_snapshot = report(
+        &["--format", "json", "--snapshot", out.to_str().unwrap()],
+        1,
+    );
+    let from_plan = report(
+        &["--format", "json", "--terraform-plan", p.to_str().unwrap()],
+        1,
+    );
+    assert_eq!(with("fail", &from_snapshot), with("fail", &from_plan));
+}
+
+fn refused(text: &str) -> String {
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path().join("plan.json");
+    std::fs::write(&p, text).unwrap();
+    let out = scan(&["--terraform-plan", p.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert_eq!(stdout(&out), "", "no partial report");
+    let err = stderr(&out);
+    assert!(err.contains("plan.json"), "{err}");
+    err
+}
+
+#[test]
+fn bad_plans_exit_2_naming_the_file_and_path() {
+    assert!(refused("{ not json").contains("$: not a Terraform plan: not JSON"));
+    assert!(
+        refused(r#"{"version": 4, "serial": 3, "lineage": "x", "resources": []}"#)
+            .contains("this is a Terraform state, not a plan")
+    );
+    assert!(refused(r#"{"format_version": "1.0", "values": {}}"#)
+        .contains("this is a Terraform state, not a plan"));
+    assert!(
+        refused(r#"{"format_version": "2.0", "resource_changes": []}"#)
+            .contains("$.format_version: unsupported plan format version \"2.0\"")
+    );
+    let fork = r#"{"format_version": "1.2", "resource_changes": [{"address": "aws_vpc.a",
+        "mode": "managed", "type": "aws_vpc", "name": "a", "provider_name":
+        "registry.terraform.io/someone/aws", "change": {"actions": ["create"], "after": {}}}]}"#;
+    assert!(refused(fork)
+        .contains("$.resource_changes[0].provider_name: aws_vpc.a is served by provider"));
+    assert!(
+        refused(r#"{"format_version": "1.2", "resource_changes": [{"address": 3}]}"#)
+            .contains("$.resource_changes[0].address: expected a string, found a number")
+    );
+}
+
+/// Mutations of a real plan: values of another type, keys dropped.
+fn mutate(doc: &mut Value, path: &[usize], replacement: &Value) {
+    // The path walks down by child position; it stops where the value has no children.
+    let mut pointer = String::new();
+    let mut at = &*doc;
+    for &i in path {
+        let next = match at {
+            Value::Object(m) if !m.is_empty() => {
+                let (key, v) = m.iter().nth(i % m.len()).unwrap();
+                pointer.push('/');
+                pointer.push_str(&key.replace('~', "~0").replace('/', "~1"));
+                v
+            }
+            Value::Array(a) if !a.is_empty() => {
+                let n = i % a.len();
+                pointer.push_str(&format!("/{n}"));
+                &a[n]
+            }
+            _ => break,
+        };
+        at = next;
+    }
+    if let Some(v) = doc.pointer_mut(&pointer) {
+        *v = replacement.clone();
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 256, failure_persistence: None, ..ProptestConfig::default() })]
+
+    #[test]
+    fn the_plan_parser_never_panics(
+        path in proptest::collection::vec(0usize..40, 1..8),
+        which in 0usize..6,
+        text in ".{0,40}",
+    ) {
+        let base: Value = serde_json::from_str(
+            &std::fs::read_to_string(plan("before-deploy.fail.json")).unwrap(),
+        ).unwrap();
+        let replacement = [
+            Value::Null,
+            Value::Bool(true),
+            Value::from(7),
+            Value::String(text.clone()),
+            serde_json::json!([text.clone()]),
+            serde_json::json!({"references": [text.clone(), "count.index"]}),
+        ][which].clone();
+        let mut doc = base;
+        mutate(&mut doc, &path, &replacement);
+        let file = std::path::Path::new("mutated.json");
+        for view in [ha_audit::plan::View::After, ha_audit::plan::View::Before] {
+            match ha_audit::plan::parse(file, &doc.to_string(), view) {
+                Ok(s) => {
+                    let _ = ha_audit::model::Model::build(&s);
+                }
+                Err(e) => {
+                    let e = e.to_string();
+                    prop_assert!(e.starts_with("mutated.json: $"), "{}", e);
+                }
+            }
+        }
+        // Arbitrary text too.
+        if let Err(e) = ha_audit::plan::parse(file, &text, ha_audit::plan::View::After) {
+            prop_assert!(e.to_string().starts_with("mutated.json: $"));
+        }
+    }
+}
