@@ -120,7 +120,7 @@ fn markdown_summary_leads_with_the_counts_and_lists_gaps() {
     // is not evaluated there, and neither are the backup coverage, alarm, WAF and Shield
     // checks: the demo was recorded before AWS Backup, CloudWatch, WAF and Shield were
     // collected, and before RDS parameter groups, automated backup replications and Auto
-    // Scaling instance types were read.
+    // Scaling instance types and launch sources were read.
     let section = demo.split("### Not evaluated").nth(1).unwrap_or("");
     assert!(
         section
@@ -131,7 +131,8 @@ fn markdown_summary_leads_with_the_counts_and_lists_gaps() {
                 || (l.starts_with("| HA-CW-") && l.contains("cloudwatch was not collected"))
                 || ((l.starts_with("| HA-RDS-")
                     || l.starts_with("| HA-CW-007 ")
-                    || l.starts_with("| HA-ASG-011 "))
+                    || l.starts_with("| HA-ASG-011 ")
+                    || l.starts_with("| HA-ASG-012 "))
                     && l.contains("not in the snapshot"))
                 || (l.starts_with("| HA-WAF-") && l.contains("wafv2 was not collected"))
                 || (l.starts_with("| HA-SHD-") && l.contains("shield was not collected"))),

@@ -789,7 +789,7 @@ fn the_table_folds_repeated_failures_and_groups_reasons_unless_asked() {
     assert_eq!(folded.matches("┆ HA-R53-001 ┆").count(), 2);
     // Not-evaluated findings: one row per reason, each with its count, by default.
     assert!(
-        folded.contains("Not evaluated (93, 17 reason(s))"),
+        folded.contains("Not evaluated (98, 18 reason(s))"),
         "{folded}"
     );
     assert!(folded.lines().count() < expanded.lines().count());

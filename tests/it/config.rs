@@ -283,7 +283,7 @@ fn scope_limits_what_is_judged() {
     assert!(all.iter().any(|f| f["region"] == "global"));
 
     let west = findings("[scope]\nregions = [\"us-west-2\"]\n");
-    assert_eq!(west.len(), 94);
+    assert_eq!(west.len(), 96);
     assert!(west.iter().all(|f| f["region"] == "us-west-2"));
 
     let tagged = findings("[scope]\ninclude_tags = { Name = \"vpc-one-az\" }\n");
@@ -304,7 +304,7 @@ fn scope_limits_what_is_judged() {
     );
 
     let no_dns = findings("[services]\nroute53 = false\n");
-    assert_eq!(no_dns.len(), 255);
+    assert_eq!(no_dns.len(), 260);
     assert!(no_dns
         .iter()
         .all(|f| !f["rule_id"].as_str().unwrap().starts_with("HA-R53")));
