@@ -72,6 +72,21 @@ fn type_settings(f: &FileSystem) -> TypeSettings {
     (None, None, None, None)
 }
 
+/// The type's CopyTagsToBackups, false when the answer leaves it out (its default); none for
+/// ONTAP, which has no such setting.
+fn copy_tags_to_backups(f: &FileSystem) -> Option<bool> {
+    let copy = if let Some(w) = f.windows_configuration() {
+        w.copy_tags_to_backups()
+    } else if let Some(z) = f.open_zfs_configuration() {
+        z.copy_tags_to_backups()
+    } else if let Some(l) = f.lustre_configuration() {
+        l.copy_tags_to_backups()
+    } else {
+        return None;
+    };
+    Some(copy.unwrap_or(false))
+}
+
 fn file_system(region: &str, f: &FileSystem) -> Option<FsxFileSystem> {
     let (deployment_type, retention, preferred_subnet_id, data_repository_path) =
         type_settings(f);
@@ -83,6 +98,7 @@ fn file_system(region: &str, f: &FileSystem) -> Option<FsxFileSystem> {
         lifecycle: f.lifecycle().map(|l| l.as_str().to_string()),
         deployment_type,
         automatic_backup_retention_days: retention.map(i64::from),
+        copy_tags_to_backups: copy_tags_to_backups(f),
         data_repository_path,
         vpc_id: f.vpc_id().map(str::to_string),
         subnet_ids: f.subnet_ids().to_vec(),

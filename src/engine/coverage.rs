@@ -138,7 +138,7 @@ mod tests {
         let rds = ta.checks.iter().find(|c| c.id == "f2iK5R6Dep").unwrap();
         assert_eq!(rds.rules, ["HA-RDS-001"]);
         let p = coverage(Anchor::Prowler, &rules).unwrap();
-        assert_eq!((p.checks.len(), p.covered()), (89, 83));
+        assert_eq!((p.checks.len(), p.covered()), (89, 84));
         let s3 = p
             .checks
             .iter()

@@ -24,6 +24,9 @@ crate::facts! {
         pub linked_to_s3: Always<bool>,
         /// How many days automatic backups are kept (0: automatic backups are off).
         pub automatic_backup_retention_days: Known<i64>,
+        /// Whether its backups carry its tags (`CopyTagsToBackups`). Unknown for ONTAP, which
+        /// has no such setting.
+        pub copy_tags_to_backups: Known<bool>,
         /// `AVAILABLE`, `FAILED`, `MISCONFIGURED`, `MISCONFIGURED_UNAVAILABLE` ...
         pub lifecycle: Known<&'a str>,
         /// The AZs of its subnets.
@@ -34,6 +37,16 @@ crate::facts! {
 pub(super) fn build<'a>(ctx: &Ctx<'a>, out: &mut Vec<Resource<'a>>) {
     for fs in &ctx.snapshot.fsx.file_systems {
         out.push(file_system(ctx, fs));
+    }
+}
+
+/// Whether backups carry the file system's tags: unknown for ONTAP, which has no such setting,
+/// and for a snapshot written before it was read.
+fn copy_tags(fs: &FsxFileSystem, fs_type: &Known<&str>) -> Known<bool> {
+    match (fs.copy_tags_to_backups, fs_type.get()) {
+        (Some(copy), _) => Known::Is(copy),
+        (None, Some(&"ONTAP")) => Known::unknown("FSx for ONTAP has no CopyTagsToBackups setting"),
+        (None, _) => Known::unknown("whether its backups copy its tags is not in the snapshot"),
     }
 }
 
@@ -68,6 +81,7 @@ fn file_system<'a>(ctx: &Ctx<'a>, fs: &'a FsxFileSystem) -> Resource<'a> {
             fs.automatic_backup_retention_days,
             "DescribeFileSystems returned no AutomaticBackupRetentionDays",
         ),
+        copy_tags_to_backups: copy_tags(fs, &fs_type),
         lifecycle: said(fs.lifecycle.as_deref(), "DescribeFileSystems returned no Lifecycle"),
         subnet_azs: Known::Is(azs.into_iter().collect()),
     };
@@ -107,6 +121,31 @@ mod tests {
             subnet_ids: vec!["s-a".into(), "s-b".into()],
             ..Default::default()
         }
+    }
+
+    #[test]
+    fn backups_copy_tags_only_where_the_setting_exists_and_was_read() {
+        let mut s = Snapshot::new("111122223333", vec!["r".into()], "t".into());
+        let mut win = fs("fs-win", "WINDOWS", Some("MULTI_AZ_1"), Some(7));
+        win.copy_tags_to_backups = Some(false);
+        s.fsx.file_systems = vec![
+            win,
+            fs("fs-ontap", "ONTAP", Some("MULTI_AZ_1"), Some(7)),
+            fs("fs-old", "LUSTRE", Some("PERSISTENT_2"), Some(7)),
+        ];
+        let m = Model::build(&s);
+        assert_eq!(
+            find(&m, "fsx.file_system", "fs-win").fields()["copy_tags_to_backups"],
+            json!(false)
+        );
+        assert_eq!(
+            find(&m, "fsx.file_system", "fs-ontap").unknown()["copy_tags_to_backups"],
+            "FSx for ONTAP has no CopyTagsToBackups setting"
+        );
+        assert_eq!(
+            find(&m, "fsx.file_system", "fs-old").unknown()["copy_tags_to_backups"],
+            "whether its backups copy its tags is not in the snapshot"
+        );
     }
 
     #[test]

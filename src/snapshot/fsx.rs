@@ -44,6 +44,10 @@ pub struct FsxFileSystem {
     /// The type's `AutomaticBackupRetentionDays`: 0 turns automatic backups off.
     #[serde(default)]
     pub automatic_backup_retention_days: Option<i64>,
+    /// The type's `CopyTagsToBackups` (Windows, Lustre, OpenZFS; ONTAP has no such setting).
+    /// Absent in snapshots written before it was read.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub copy_tags_to_backups: Option<bool>,
     /// Lustre: the S3 path the file system is linked to
     /// (`DataRepositoryConfiguration.ImportPath`).
     #[serde(default)]

@@ -37,7 +37,7 @@ fn every_example_gives_its_stated_outcome() {
         }
     }
     assert!(failures.is_empty(), "{}", failures.join("\n"));
-    assert_eq!(count, 873, "examples");
+    assert_eq!(count, 878, "examples");
 }
 
 #[test]
