@@ -83,7 +83,7 @@ fn the_before_deploy_plan_fails_exactly_its_five_defects() {
         "assumed default: `multi_az` = false: `multi_az` is not set in the configuration of \
          module.db.aws_db_instance.this, so the provider's default applies"
     );
-    assert_eq!(r["summary"]["pass"], 25);
+    assert_eq!(r["summary"]["pass"], 26);
     assert_eq!(r["summary"]["not_evaluated"], 16);
 }
 
@@ -113,7 +113,7 @@ fn the_fixed_plan_passes_them() {
         let id = format!("module.network.aws_subnet.private[\"{k}\"]");
         assert!(passed.contains(&("HA-NAT-001".to_string(), id)));
     }
-    assert_eq!(r["summary"]["pass"], 37);
+    assert_eq!(r["summary"]["pass"], 38);
     assert_eq!(r["summary"]["not_evaluated"], 20);
 }
 
