@@ -98,14 +98,22 @@ pub fn run(snapshots: &[Snapshot], o: &Options, clock: &mut Timings) -> Result<S
         report = report.judged(&judged);
     }
     // Only SARIF points at lines; reading the file again is not free for a large account.
-    report.snapshot_lines = (o.format == Format::Sarif && snapshots.len() == 1)
-        .then_some(o.snapshot_file.as_ref())
-        .flatten()
-        .and_then(|path| {
-            let text = std::fs::read_to_string(path).ok()?;
-            let lines = crate::snapshot::resource_lines(&snapshots[0], &text)?;
-            Some((relative_uri(path)?, lines))
-        });
+    if let (Format::Sarif, [snapshot], Some(path)) = (o.format, snapshots, o.snapshot_file.as_ref())
+    {
+        let text = std::fs::read_to_string(path).ok();
+        let lines = text
+            .as_deref()
+            .and_then(|t| crate::snapshot::resource_lines(snapshot, t));
+        let uri = relative_uri(path);
+        if snapshot.terraform_plan.is_some() {
+            // A plan's findings name the resource's address; they point into the plan file
+            // when that is what was read (not a snapshot saved from it).
+            let plan_text = text.as_deref().filter(|_| lines.is_none());
+            report.plan_places = crate::plan::locate::places(snapshot, plan_text);
+            report.plan_uri = plan_text.and(uri.clone());
+        }
+        report.snapshot_lines = uri.zip(lines);
+    }
     // The HTML report's AZ view shows where each resource runs.
     let placed: Vec<crate::report::ResourceView> = if o.format == Format::Html {
         models

@@ -126,11 +126,12 @@ pub fn run(a: ScanArgs) -> Result<u8> {
             expand: a.expand,
             show_not_evaluated: a.show_not_evaluated,
         },
+        // A plan's findings point into the plan, even when a snapshot of it is saved too.
         snapshot_file: a
-            .snapshot
+            .terraform_plan
             .clone()
-            .or_else(|| a.save_snapshot.clone())
-            .or_else(|| a.terraform_plan.clone()),
+            .or_else(|| a.snapshot.clone())
+            .or_else(|| a.save_snapshot.clone()),
         before: before.as_ref(),
         // The flag wins over the configuration, which wins over the default.
         fail_on: a
