@@ -77,7 +77,30 @@ pub fn run(snapshots: &[Snapshot], o: &Options, clock: &mut Timings) -> Result<S
         let earlier = [crate::model::Model::build(before)];
         let was = evaluate(&earlier, o.rules)?;
         let failing: Vec<Finding> = was.iter().filter(|f| f.outcome == Outcome::Fail).collect();
-        judged.keep_new_failures(&failing.iter().map(Finding::identity).collect());
+        let by_key: std::collections::HashMap<_, _> = earlier[0]
+            .resources
+            .iter()
+            .map(|r| ((r.kind.key(), r.region.as_ref(), r.id.as_ref()), r))
+            .collect();
+        let measures: Vec<_> = o
+            .rules
+            .rules
+            .iter()
+            .map(|r| crate::engine::worsen::measure(&r.rule.compliant))
+            .collect();
+        judged.keep_new_failures(
+            &failing.iter().map(Finding::identity).collect(),
+            |r, res, account| {
+                let m = measures[r].as_ref()?;
+                let was = by_key.get(&(res.kind.key(), res.region.as_ref(), res.id.as_ref()))?;
+                crate::engine::worsen::worsened(
+                    m,
+                    &o.rules.rules[r].params_json,
+                    &was.field_json(&m.field, &earlier[0].account_id)?,
+                    &res.field_json(&m.field, account)?,
+                )
+            },
+        );
     }
     if let Some(b) = o.baseline {
         judged.mark_baseline(&failing_identities(&b.findings));

@@ -22,8 +22,10 @@ pub struct ScanArgs {
     /// PLANFILE` (no credentials needed)
     #[arg(long, value_name = "PLAN.json", conflicts_with_all = ["snapshot", "demo", "regions", "all_regions", "profile", "role_arn", "org_role_name"])]
     pub terraform_plan: Option<PathBuf>,
-    /// With --terraform-plan: report only the failures the plan introduces or worsens (those
-    /// that do not fail on the resources as they are before the change)
+    /// With --terraform-plan: report only the failures the plan introduces (those that do not
+    /// fail on the resources as they are before the change) or worsens (failing before and
+    /// after, with the value the rule measures moved the wrong way: an AZ fewer, a shorter
+    /// retention)
     #[arg(long, requires = "terraform_plan")]
     pub changes_only: bool,
     /// Also save what was read to a snapshot file

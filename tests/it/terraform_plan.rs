@@ -142,6 +142,27 @@ fn unknown_values_are_not_evaluated_naming_the_attribute() {
     assert!(!fails.contains(&("HA-NAT-002".into(), "module.network.aws_vpc.this".into())));
 }
 
+/// What `--changes-only` reports on `update.json`.
+const CHANGED: [(&str, &str); 4] = [
+    ("HA-ASG-001", "aws_autoscaling_group.workers"),
+    ("HA-ASG-004", "aws_autoscaling_group.batch"),
+    ("HA-RDS-001", "aws_db_instance.orders"),
+    ("HA-RDS-008", "aws_db_instance.reports"),
+];
+
+fn changes_only(extra: &[&str]) -> Value {
+    let p = plan("update.json");
+    let mut args = vec![
+        "--format",
+        "json",
+        "--changes-only",
+        "--terraform-plan",
+        p.to_str().unwrap(),
+    ];
+    args.extend_from_slice(extra);
+    report(&args, 1)
+}
+
 #[test]
 fn changes_only_reports_the_regressions_of_an_update() {
     let p = plan("update.json");
@@ -153,29 +174,48 @@ fn changes_only_reports_the_regressions_of_an_update() {
         with("fail", &all),
         pairs(&[
             ("HA-ASG-001", "aws_autoscaling_group.workers"),
+            ("HA-ASG-004", "aws_autoscaling_group.batch"),
             ("HA-RDS-001", "aws_db_instance.legacy"),
             ("HA-RDS-001", "aws_db_instance.orders"),
+            ("HA-RDS-008", "aws_db_instance.legacy"),
+            ("HA-RDS-008", "aws_db_instance.reports"),
         ])
     );
-    let r = report(
-        &[
-            "--format",
-            "json",
-            "--changes-only",
-            "--terraform-plan",
-            p.to_str().unwrap(),
-        ],
-        1,
+    let r = changes_only(&[]);
+    // Introduced: multi_az turned off, a subnet removed (two AZs -> one). Worsened: failing
+    // before and after, with the measured value moved the wrong way. The legacy instance
+    // fails as before (single-AZ) and its retention improves (3 -> 5 days, still short of
+    // 7): not reported.
+    assert_eq!(with("fail", &r), pairs(&CHANGED));
+    assert_eq!(
+        reason(&r, "HA-ASG-001", "aws_autoscaling_group.workers"),
+        ""
     );
     assert_eq!(
-        with("fail", &r),
-        pairs(&[
-            ("HA-ASG-001", "aws_autoscaling_group.workers"),
-            ("HA-RDS-001", "aws_db_instance.orders"),
-        ])
+        reason(&r, "HA-ASG-004", "aws_autoscaling_group.batch"),
+        "worsens: `suspended_processes` gains Launch"
+    );
+    assert_eq!(
+        reason(&r, "HA-RDS-008", "aws_db_instance.reports"),
+        "worsens: `backup_retention_period` goes from 5 to 2"
     );
     assert_eq!(r["summary"]["pass"], 0);
     assert_eq!(r["summary"]["not_evaluated"], 0);
+}
+
+#[test]
+fn changes_only_reports_a_failure_that_loses_an_az() {
+    // Under a three-AZ policy the group fails before the change (two AZs) and after it
+    // (one): the failure worsens.
+    let dir = tempfile::tempdir().unwrap();
+    let config = dir.path().join("ha-audit.toml");
+    std::fs::write(&config, "[rules.HA-ASG-001]\nparams = { min_azs = 3 }\n").unwrap();
+    let r = changes_only(&["--config", config.to_str().unwrap()]);
+    assert_eq!(with("fail", &r), pairs(&CHANGED));
+    assert_eq!(
+        reason(&r, "HA-ASG-001", "aws_autoscaling_group.workers"),
+        "worsens: `azs` loses eu-west-1b (now eu-west-1a)"
+    );
 }
 
 /// `collect --terraform-plan` of a fixture into `snap.json` of a new directory.
