@@ -77,7 +77,30 @@ pub fn run(snapshots: &[Snapshot], o: &Options, clock: &mut Timings) -> Result<S
         let earlier = [crate::model::Model::build(before)];
         let was = evaluate(&earlier, o.rules)?;
         let failing: Vec<Finding> = was.iter().filter(|f| f.outcome == Outcome::Fail).collect();
-        judged.keep_new_failures(&failing.iter().map(Finding::identity).collect());
+        let by_key: std::collections::HashMap<_, _> = earlier[0]
+            .resources
+            .iter()
+            .map(|r| ((r.kind.key(), r.region.as_ref(), r.id.as_ref()), r))
+            .collect();
+        let measures: Vec<_> = o
+            .rules
+            .rules
+            .iter()
+            .map(|r| crate::engine::worsen::measure(&r.rule.compliant))
+            .collect();
+        judged.keep_new_failures(
+            &failing.iter().map(Finding::identity).collect(),
+            |r, res, account| {
+                let m = measures[r].as_ref()?;
+                let was = by_key.get(&(res.kind.key(), res.region.as_ref(), res.id.as_ref()))?;
+                crate::engine::worsen::worsened(
+                    m,
+                    &o.rules.rules[r].params_json,
+                    &was.field_json(&m.field, &earlier[0].account_id)?,
+                    &res.field_json(&m.field, account)?,
+                )
+            },
+        );
     }
     if let Some(b) = o.baseline {
         judged.mark_baseline(&failing_identities(&b.findings));
@@ -98,14 +121,22 @@ pub fn run(snapshots: &[Snapshot], o: &Options, clock: &mut Timings) -> Result<S
         report = report.judged(&judged);
     }
     // Only SARIF points at lines; reading the file again is not free for a large account.
-    report.snapshot_lines = (o.format == Format::Sarif && snapshots.len() == 1)
-        .then_some(o.snapshot_file.as_ref())
-        .flatten()
-        .and_then(|path| {
-            let text = std::fs::read_to_string(path).ok()?;
-            let lines = crate::snapshot::resource_lines(&snapshots[0], &text)?;
-            Some((relative_uri(path)?, lines))
-        });
+    if let (Format::Sarif, [snapshot], Some(path)) = (o.format, snapshots, o.snapshot_file.as_ref())
+    {
+        let text = std::fs::read_to_string(path).ok();
+        let lines = text
+            .as_deref()
+            .and_then(|t| crate::snapshot::resource_lines(snapshot, t));
+        let uri = relative_uri(path);
+        if snapshot.terraform_plan.is_some() {
+            // A plan's findings name the resource's address; they point into the plan file
+            // when that is what was read (not a snapshot saved from it).
+            let plan_text = text.as_deref().filter(|_| lines.is_none());
+            report.plan_places = crate::plan::locate::places(snapshot, plan_text);
+            report.plan_uri = plan_text.and(uri.clone());
+        }
+        report.snapshot_lines = uri.zip(lines);
+    }
     // The HTML report's AZ view shows where each resource runs.
     let placed: Vec<crate::report::ResourceView> = if o.format == Format::Html {
         models

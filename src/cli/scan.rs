@@ -22,8 +22,10 @@ pub struct ScanArgs {
     /// PLANFILE` (no credentials needed)
     #[arg(long, value_name = "PLAN.json", conflicts_with_all = ["snapshot", "demo", "regions", "all_regions", "profile", "role_arn", "org_role_name"])]
     pub terraform_plan: Option<PathBuf>,
-    /// With --terraform-plan: report only the failures the plan introduces or worsens (those
-    /// that do not fail on the resources as they are before the change)
+    /// With --terraform-plan: report only the failures the plan introduces (those that do not
+    /// fail on the resources as they are before the change) or worsens (failing before and
+    /// after, with the value the rule measures moved the wrong way: an AZ fewer, a shorter
+    /// retention)
     #[arg(long, requires = "terraform_plan")]
     pub changes_only: bool,
     /// Also save what was read to a snapshot file
@@ -126,11 +128,12 @@ pub fn run(a: ScanArgs) -> Result<u8> {
             expand: a.expand,
             show_not_evaluated: a.show_not_evaluated,
         },
+        // A plan's findings point into the plan, even when a snapshot of it is saved too.
         snapshot_file: a
-            .snapshot
+            .terraform_plan
             .clone()
-            .or_else(|| a.save_snapshot.clone())
-            .or_else(|| a.terraform_plan.clone()),
+            .or_else(|| a.snapshot.clone())
+            .or_else(|| a.save_snapshot.clone()),
         before: before.as_ref(),
         // The flag wins over the configuration, which wins over the default.
         fail_on: a

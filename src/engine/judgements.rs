@@ -285,22 +285,44 @@ impl<'m> Judgements<'m> {
     }
 
     /// Keeps only the failing findings whose identity (rule, account, region, kind, resource
-    /// id) is not in `earlier`: what a change introduces (`scan --changes-only`).
-    pub fn keep_new_failures(&mut self, earlier: &BTreeSet<(&str, &str, &str, &str, &str)>) {
+    /// id) is not in `earlier`, and those in it that `worsened` says got worse (rule index,
+    /// resource, account -> how, which the finding's reason then says): what a change
+    /// introduces or worsens (`scan --changes-only`).
+    pub fn keep_new_failures(
+        &mut self,
+        earlier: &BTreeSet<(&str, &str, &str, &str, &str)>,
+        worsened: impl Fn(usize, &Resource, &str) -> Option<String>,
+    ) {
         for (r, rule) in self.rules.rules.iter().enumerate() {
             let models = self.models;
-            self.per_rule[r].retain(|j| {
+            let mut kept = Vec::with_capacity(self.per_rule[r].len());
+            for mut j in std::mem::take(&mut self.per_rule[r]) {
                 let m = &models[j.model as usize];
                 let res = &m.resources[j.resource as usize];
-                j.outcome == Outcome::Fail
-                    && !earlier.contains(&(
-                        rule.rule.id.as_str(),
-                        m.account_id.as_str(),
-                        res.region.as_ref(),
-                        res.kind.key(),
-                        res.id.as_ref(),
-                    ))
-            });
+                if j.outcome != Outcome::Fail {
+                    continue;
+                }
+                let was_failing = earlier.contains(&(
+                    rule.rule.id.as_str(),
+                    m.account_id.as_str(),
+                    res.region.as_ref(),
+                    res.kind.key(),
+                    res.id.as_ref(),
+                ));
+                if was_failing {
+                    let Some(how) = worsened(r, res, &m.account_id) else {
+                        continue;
+                    };
+                    let reason = if j.note == NO_NOTE {
+                        how
+                    } else {
+                        format!("{how}; {}", self.notes[j.note as usize])
+                    };
+                    j.note = self.note(reason);
+                }
+                kept.push(j);
+            }
+            self.per_rule[r] = kept;
             self.scopes[r].clear();
         }
     }

@@ -12,6 +12,7 @@ mod loader;
 mod message;
 mod rule;
 mod suppress;
+pub mod worsen;
 
 pub use baseline::{diff, failing_identities, mark as mark_baseline, Diff};
 pub use celvalue::json_to_cel;

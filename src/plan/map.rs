@@ -375,8 +375,21 @@ impl<'a, 'p> Builder<'a, 'p> {
         for i in of(&["aws_autoscaling_group"]) {
             self.asg(i, &subnet_az);
         }
+        // Listeners by the load balancers they attach to, each listener's link resolved once.
+        let mut listeners: HashMap<String, i64> = HashMap::new();
+        for l in of(&["aws_lb_listener", "aws_alb_listener"]) {
+            let mut lr = Reader::new(self.plan, l, self.view);
+            let mut lbs = lr
+                .links("load_balancer_arn", "load_balancer_arn")
+                .unwrap_or_default();
+            lbs.sort();
+            lbs.dedup();
+            for lb in lbs {
+                *listeners.entry(lb).or_default() += 1;
+            }
+        }
         for i in of(&["aws_lb", "aws_alb"]) {
-            self.lb(i, &subnet_az, instances);
+            self.lb(i, &subnet_az, &listeners);
         }
         for i in of(&["aws_route53_zone"]) {
             self.zone(i);
@@ -607,12 +620,12 @@ impl<'a, 'p> Builder<'a, 'p> {
             });
             tables.push((self.snap.ec2.route_tables.len() - 1, r.finish(), region));
         }
-        let table_index = |snap: &Snapshot, id: &str| {
-            snap.ec2
-                .route_tables
-                .iter()
-                .position(|t| t.route_table_id == id)
-        };
+        // The first table of each id (no table is added from here on).
+        let mut positions: HashMap<String, usize> = HashMap::new();
+        for (n, t) in self.snap.ec2.route_tables.iter().enumerate() {
+            positions.entry(t.route_table_id.clone()).or_insert(n);
+        }
+        let table_index = |_: &Snapshot, id: &str| positions.get(id).copied();
         for i in instances.iter().filter(|i| i.rtype == "aws_route") {
             let mut r = Reader::new(self.plan, i, self.view);
             let table = r.link("route_table_id", "route_table_id").flatten();
@@ -1074,7 +1087,7 @@ impl<'a, 'p> Builder<'a, 'p> {
         self.entry(i, "autoscaling.group", &region, out);
     }
 
-    fn lb(&mut self, i: &Inst<'p>, subnet_az: &SubnetAz, instances: &[&Inst<'p>]) {
+    fn lb(&mut self, i: &Inst<'p>, subnet_az: &SubnetAz, listeners: &HashMap<String, i64>) {
         let region = self.region(i);
         let mut r = Reader::new(self.plan, i, self.view);
         let lb_type = r
@@ -1159,19 +1172,7 @@ impl<'a, 'p> Builder<'a, 'p> {
             r.mark("zonal_shift", r.after_apply("enable_zonal_shift"));
         }
         // Listeners that the plan attaches to it.
-        let mut listeners = 0;
-        for l in instances
-            .iter()
-            .filter(|x| matches!(x.rtype.as_str(), "aws_lb_listener" | "aws_alb_listener"))
-        {
-            let mut lr = Reader::new(self.plan, l, self.view);
-            if lr
-                .links("load_balancer_arn", "load_balancer_arn")
-                .is_some_and(|t| t.contains(&i.address))
-            {
-                listeners += 1;
-            }
-        }
+        let listeners = listeners.get(&i.address).copied().unwrap_or(0);
         if listeners == 0 {
             r.mark(
                 "listener_count",

@@ -14,6 +14,7 @@
 //! Nothing here reads the account.
 
 mod defaults;
+pub mod locate;
 mod map;
 mod resolve;
 

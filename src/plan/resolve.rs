@@ -66,7 +66,16 @@ pub struct Plan<'p> {
     pub provider_config: Option<&'p Map<String, Value>>,
     /// Known real ids and ARNs of instances -> their address, to join literal values.
     real_ids: HashMap<String, String>,
+    /// (module instance, data, type, name) -> its instances, in `instances` order: a
+    /// reference is resolved without going through every instance of the plan.
+    blocks: HashMap<Block, Vec<usize>>,
+    /// (parent module instance, call name) -> the keys of the call's instances, in the order
+    /// first seen in `instances`.
+    calls: HashMap<(Vec<Step>, String), Vec<Option<Key>>>,
 }
+
+/// A resource block in one module instance: (module instance, data, type, name).
+type Block = (Vec<Step>, bool, String, String);
 
 fn obj<'p>(v: &'p Value, at: &str) -> Result<&'p Map<String, Value>, Bad> {
     v.as_object().ok_or_else(|| {
@@ -183,6 +192,8 @@ impl<'p> Plan<'p> {
             variables: None,
             provider_config: None,
             real_ids: HashMap::new(),
+            blocks: HashMap::new(),
+            calls: HashMap::new(),
         };
         if let Some(v) = top.get("variables") {
             plan.variables = Some(obj(v, "$.variables")?);
@@ -223,6 +234,24 @@ impl<'p> Plan<'p> {
             let pv = obj(pv, "$.planned_values")?;
             if let Some(root) = pv.get("root_module") {
                 plan.read_values(root, "$.planned_values.root_module".into(), 0)?;
+            }
+        }
+        let mut seen_calls: std::collections::HashSet<(Vec<Step>, String, Option<Key>)> =
+            std::collections::HashSet::new();
+        for (n, o) in plan.instances.iter().enumerate() {
+            plan.blocks
+                .entry((o.module.clone(), o.data, o.rtype.clone(), o.name.clone()))
+                .or_default()
+                .push(n);
+            for d in 0..o.module.len() {
+                let (call, key) = &o.module[d];
+                let parent = o.module[..d].to_vec();
+                if seen_calls.insert((parent.clone(), call.clone(), key.clone())) {
+                    plan.calls
+                        .entry((parent, call.clone()))
+                        .or_default()
+                        .push(key.clone());
+                }
             }
         }
         for inst in plan.instances.iter().chain(&plan.deleted) {
@@ -565,15 +594,18 @@ impl<'p> Plan<'p> {
         Ok(out)
     }
 
+    /// The instances of a block in a module instance.
+    fn instances_of(&self, module: &[Step], data: bool, rtype: &str, name: &str) -> Vec<&Inst<'p>> {
+        let key = (module.to_vec(), data, rtype.to_string(), name.to_string());
+        self.blocks
+            .get(&key)
+            .map(|is| is.iter().map(|&i| &self.instances[i]).collect())
+            .unwrap_or_default()
+    }
+
     fn sibling_keys(&self, inst: &Inst) -> Vec<Option<Key>> {
-        self.instances
-            .iter()
-            .filter(|o| {
-                o.module == inst.module
-                    && o.data == inst.data
-                    && o.rtype == inst.rtype
-                    && o.name == inst.name
-            })
+        self.instances_of(&inst.module, inst.data, &inst.rtype, &inst.name)
+            .into_iter()
             .map(|o| o.index.clone())
             .collect()
     }
@@ -669,16 +701,7 @@ impl<'p> Plan<'p> {
         let sources = resources.len() + outputs.len() + vars.len();
         let mut out = Vec::new();
         for ((data, t, n), keys) in &resources {
-            let all: Vec<&Inst> = self
-                .instances
-                .iter()
-                .filter(|o| {
-                    module_eq(&o.module, &ctx.module)
-                        && o.data == *data
-                        && &o.rtype == t
-                        && &o.name == n
-                })
-                .collect();
+            let all: Vec<&Inst> = self.instances_of(&ctx.module, *data, t, n);
             let label = if *data {
                 format!("data.{t}.{n}")
             } else {
@@ -736,17 +759,10 @@ impl<'p> Plan<'p> {
                 }
                 None => {
                     // Every instance of the call (one when it has no count or for_each).
-                    let depth_here = ctx.module.len();
-                    for o in &self.instances {
-                        if o.module.len() > depth_here
-                            && module_eq(&o.module[..depth_here], &ctx.module)
-                            && o.module[depth_here].0 == *m
-                        {
-                            let p = o.module[..=depth_here].to_vec();
-                            if !calls.contains(&p) {
-                                calls.push(p);
-                            }
-                        }
+                    for k in self.call_keys(&ctx.module, m) {
+                        let mut p = ctx.module.clone();
+                        p.push((m.clone(), k));
+                        calls.push(p);
                     }
                     if calls.is_empty() {
                         let mut p = ctx.module.clone();
@@ -854,19 +870,10 @@ impl<'p> Plan<'p> {
 
     /// The instance keys of a module call (from the instances inside it).
     fn call_keys(&self, parent: &[Step], call: &str) -> Vec<Option<Key>> {
-        let mut keys = Vec::new();
-        for o in &self.instances {
-            if o.module.len() > parent.len()
-                && module_eq(&o.module[..parent.len()], parent)
-                && o.module[parent.len()].0 == call
-            {
-                let k = o.module[parent.len()].1.clone();
-                if !keys.contains(&k) {
-                    keys.push(k);
-                }
-            }
-        }
-        keys
+        self.calls
+            .get(&(parent.to_vec(), call.to_string()))
+            .cloned()
+            .unwrap_or_default()
     }
 }
 
@@ -876,10 +883,6 @@ struct Scope {
     index: Option<Key>,
     /// The keys of every instance of the referring block.
     sibling_keys: Vec<Option<Key>>,
-}
-
-fn module_eq(a: &[Step], b: &[Step]) -> bool {
-    a == b
 }
 
 fn same_keys(a: &[Option<Key>], b: &[Option<Key>]) -> bool {

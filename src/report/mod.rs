@@ -75,6 +75,11 @@ pub struct Report<'a> {
     /// The snapshot file (path as the user gave it) and where each resource starts in it,
     /// when the report can point into a saved snapshot.
     pub snapshot_lines: Option<(String, crate::snapshot::ResourceLines)>,
+    /// A Terraform plan's resources: their addresses, and their entries in the plan file
+    /// (empty for an account's snapshot).
+    pub plan_places: crate::plan::locate::Places,
+    /// The plan file's relative URI, when the report points into the plan.
+    pub plan_uri: Option<String>,
     /// The resources the findings are about: the HTML report shows where each one runs.
     pub resources: &'a [ResourceView],
     /// An earlier JSON report to compare with (the HTML report's trend section).
@@ -151,6 +156,8 @@ impl<'a> Report<'a> {
             rules,
             summary: Summary::of(findings),
             snapshot_lines: None,
+            plan_places: Default::default(),
+            plan_uri: None,
             resources: &[],
             previous: None,
         }

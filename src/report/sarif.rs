@@ -2,10 +2,12 @@
 //! scheme-less relative URI (GitHub rejects results with only logical locations, and an ARN
 //! would parse as a URI scheme), the ARN goes in `logicalLocations` and the message, and
 //! `partialFingerprints` are stable per (rule, resource) because GitHub cannot compute them for
-//! paths that are not files in the repository.
+//! paths that are not files in the repository. A Terraform plan's resource has no ARN: its
+//! address is the logical location, and the physical one is its entry in the plan file.
 
 use super::Report;
 use crate::engine::{Finding, Outcome, Rule, Severity};
+use crate::plan::locate::Span;
 use serde_json::{json, Value};
 use sha2::{Digest, Sha256};
 
@@ -19,7 +21,7 @@ pub fn render(r: &Report) -> String {
     let (kept, left_out) = most_severe(reported, MAX_RESULTS);
     let results: Vec<Value> = kept
         .iter()
-        .map(|f| result(f, rule_index(&f.rule_id), r.snapshot_lines.as_ref()))
+        .map(|f| result(f, rule_index(&f.rule_id), r))
         .collect();
     // Resources that could not be judged are not results (they are not problems found), but
     // they must not disappear: they are execution notifications of the run.
@@ -178,43 +180,86 @@ fn rule(x: &Rule) -> Value {
     v
 }
 
-fn result(
-    f: &Finding,
-    index: Option<usize>,
-    snapshot: Option<&(String, crate::snapshot::ResourceLines)>,
-) -> Value {
-    // Point at the resource's line in the saved snapshot when there is one; otherwise at a
-    // stable synthetic path (GitHub shows "preview unavailable" but tracks the alert).
-    let line = snapshot.and_then(|(path, lines)| {
-        let key = (
-            f.resource_kind.to_string(),
-            f.region.to_string(),
-            f.resource_id.to_string(),
-        );
-        lines.get(&key).map(|l| (path.clone(), *l))
+fn result(f: &Finding, index: Option<usize>, r: &Report) -> Value {
+    let key = (
+        f.resource_kind.to_string(),
+        f.region.to_string(),
+        f.resource_id.to_string(),
+    );
+    let place = r.plan_places.get(&key);
+    // Point at the resource's entry in the plan, or its line in the saved snapshot, when there
+    // is one; otherwise at a stable synthetic path (GitHub shows "preview unavailable" but
+    // tracks the alert).
+    let in_plan = r
+        .plan_uri
+        .as_ref()
+        .zip(place.and_then(|p| p.span))
+        .map(|(uri, span)| physical(uri, span));
+    let in_snapshot = r.snapshot_lines.as_ref().and_then(|(path, lines)| {
+        lines.get(&key).map(|&line| {
+            physical(
+                path,
+                Span {
+                    start_line: line,
+                    start_column: 1,
+                    end_line: line,
+                    end_column: 1,
+                },
+            )
+        })
     });
-    let (uri, start) = line.unwrap_or_else(|| (location_uri(f), 1));
-    let arn = f.arn.clone().unwrap_or_default();
+    // The block in a `.tf` file, when the snapshot says where it is (a plan does not).
+    let in_source = place
+        .and_then(|p| p.source.as_ref())
+        .and_then(|(file, line)| {
+            let uri = crate::pipeline::relative_uri(std::path::Path::new(file))?;
+            Some(physical(
+                &uri,
+                Span {
+                    start_line: *line,
+                    start_column: 1,
+                    end_line: *line,
+                    end_column: 1,
+                },
+            ))
+        });
+    let at_resource = in_plan.clone().or(in_snapshot).unwrap_or_else(|| {
+        physical(
+            &location_uri(f),
+            Span {
+                start_line: 1,
+                start_column: 1,
+                end_line: 1,
+                end_column: 1,
+            },
+        )
+    });
+    // A plan resource has no ARN yet: its address names it.
+    let (identity, logical) = match place {
+        Some(p) => (
+            p.address.clone(),
+            json!({ "name": p.address, "fullyQualifiedName": p.address, "kind": "resource" }),
+        ),
+        None => {
+            let arn = f.arn.as_deref().unwrap_or_default().to_string();
+            let logical =
+                json!({ "name": f.resource_id, "fullyQualifiedName": arn, "kind": "resource" });
+            (arn, logical)
+        }
+    };
     let mut message = f.message.to_string();
-    if !arn.is_empty() {
-        message.push_str(&format!(" ({arn})"));
+    if !identity.is_empty() {
+        message.push_str(&format!(" ({identity})"));
     }
     let mut v = json!({
         "ruleId": f.rule_id,
         "level": level(f.severity),
         "message": { "text": message },
         "locations": [{
-            "physicalLocation": {
-                "artifactLocation": { "uri": uri },
-                "region": { "startLine": start, "startColumn": 1, "endLine": start, "endColumn": 1 },
-            },
-            "logicalLocations": [{
-                "name": f.resource_id,
-                "fullyQualifiedName": arn,
-                "kind": "resource",
-            }],
+            "physicalLocation": in_source.clone().unwrap_or_else(|| at_resource.clone()),
+            "logicalLocations": [logical],
         }],
-        "partialFingerprints": { "primaryLocationLineHash": fingerprint(f) },
+        "partialFingerprints": { "primaryLocationLineHash": fingerprint(f, place.map(|p| p.address.as_str())) },
         "properties": {
             "accountId": f.account_id,
             "region": f.region,
@@ -223,6 +268,18 @@ fn result(
             "outcome": f.outcome.as_str(),
         },
     });
+    if let Some(p) = place {
+        v["properties"]["terraformAddress"] = json!(p.address);
+    }
+    if in_source.is_some() {
+        if let Some(entry) = in_plan {
+            v["relatedLocations"] = json!([{
+                "id": 1,
+                "physicalLocation": entry,
+                "message": { "text": "its entry in the Terraform plan" },
+            }]);
+        }
+    }
     if let Some(i) = index {
         v["ruleIndex"] = json!(i);
     }
@@ -235,6 +292,18 @@ fn result(
         }]);
     }
     v
+}
+
+fn physical(uri: &str, s: Span) -> Value {
+    json!({
+        "artifactLocation": { "uri": uri },
+        "region": {
+            "startLine": s.start_line,
+            "startColumn": s.start_column,
+            "endLine": s.end_line,
+            "endColumn": s.end_column,
+        },
+    })
 }
 
 /// `aws/<account>/<region>/<kind>/<id>`, each segment percent-encoded so the URI is a valid
@@ -268,9 +337,11 @@ pub(crate) fn encode(segment: &str) -> String {
     out
 }
 
-/// Stable across runs and machines: a hash of the rule and the resource identity only.
-fn fingerprint(f: &Finding) -> String {
-    let identity = f.arn.as_deref().unwrap_or(&f.resource_id);
+/// Stable across runs and machines: a hash of the rule and the resource identity only (a plan
+/// resource's address: it has no ARN before apply, and its address is what stays the same
+/// from one plan to the next).
+fn fingerprint(f: &Finding, address: Option<&str>) -> String {
+    let identity = address.or(f.arn.as_deref()).unwrap_or(&f.resource_id);
     let digest = Sha256::digest(format!("{}|{}|{}", f.rule_id, f.region, identity).as_bytes());
     let hex: String = digest.iter().take(8).map(|b| format!("{b:02x}")).collect();
     format!("{hex}:1")
@@ -306,6 +377,51 @@ mod tests {
             reason: None,
             in_baseline: false,
         }
+    }
+
+    #[test]
+    fn a_plan_resource_with_a_source_points_at_its_block_and_its_plan_entry() {
+        let findings = [finding("A-1", Severity::High)];
+        let mut r = Report::of_accounts(Vec::new(), Vec::new(), &findings, Vec::new());
+        let span = Span {
+            start_line: 7,
+            start_column: 5,
+            end_line: 9,
+            end_column: 6,
+        };
+        r.plan_uri = Some("plan.json".into());
+        r.plan_places.insert(
+            ("s3.bucket".into(), "eu-west-1".into(), "a-1".into()),
+            crate::plan::locate::Place {
+                address: "module.m.aws_s3_bucket.b[0]".into(),
+                span: Some(span),
+                source: Some(("infra/main.tf".into(), 12)),
+            },
+        );
+        let doc: Value = serde_json::from_str(&render(&r)).unwrap();
+        let result = &doc["runs"][0]["results"][0];
+        let loc = &result["locations"][0];
+        assert_eq!(
+            loc["physicalLocation"],
+            physical(
+                "infra/main.tf",
+                Span {
+                    start_line: 12,
+                    start_column: 1,
+                    end_line: 12,
+                    end_column: 1,
+                }
+            )
+        );
+        assert_eq!(
+            loc["logicalLocations"][0]["fullyQualifiedName"],
+            "module.m.aws_s3_bucket.b[0]"
+        );
+        assert_eq!(
+            result["relatedLocations"][0]["physicalLocation"],
+            physical("plan.json", span)
+        );
+        assert_eq!(result["message"]["text"], "m (module.m.aws_s3_bucket.b[0])");
     }
 
     #[test]
