@@ -88,6 +88,34 @@ pub fn incomplete_only_by_emulator_gaps(coverage: &Value) -> bool {
         })
 }
 
+/// Whether moto never answers this operation successfully: an operation it lacks, or any
+/// operation of a service it lacks altogether.
+fn moto_never_answers(service: &str, operation: &str) -> bool {
+    matches!(
+        (service, operation),
+        ("backup", "ListProtectedResources" | "ListBackupSelections")
+            | ("elasticfilesystem", "DescribeReplicationConfigurations")
+            | ("directconnect", "DescribeVirtualInterfaces")
+            | ("shield", "GetSubscriptionState")
+            | ("wafv2", "ListResourcesForWebACL")
+            | ("directoryservice", "GetSnapshotLimits")
+            | ("eventbridge", "ListEndpoints")
+    ) || UNSERVED.iter().any(|(s, _, _)| *s == service)
+        || RECOVERY_SERVICES.contains(&service)
+}
+
+/// Whether every error of a coverage entry is on an operation moto never answers, whatever
+/// the error: with faults injected, such a call may fail with the fault instead of moto's own
+/// answer, and it fails either way.
+pub fn errors_only_where_moto_never_answers(coverage: &Value) -> bool {
+    let service = coverage["service"].as_str().unwrap_or_default();
+    coverage["errors"]
+        .as_array()
+        .expect("errors")
+        .iter()
+        .all(|e| moto_never_answers(service, e["operation"].as_str().unwrap_or_default()))
+}
+
 /// moto creates no default parameter groups (`default.mysql8.0`, `default.aurora8.0` ...),
 /// which every DB instance and cluster created without a group of its own uses, and answers
 /// their DescribeDBParameters / DescribeDBClusterParameters with DBParameterGroupNotFound.
