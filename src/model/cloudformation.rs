@@ -38,11 +38,7 @@ fn stack<'a>(ctx: &Ctx<'a>, st: &'a CfnStack) -> Resource<'a> {
             "DescribeStacks returned no StackStatus",
         ),
     };
-    let arn = if st.stack_id.is_empty() {
-        Cow::Owned(ctx.arn("cloudformation", &st.region, "stack", &st.stack_name))
-    } else {
-        Cow::Borrowed(st.stack_id.as_str())
-    };
+    let arn = ctx.arn_or(&st.stack_id, "cloudformation", &st.region, "stack", &st.stack_name);
     Resource {
         kind: Kind::CfnStack,
         id: Cow::Borrowed(&st.stack_name),

@@ -67,11 +67,7 @@ fn trail<'a>(ctx: &Ctx<'a>, t: &'a Trail, status: &HashMap<&str, Known<bool>>) -
         kind: Kind::Trail,
         id: Cow::Borrowed(&t.name),
         name: Some(Cow::Borrowed(&t.name)),
-        arn: if t.trail_arn.is_empty() {
-            Cow::Owned(ctx.arn("cloudtrail", &t.region, "trail", &t.name))
-        } else {
-            Cow::Borrowed(&t.trail_arn)
-        },
+        arn: ctx.arn_or(&t.trail_arn, "cloudtrail", &t.region, "trail", &t.name),
         region: Cow::Borrowed(&t.region),
         source: Some(t),
         unreadable: Some(&t.unreadable),

@@ -34,11 +34,7 @@ fn pool<'a>(ctx: &Ctx<'a>, p: &'a CognitoUserPool) -> Resource<'a> {
                 .unwrap_or(DEFAULT_DELETION_PROTECTION),
         ),
     };
-    let arn = if p.arn.is_empty() {
-        Cow::Owned(ctx.arn("cognito-idp", &p.region, "userpool", &p.id))
-    } else {
-        Cow::Borrowed(p.arn.as_str())
-    };
+    let arn = ctx.arn_or(&p.arn, "cognito-idp", &p.region, "userpool", &p.id);
     let name = if p.name.is_empty() { &p.id } else { &p.name };
     Resource {
         kind: Kind::CognitoUserPool,

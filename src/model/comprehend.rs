@@ -82,11 +82,7 @@ fn endpoint<'a>(ctx: &Ctx<'a>, ep: &'a ComprehendEndpoint) -> Resource<'a> {
         model_key_state: state,
         model_key_usable: usable,
     };
-    let arn = if ep.arn.is_empty() {
-        Cow::Owned(ctx.arn("comprehend", &ep.region, "endpoint", &ep.endpoint_name))
-    } else {
-        Cow::Borrowed(ep.arn.as_str())
-    };
+    let arn = ctx.arn_or(&ep.arn, "comprehend", &ep.region, "endpoint", &ep.endpoint_name);
     Resource {
         kind: Kind::ComprehendEndpoint,
         id: Cow::Borrowed(&ep.endpoint_name),

@@ -125,11 +125,7 @@ fn cluster<'a>(
             }
         },
     };
-    let arn = if c.arn.is_empty() {
-        Cow::Owned(ctx.arn("dax", region, "cache", &c.cluster_name))
-    } else {
-        Cow::Borrowed(c.arn.as_str())
-    };
+    let arn = ctx.arn_or(&c.arn, "dax", region, "cache", &c.cluster_name);
     Resource {
         kind: Kind::DaxCluster,
         id: Cow::Borrowed(&c.cluster_name),

@@ -75,11 +75,7 @@ fn source_server<'a>(
         kind: Kind::DrsSourceServer,
         id: Cow::Borrowed(&s.source_server_id),
         name: s.hostname.as_deref().map(Cow::Borrowed),
-        arn: if s.arn.is_empty() {
-            Cow::Owned(ctx.arn("drs", &s.region, "source-server", &s.source_server_id))
-        } else {
-            Cow::Borrowed(&s.arn)
-        },
+        arn: ctx.arn_or(&s.arn, "drs", &s.region, "source-server", &s.source_server_id),
         region: Cow::Borrowed(&s.region),
         source: Some(s),
         unreadable: Some(&s.unreadable),

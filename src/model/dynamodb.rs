@@ -85,11 +85,7 @@ fn table<'a>(ctx: &Ctx<'a>, t: &'a Table) -> Resource<'a> {
         .map(|i| i.index_name.as_str())
         .collect();
     // A table DescribeTable could not read has no ARN in the answer: build it.
-    let arn = if t.arn.is_empty() {
-        Cow::Owned(ctx.arn("dynamodb", &t.region, "table", &t.table_name))
-    } else {
-        Cow::Borrowed(t.arn.as_str())
-    };
+    let arn = ctx.arn_or(&t.arn, "dynamodb", &t.region, "table", &t.table_name);
     let backup = ctx.backup_coverage(Kind::Table, &t.region, &arn, None);
     let mut f = TableFacts {
         table_status: present(t.table_status.as_deref()),

@@ -133,11 +133,7 @@ fn file_system<'a>(
         .copied()
         .collect();
     let missing: Vec<&str> = consumers.difference(&azs).copied().collect();
-    let arn = if fs.arn.is_empty() {
-        Cow::Owned(ctx.arn("elasticfilesystem", &fs.region, "file-system", &fs.file_system_id))
-    } else {
-        Cow::Borrowed(fs.arn.as_str())
-    };
+    let arn = ctx.arn_or(&fs.arn, "elasticfilesystem", &fs.region, "file-system", &fs.file_system_id);
     let tags = (!fs.unreadable.contains_key("tags")).then_some(&fs.tags);
     let backup = ctx.backup_coverage(Kind::FileSystem, &fs.region, &arn, tags);
     let mut f = FileSystemFacts {

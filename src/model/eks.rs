@@ -119,11 +119,7 @@ fn cluster<'a>(ctx: &Ctx<'a>, c: &'a EksCluster) -> Resource<'a> {
         f.nodegroup_count, f.nodegroup_names, f.compute_azs, f.total_min_nodes);
     crate::unknown_if!(c.unreadable.get("fargate_profiles") =>
         f.fargate_profile_count, f.compute_azs);
-    let arn = if c.arn.is_empty() {
-        Cow::Owned(ctx.arn("eks", &c.region, "cluster", &c.name))
-    } else {
-        Cow::Borrowed(c.arn.as_str())
-    };
+    let arn = ctx.arn_or(&c.arn, "eks", &c.region, "cluster", &c.name);
     Resource {
         kind: Kind::EksCluster,
         id: Cow::Borrowed(&c.name),
@@ -145,11 +141,7 @@ fn nodegroup<'a>(ctx: &Ctx<'a>, n: &'a EksNodegroup) -> Resource<'a> {
     crate::unknown_if!(why => f.subnet_azs);
     crate::unknown_if!(n.unreadable.get("subnets") => f.subnet_azs);
     let id = crate::snapshot::Listed::id(n);
-    let arn = if n.arn.is_empty() {
-        Cow::Owned(ctx.arn("eks", &n.region, "nodegroup", &id))
-    } else {
-        Cow::Borrowed(n.arn.as_str())
-    };
+    let arn = ctx.arn_or(&n.arn, "eks", &n.region, "nodegroup", &id);
     Resource {
         kind: Kind::EksNodegroup,
         name: Some(id.clone()),

@@ -22,11 +22,7 @@ pub(super) fn build<'a>(ctx: &Ctx<'a>, out: &mut Vec<Resource<'a>>) {
 }
 
 fn endpoint<'a>(ctx: &Ctx<'a>, e: &'a EventBridgeEndpoint) -> Resource<'a> {
-    let arn = if e.arn.is_empty() {
-        Cow::Owned(ctx.arn("events", &e.region, "endpoint", &e.name))
-    } else {
-        Cow::Borrowed(e.arn.as_str())
-    };
+    let arn = ctx.arn_or(&e.arn, "events", &e.region, "endpoint", &e.name);
     Resource {
         kind: Kind::GlobalEndpoint,
         id: Cow::Borrowed(&e.name),

@@ -86,11 +86,7 @@ fn file_system<'a>(ctx: &Ctx<'a>, fs: &'a FsxFileSystem) -> Resource<'a> {
         subnet_azs: Known::Is(azs.into_iter().collect()),
     };
     crate::unknown_if!(subnets_why => f.subnet_azs);
-    let arn = if fs.arn.is_empty() {
-        Cow::Owned(ctx.arn("fsx", &fs.region, "file-system", &fs.file_system_id))
-    } else {
-        Cow::Borrowed(fs.arn.as_str())
-    };
+    let arn = ctx.arn_or(&fs.arn, "fsx", &fs.region, "file-system", &fs.file_system_id);
     Resource {
         kind: Kind::FsxFileSystem,
         id: Cow::Borrowed(&fs.file_system_id),

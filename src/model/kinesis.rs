@@ -31,11 +31,7 @@ fn stream<'a>(ctx: &Ctx<'a>, st: &'a KinesisStream) -> Resource<'a> {
     if let Some(why) = st.unreadable.get("retention_period_hours") {
         f.retention_period_hours = Known::unknown(why);
     }
-    let arn = if st.arn.is_empty() {
-        Cow::Owned(ctx.arn("kinesis", &st.region, "stream", &st.stream_name))
-    } else {
-        Cow::Borrowed(st.arn.as_str())
-    };
+    let arn = ctx.arn_or(&st.arn, "kinesis", &st.region, "stream", &st.stream_name);
     Resource {
         kind: Kind::KinesisStream,
         id: Cow::Borrowed(&st.stream_name),

@@ -44,21 +44,13 @@ fn instance<'a>(ctx: &Ctx<'a>, i: &'a LightsailInstance) -> Resource<'a> {
         kind: Kind::LightsailInstance,
         id: Cow::Borrowed(&i.name),
         name: Some(Cow::Borrowed(&i.name)),
-        arn: arn(ctx, &i.arn, &i.region, "Instance", &i.name),
+        // Lightsail ARNs end in a generated id, not the name: one is built only for snapshots
+        // that carry none.
+        arn: ctx.arn_or(&i.arn, "lightsail", &i.region, "Instance", &i.name),
         region: Cow::Borrowed(&i.region),
         source: Some(i),
         unreadable: Some(&i.unreadable),
         facts: Box::new(f),
-    }
-}
-
-/// Lightsail ARNs end in a generated id, not the name; one is built only for snapshots that
-/// carry none.
-fn arn<'a>(ctx: &Ctx<'a>, arn: &'a str, region: &str, what: &str, name: &str) -> Cow<'a, str> {
-    if arn.is_empty() {
-        Cow::Owned(ctx.arn("lightsail", region, what, name))
-    } else {
-        Cow::Borrowed(arn)
     }
 }
 
@@ -90,7 +82,7 @@ fn database<'a>(ctx: &Ctx<'a>, d: &'a LightsailDatabase) -> Resource<'a> {
         kind: Kind::LightsailDatabase,
         id: Cow::Borrowed(&d.name),
         name: Some(Cow::Borrowed(&d.name)),
-        arn: arn(ctx, &d.arn, &d.region, "RelationalDatabase", &d.name),
+        arn: ctx.arn_or(&d.arn, "lightsail", &d.region, "RelationalDatabase", &d.name),
         region: Cow::Borrowed(&d.region),
         source: Some(d),
         unreadable: Some(&d.unreadable),

@@ -142,11 +142,7 @@ fn cluster<'a>(ctx: &Ctx<'a>, c: &'a MemoryDbCluster) -> Resource<'a> {
             f.shard_count = Known::unknown("DescribeClusters returned neither shards nor their number");
         }
     }
-    let arn = if c.arn.is_empty() {
-        Cow::Owned(ctx.arn("memorydb", &c.region, "cluster", &c.name))
-    } else {
-        Cow::Borrowed(c.arn.as_str())
-    };
+    let arn = ctx.arn_or(&c.arn, "memorydb", &c.region, "cluster", &c.name);
     Resource {
         kind: Kind::MemoryDbCluster,
         id: Cow::Borrowed(&c.name),

@@ -277,6 +277,23 @@ impl<'a> Ctx<'a> {
             self.snapshot.partition, self.snapshot.account_id
         )
     }
+
+    /// The ARN the snapshot object carries, or, when it carries none (the detail call that
+    /// returns it failed, or an older snapshot), one built by [`Ctx::arn`].
+    pub fn arn_or<'s>(
+        &self,
+        given: &'s str,
+        service: &str,
+        region: &str,
+        what: &str,
+        id: &str,
+    ) -> std::borrow::Cow<'s, str> {
+        if given.is_empty() {
+            std::borrow::Cow::Owned(self.arn(service, region, what, id))
+        } else {
+            std::borrow::Cow::Borrowed(given)
+        }
+    }
 }
 
 /// Sorts `items` stably by `cmp`, on every core, without a second copy of them: the order is

@@ -87,11 +87,7 @@ fn cluster<'a>(ctx: &Ctx<'a>, c: &'a MskCluster) -> Resource<'a> {
         broker_azs,
         broker_az_count: az_count,
     };
-    let arn = if c.arn.is_empty() {
-        Cow::Owned(ctx.arn("kafka", &c.region, "cluster", &c.cluster_name))
-    } else {
-        Cow::Borrowed(c.arn.as_str())
-    };
+    let arn = ctx.arn_or(&c.arn, "kafka", &c.region, "cluster", &c.cluster_name);
     Resource {
         kind: Kind::MskCluster,
         id: Cow::Borrowed(&c.cluster_name),

@@ -89,11 +89,7 @@ fn firewall<'a>(ctx: &Ctx<'a>, fw: &'a Firewall) -> Resource<'a> {
         kind: Kind::Firewall,
         id: Cow::Borrowed(&fw.firewall_name),
         name: name_tag(&fw.tags).or(Some(Cow::Borrowed(&fw.firewall_name))),
-        arn: if fw.firewall_arn.is_empty() {
-            Cow::Owned(ctx.arn("network-firewall", region, "firewall", &fw.firewall_name))
-        } else {
-            Cow::Borrowed(&fw.firewall_arn)
-        },
+        arn: ctx.arn_or(&fw.firewall_arn, "network-firewall", region, "firewall", &fw.firewall_name),
         region: Cow::Borrowed(region),
         source: Some(fw),
         unreadable: Some(&fw.unreadable),

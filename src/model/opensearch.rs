@@ -132,11 +132,7 @@ fn domain<'a>(ctx: &Ctx<'a>, d: &'a OpenSearchDomain) -> Resource<'a> {
         standby_supported,
         vpc_azs,
     };
-    let arn = if d.arn.is_empty() {
-        Cow::Owned(ctx.arn("es", region, "domain", &d.domain_name))
-    } else {
-        Cow::Borrowed(d.arn.as_str())
-    };
+    let arn = ctx.arn_or(&d.arn, "es", region, "domain", &d.domain_name);
     Resource {
         kind: Kind::OpenSearchDomain,
         id: Cow::Borrowed(&d.domain_name),

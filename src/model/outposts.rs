@@ -52,11 +52,7 @@ fn outpost<'a>(ctx: &Ctx<'a>, o: &'a Outpost) -> Resource<'a> {
     if let Some(why) = o.unreadable.get("assets") {
         crate::unknown_if!(Some(why.as_str()) => f.rack_ids, f.rack_count);
     }
-    let arn = if o.outpost_arn.is_empty() {
-        Cow::Owned(ctx.arn("outposts", &o.region, "outpost", &o.outpost_id))
-    } else {
-        Cow::Borrowed(o.outpost_arn.as_str())
-    };
+    let arn = ctx.arn_or(&o.outpost_arn, "outposts", &o.region, "outpost", &o.outpost_id);
     Resource {
         kind: Kind::Outpost,
         id: Cow::Borrowed(&o.outpost_id),

@@ -73,11 +73,7 @@ fn endpoint<'a>(ctx: &Ctx<'a>, e: &'a ResolverEndpoint) -> Resource<'a> {
         kind: Kind::ResolverEndpoint,
         id: Cow::Borrowed(&e.id),
         name: e.name.as_deref().map(Cow::Borrowed),
-        arn: if e.arn.is_empty() {
-            Cow::Owned(ctx.arn("route53resolver", region, "resolver-endpoint", &e.id))
-        } else {
-            Cow::Borrowed(&e.arn)
-        },
+        arn: ctx.arn_or(&e.arn, "route53resolver", region, "resolver-endpoint", &e.id),
         region: Cow::Borrowed(region),
         source: Some(e),
         unreadable: Some(&e.unreadable),

@@ -112,11 +112,7 @@ fn endpoint<'a>(ctx: &Ctx<'a>, ep: &'a SageMakerEndpoint) -> Resource<'a> {
         min_initial_instance_count: min_initial,
         min_current_instance_count: min_current,
     };
-    let arn = if ep.arn.is_empty() {
-        Cow::Owned(ctx.arn("sagemaker", &ep.region, "endpoint", &ep.endpoint_name))
-    } else {
-        Cow::Borrowed(ep.arn.as_str())
-    };
+    let arn = ctx.arn_or(&ep.arn, "sagemaker", &ep.region, "endpoint", &ep.endpoint_name);
     Resource {
         kind: Kind::SageMakerEndpoint,
         id: Cow::Borrowed(&ep.endpoint_name),

@@ -30,11 +30,7 @@ fn host(g: &Gateway) -> Known<&str> {
 }
 
 fn gateway<'a>(ctx: &Ctx<'a>, g: &'a Gateway) -> Resource<'a> {
-    let arn = if g.gateway_arn.is_empty() {
-        Cow::Owned(ctx.arn("storagegateway", &g.region, "gateway", &g.gateway_id))
-    } else {
-        Cow::Borrowed(g.gateway_arn.as_str())
-    };
+    let arn = ctx.arn_or(&g.gateway_arn, "storagegateway", &g.region, "gateway", &g.gateway_id);
     Resource {
         kind: Kind::Gateway,
         id: Cow::Borrowed(&g.gateway_id),
