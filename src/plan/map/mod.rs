@@ -1,0 +1,283 @@
+//! Plan resource instances -> snapshot resources, kind by kind. Each mapped instance gets the
+//! snapshot id of its address, a [`PlanResource`] entry with the fields the plan leaves
+//! unknown and those given a provider default, and its links (subnets, NAT gateways, route
+//! tables, health checks) resolved to the addresses of the instances they point at.
+
+mod asg;
+mod lb;
+mod network;
+mod rds;
+mod reader;
+mod route53;
+
+use super::resolve::{Bad, Inst, Plan};
+use super::{View, AWS_PROVIDERS};
+use crate::registry::{Kind, Reach, Service};
+use crate::snapshot::*;
+use reader::*;
+use serde_json::Value;
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::path::Path;
+
+/// Every resource type the reader maps, with the kind it becomes or feeds: a route, an
+/// association or a subnet group has no kind of its own and fills in the facts of the kind
+/// named. Data sources of these types (`data.aws_subnet`) supply what already exists.
+const MAPPED: &[(&str, Kind)] = &[
+    ("aws_vpc", Kind::Vpc),
+    ("aws_subnet", Kind::Subnet),
+    ("aws_nat_gateway", Kind::NatGateway),
+    ("aws_route_table", Kind::RouteTable),
+    ("aws_route", Kind::RouteTable),
+    ("aws_route_table_association", Kind::RouteTable),
+    ("aws_main_route_table_association", Kind::RouteTable),
+    ("aws_db_instance", Kind::DbInstance),
+    ("aws_db_subnet_group", Kind::DbInstance),
+    ("aws_autoscaling_group", Kind::AutoScalingGroup),
+    ("aws_lb", Kind::LoadBalancer),
+    ("aws_alb", Kind::LoadBalancer),
+    ("aws_lb_listener", Kind::LoadBalancer),
+    ("aws_alb_listener", Kind::LoadBalancer),
+    ("aws_route53_zone", Kind::HostedZone),
+    ("aws_route53_health_check", Kind::HealthCheck),
+    ("aws_route53_record", Kind::Record),
+];
+
+fn kind_of(rtype: &str) -> Option<Kind> {
+    MAPPED.iter().find(|(t, _)| *t == rtype).map(|(_, k)| *k)
+}
+
+/// The fields of facts that describe the running account, not its configuration: a plan
+/// cannot know them.
+const RUNTIME: &str = "a runtime state, not known before apply";
+
+/// Collected snapshot plus the plan entries, for one view.
+struct Builder<'a, 'p> {
+    plan: &'a Plan<'p>,
+    view: View,
+    snap: Snapshot,
+    entries: Vec<PlanResource>,
+    not_judged: Vec<NotJudged>,
+    regions: BTreeSet<String>,
+}
+
+pub fn snapshot(plan: &Plan, path: &Path, version: &str, view: View) -> Result<Snapshot, Bad> {
+    let instances: Vec<&Inst> = match view {
+        View::After => plan.instances.iter().collect(),
+        View::Before => plan
+            .instances
+            .iter()
+            .chain(&plan.deleted)
+            .filter(|i| i.before.is_some())
+            .collect(),
+    };
+    for i in &instances {
+        if i.rtype.starts_with("aws_") && !AWS_PROVIDERS.contains(&i.provider.as_str()) {
+            return Err((
+                format!("{}.provider_name", i.at),
+                format!(
+                    "{} is served by provider {:?}: ha-audit reads the AWS provider \
+                     (registry.terraform.io/hashicorp/aws) only",
+                    i.address, i.provider
+                ),
+            ));
+        }
+    }
+    let mut b = Builder {
+        plan,
+        view,
+        snap: Snapshot::new("unknown", Vec::new(), String::new()),
+        entries: Vec::new(),
+        not_judged: Vec::new(),
+        regions: BTreeSet::new(),
+    };
+    b.snap.taken_at = "1970-01-01T00:00:00Z".to_string();
+    // The account is the caller identity a data source read, when there is one.
+    for i in &instances {
+        if i.data && i.rtype == "aws_caller_identity" {
+            if let Some(a) = i.after.get("account_id").and_then(Value::as_str) {
+                b.snap.account_id = a.to_string();
+            }
+        }
+    }
+    b.map_all(&instances);
+    let regions: Vec<String> = b.regions.iter().cloned().collect();
+    // Every service a mapped type feeds counts as read, in each region of the plan: a rule on
+    // one of its kinds then judges what the plan holds (possibly nothing) instead of naming the
+    // service as not collected.
+    let services: BTreeSet<Service> = MAPPED.iter().map(|(_, k)| k.service()).collect();
+    for service in services {
+        let regions = if service.reach() == Reach::Global {
+            vec![GLOBAL_REGION.to_string()]
+        } else {
+            regions.clone()
+        };
+        for r in regions {
+            b.snap.coverage.push(Coverage {
+                service: service.key().into(),
+                region: r,
+                errors: Vec::new(),
+            });
+        }
+    }
+    b.snap.regions = regions;
+    b.entries
+        .sort_by(|x, y| (&x.kind, &x.region, &x.id).cmp(&(&y.kind, &y.region, &y.id)));
+    b.not_judged.sort_by(|x, y| x.address.cmp(&y.address));
+    b.snap.terraform_plan = Some(TerraformPlan {
+        file: path.display().to_string(),
+        format_version: version.to_string(),
+        terraform_version: None,
+        resources: b.entries,
+        not_judged: b.not_judged,
+    });
+    b.snap.normalize();
+    Ok(b.snap)
+}
+
+/// The AZ of each subnet of the plan, or why it is unknown.
+type SubnetAz = HashMap<String, Result<String, String>>;
+
+impl<'a, 'p> Builder<'a, 'p> {
+    fn region(&self, inst: &Inst) -> String {
+        if let Some(Value::String(r)) = inst.after.get("region") {
+            if !r.is_empty() {
+                return r.clone();
+            }
+        }
+        let key = self.plan.provider_key(inst).unwrap_or("aws");
+        let expr = self
+            .plan
+            .provider_config
+            .and_then(|p| p.get(key).or_else(|| p.get("aws")))
+            .and_then(|p| p.get("expressions"))
+            .and_then(|e| e.get("region"));
+        if let Some(e) = expr {
+            if let Some(Value::String(r)) = e.get("constant_value") {
+                return r.clone();
+            }
+            if let Some(refs) = e.get("references").and_then(Value::as_array) {
+                for r in refs.iter().filter_map(Value::as_str) {
+                    if let Some(v) = r.strip_prefix("var.") {
+                        if let Some(Value::String(s)) = self.plan.root_variable(v) {
+                            return s.clone();
+                        }
+                    }
+                }
+            }
+        }
+        "unknown".to_string()
+    }
+
+    fn entry(&mut self, inst: &Inst, kind: &str, region: &str, out: Out) {
+        if region != GLOBAL_REGION {
+            self.regions.insert(region.to_string());
+        }
+        self.entries.push(PlanResource {
+            address: inst.address.clone(),
+            kind: kind.to_string(),
+            region: region.to_string(),
+            id: inst.address.clone(),
+            action: inst.action.to_string(),
+            unknown: out.unknown,
+            assumed: out.assumed,
+            source: None,
+        });
+    }
+
+    fn map_all(&mut self, instances: &[&Inst<'p>]) {
+        let of = |t: &[&str]| -> Vec<&Inst<'p>> {
+            instances
+                .iter()
+                .copied()
+                .filter(|i| t.contains(&i.rtype.as_str()))
+                .collect()
+        };
+        // Subnets first: every other kind's AZs come from them.
+        let mut subnet_az = SubnetAz::new();
+        for i in of(&["aws_subnet"]) {
+            self.subnet(i, &mut subnet_az);
+        }
+        for i in of(&["aws_vpc"]) {
+            self.vpc(i);
+        }
+        let mut nat_subnet: HashMap<String, Option<String>> = HashMap::new();
+        for i in of(&["aws_nat_gateway"]) {
+            self.nat(i, &subnet_az, &mut nat_subnet);
+        }
+        self.routing(instances, &subnet_az, &nat_subnet);
+        for i in of(&["aws_db_instance"]) {
+            self.db_instance(i, &subnet_az, instances);
+        }
+        for i in of(&["aws_autoscaling_group"]) {
+            self.asg(i, &subnet_az);
+        }
+        // Listeners by the load balancers they attach to, each listener's link resolved once.
+        let mut listeners: HashMap<String, i64> = HashMap::new();
+        for l in of(&["aws_lb_listener", "aws_alb_listener"]) {
+            let mut lr = Reader::new(self.plan, l, self.view);
+            let mut lbs = lr
+                .links("load_balancer_arn", "load_balancer_arn")
+                .unwrap_or_default();
+            lbs.sort();
+            lbs.dedup();
+            for lb in lbs {
+                *listeners.entry(lb).or_default() += 1;
+            }
+        }
+        for i in of(&["aws_lb", "aws_alb"]) {
+            self.lb(i, &subnet_az, &listeners);
+        }
+        for i in of(&["aws_route53_zone"]) {
+            self.zone(i);
+        }
+        for i in of(&["aws_route53_health_check"]) {
+            self.health_check(i);
+        }
+        for i in of(&["aws_route53_record"]) {
+            self.record(i);
+        }
+        for i in instances {
+            if kind_of(&i.rtype).is_some() || (i.data && i.rtype == "aws_caller_identity") {
+                continue;
+            }
+            let why = if !AWS_PROVIDERS.contains(&i.provider.as_str()) {
+                "another provider's resource".to_string()
+            } else if i.data {
+                format!("ha-audit reads no data source of type {}", i.rtype)
+            } else {
+                format!("ha-audit has no resource kind for {} yet", i.rtype)
+            };
+            self.not_judged.push(NotJudged {
+                address: i.address.clone(),
+                provider: i.provider.clone(),
+                why,
+            });
+        }
+    }
+
+    /// The AZs of subnets, or why one is unknown.
+    fn azs_of(subnets: &[String], subnet_az: &SubnetAz) -> Result<Vec<(String, String)>, String> {
+        subnets
+            .iter()
+            .map(|s| match subnet_az.get(s) {
+                Some(Ok(az)) => Ok((s.clone(), az.clone())),
+                Some(Err(why)) => Err(format!("the AZ of subnet {s} is {why}")),
+                None => Err(format!(
+                    "subnet {s} is not in the plan, so its AZ is unknown"
+                )),
+            })
+            .collect()
+    }
+}
+
+fn tags(values: &Value) -> Tags {
+    values
+        .get("tags")
+        .and_then(Value::as_object)
+        .map(|t| {
+            t.iter()
+                .filter_map(|(k, v)| Some((k.clone(), v.as_str()?.to_string())))
+                .collect()
+        })
+        .unwrap_or_default()
+}

@@ -1,0 +1,211 @@
+//! Reads one plan instance's attributes in one view: known values, unknown ones (noted with
+//! the reason), provider defaults (noted as assumed) and links resolved to plan addresses.
+
+use super::super::resolve::{Inst, Plan, Target};
+use super::super::{defaults, View};
+use crate::snapshot::Unreadable;
+use serde_json::Value;
+use std::collections::BTreeMap;
+pub(super) struct Out {
+    pub(super) unknown: Unreadable,
+    pub(super) assumed: BTreeMap<String, String>,
+}
+
+/// Reads one instance's values in one view.
+pub(super) struct Reader<'a, 'p> {
+    pub(super) plan: &'a Plan<'p>,
+    pub(super) inst: &'a Inst<'p>,
+    pub(super) values: &'p Value,
+    /// `after_unknown`, or null in the `before` view.
+    pub(super) unknown_tree: &'p Value,
+    pub(super) out: Out,
+}
+
+pub(super) enum Got<'p> {
+    Known(&'p Value),
+    Unknown,
+    Unset,
+}
+
+pub(super) fn any_true(v: &Value) -> bool {
+    match v {
+        Value::Bool(b) => *b,
+        Value::Array(a) => a.iter().any(any_true),
+        Value::Object(o) => o.values().any(any_true),
+        _ => false,
+    }
+}
+
+impl<'a, 'p> Reader<'a, 'p> {
+    pub(super) fn new(plan: &'a Plan<'p>, inst: &'a Inst<'p>, view: View) -> Reader<'a, 'p> {
+        let (values, unknown_tree) = match view {
+            View::After => (inst.after, inst.unknown),
+            View::Before => (inst.before.unwrap_or(&Value::Null), &Value::Null),
+        };
+        Reader {
+            plan,
+            inst,
+            values,
+            unknown_tree,
+            out: Out {
+                unknown: Unreadable::new(),
+                assumed: BTreeMap::new(),
+            },
+        }
+    }
+
+    pub(super) fn get(&self, attr: &str) -> Got<'p> {
+        if self.unknown_tree == &Value::Bool(true)
+            || self.unknown_tree.get(attr).is_some_and(any_true)
+        {
+            return Got::Unknown;
+        }
+        match self.values.get(attr) {
+            None | Some(Value::Null) => Got::Unset,
+            Some(v) => Got::Known(v),
+        }
+    }
+
+    /// Whether the configuration sets the attribute.
+    pub(super) fn configured(&self, attr: &str) -> bool {
+        self.plan.expression(self.inst, attr).is_some()
+    }
+
+    pub(super) fn mark(&mut self, field: &str, why: String) {
+        self.out.unknown.entry(field.to_string()).or_insert(why);
+    }
+
+    pub(super) fn after_apply(&self, attr: &str) -> String {
+        format!("known only after apply ({}: {attr})", self.inst.address)
+    }
+
+    /// A scalar attribute: its value, or the provider's default (noted under `field`), or
+    /// `None` when unknown (noted) or unset without a default.
+    pub(super) fn scalar(&mut self, attr: &str, field: &str) -> Option<Value> {
+        match self.get(attr) {
+            Got::Known(v) => Some(v.clone()),
+            Got::Unknown if self.configured(attr) => {
+                let why = self.after_apply(attr);
+                self.mark(field, why);
+                None
+            }
+            Got::Unknown | Got::Unset => {
+                let d = defaults::of(&self.inst.rtype, attr)?;
+                self.out.assumed.insert(
+                    field.to_string(),
+                    format!(
+                        "= {d}: `{attr}` is not set in the configuration of {}, so the provider's \
+                         default applies",
+                        self.inst.address
+                    ),
+                );
+                Some(d)
+            }
+        }
+    }
+
+    pub(super) fn bool(&mut self, attr: &str, field: &str) -> bool {
+        self.scalar(attr, field)
+            .and_then(|v| v.as_bool())
+            .unwrap_or(false)
+    }
+
+    pub(super) fn int(&mut self, attr: &str, field: &str) -> Option<i64> {
+        self.scalar(attr, field).and_then(|v| match v {
+            Value::Number(n) => n.as_i64(),
+            Value::String(s) => s.parse().ok(),
+            _ => None,
+        })
+    }
+
+    pub(super) fn string(&mut self, attr: &str, field: &str) -> Option<String> {
+        self.scalar(attr, field).and_then(|v| match v {
+            Value::String(s) if !s.is_empty() => Some(s),
+            Value::Bool(b) => Some(b.to_string()),
+            Value::Number(n) => Some(n.to_string()),
+            _ => None,
+        })
+    }
+
+    pub(super) fn strings(&mut self, attr: &str, field: &str) -> Vec<String> {
+        match self.scalar(attr, field) {
+            Some(Value::Array(a)) => a
+                .iter()
+                .filter_map(|v| v.as_str().map(str::to_string))
+                .collect(),
+            _ => Vec::new(),
+        }
+    }
+
+    /// The first element of a nested block (`failover_routing_policy`), when known.
+    pub(super) fn block(&mut self, attr: &str, field: &str) -> Option<&'p Value> {
+        match self.get(attr) {
+            Got::Known(Value::Array(a)) => a.first(),
+            Got::Known(v @ Value::Object(_)) => Some(v),
+            Got::Unknown => {
+                let why = self.after_apply(attr);
+                self.mark(field, why);
+                None
+            }
+            _ => None,
+        }
+    }
+
+    pub(super) fn literal(&self, s: &str) -> String {
+        self.plan.by_real_id(s).unwrap_or(s).to_string()
+    }
+
+    pub(super) fn targets(&self, t: Vec<Target>) -> Vec<String> {
+        t.into_iter()
+            .map(|t| match t {
+                // The model tells gateways apart by their id's prefix, as AWS writes them.
+                Target::Instance(a) => match self.plan.instance(&a).map(|i| i.rtype.as_str()) {
+                    Some("aws_internet_gateway") => format!("igw-{a}"),
+                    Some("aws_egress_only_internet_gateway") => format!("eigw-{a}"),
+                    Some("aws_vpn_gateway") => format!("vgw-{a}"),
+                    Some("aws_vpc_endpoint") => format!("vpce-{a}"),
+                    _ => a,
+                },
+                Target::Literal(s) => self.literal(&s),
+            })
+            .collect()
+    }
+
+    /// A link to other resources: the ids it names, resolved to plan addresses, or `None`
+    /// (noted under `field`) when neither the plan nor the configuration tells.
+    pub(super) fn links(&mut self, attr: &str, field: &str) -> Option<Vec<String>> {
+        match self.get(attr) {
+            Got::Known(v) => {
+                let mut out = Vec::new();
+                match v {
+                    Value::String(s) if !s.is_empty() => out.push(self.literal(s)),
+                    Value::Array(a) => {
+                        out.extend(a.iter().filter_map(Value::as_str).map(|s| self.literal(s)))
+                    }
+                    _ => {}
+                }
+                Some(out)
+            }
+            Got::Unset if !self.configured(attr) => Some(Vec::new()),
+            Got::Unset | Got::Unknown => match self.plan.resolve(self.inst, attr) {
+                Ok(t) => Some(self.targets(t)),
+                Err(why) => {
+                    let why = format!(
+                        "{}; the configuration does not resolve it: {why}",
+                        self.after_apply(attr)
+                    );
+                    self.mark(field, why);
+                    None
+                }
+            },
+        }
+    }
+
+    pub(super) fn link(&mut self, attr: &str, field: &str) -> Option<Option<String>> {
+        self.links(attr, field).map(|l| l.into_iter().next())
+    }
+
+    pub(super) fn finish(self) -> Out {
+        self.out
+    }
+}
