@@ -4,53 +4,10 @@
 //! defaults said, `--changes-only`, and bad input refused with exit 2 naming the file and
 //! the JSON path. The parser is fuzzed: it never panics.
 
-use crate::support::cli::{repo, scan, stderr, stdout};
+use crate::support::cli::{scan, stderr, stdout};
+use crate::support::plan::{pairs, plan, reason, report, with};
 use proptest::prelude::*;
 use serde_json::Value;
-use std::path::PathBuf;
-
-fn plan(name: &str) -> PathBuf {
-    repo().join("fixtures/terraform").join(name)
-}
-
-fn report(args: &[&str], code: i32) -> Value {
-    let out = scan(args);
-    assert_eq!(out.status.code(), Some(code), "{}", stderr(&out));
-    serde_json::from_str(&stdout(&out)).expect("JSON report")
-}
-
-fn with(outcome: &str, r: &Value) -> Vec<(String, String)> {
-    r["findings"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .filter(|f| f["outcome"] == outcome)
-        .map(|f| {
-            (
-                f["rule_id"].as_str().unwrap().to_string(),
-                f["resource_id"].as_str().unwrap().to_string(),
-            )
-        })
-        .collect()
-}
-
-fn pairs(items: &[(&str, &str)]) -> Vec<(String, String)> {
-    items
-        .iter()
-        .map(|(a, b)| (a.to_string(), b.to_string()))
-        .collect()
-}
-
-fn reason(r: &Value, rule: &str, id: &str) -> String {
-    r["findings"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|f| f["rule_id"] == rule && f["resource_id"] == id)
-        .and_then(|f| f["reason"].as_str())
-        .unwrap_or_default()
-        .to_string()
-}
 
 const DB: &str = "module.db.aws_db_instance.this";
 const PRIMARY: &str = "aws_route53_zone.main/app.example.com/A/primary";

@@ -13,5 +13,6 @@ pub mod faults;
 pub mod http;
 pub mod live;
 pub mod moto;
+pub mod plan;
 pub mod proxy;
 pub mod report;

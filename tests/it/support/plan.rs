@@ -1,0 +1,53 @@
+//! Reading the JSON reports of scans of the hand-made Terraform plans in
+//! `fixtures/terraform/`.
+
+use super::cli::{repo, scan, stderr, stdout};
+use serde_json::Value;
+use std::path::PathBuf;
+
+/// A plan fixture's path.
+pub fn plan(name: &str) -> PathBuf {
+    repo().join("fixtures/terraform").join(name)
+}
+
+/// The JSON report of `scan ARGS`, which must exit with `code`.
+pub fn report(args: &[&str], code: i32) -> Value {
+    let out = scan(args);
+    assert_eq!(out.status.code(), Some(code), "{}", stderr(&out));
+    serde_json::from_str(&stdout(&out)).expect("JSON report")
+}
+
+/// (rule, resource) of each finding with `outcome`, in report order.
+pub fn with(outcome: &str, r: &Value) -> Vec<(String, String)> {
+    r["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["outcome"] == outcome)
+        .map(|f| {
+            (
+                f["rule_id"].as_str().unwrap().to_string(),
+                f["resource_id"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect()
+}
+
+pub fn pairs(items: &[(&str, &str)]) -> Vec<(String, String)> {
+    items
+        .iter()
+        .map(|(a, b)| (a.to_string(), b.to_string()))
+        .collect()
+}
+
+/// The reason of the finding of `rule` on `id`, or "".
+pub fn reason(r: &Value, rule: &str, id: &str) -> String {
+    r["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["rule_id"] == rule && f["resource_id"] == id)
+        .and_then(|f| f["reason"].as_str())
+        .unwrap_or_default()
+        .to_string()
+}
