@@ -17,6 +17,7 @@ mod defaults;
 pub mod locate;
 mod map;
 mod resolve;
+mod sensitive;
 
 pub use defaults::{Default as ProviderDefault, DEFAULTS};
 
@@ -61,7 +62,7 @@ pub fn parse(path: &Path, text: &str, view: View) -> Result<Snapshot> {
         path: path.to_path_buf(),
         detail: format!("{at}: {detail}"),
     };
-    let doc: Value = serde_json::from_str(text).map_err(|e| {
+    let mut doc: Value = serde_json::from_str(text).map_err(|e| {
         fail(
             "$",
             format!(
@@ -72,6 +73,7 @@ pub fn parse(path: &Path, text: &str, view: View) -> Result<Snapshot> {
             ),
         )
     })?;
+    sensitive::redact(&mut doc);
     let Some(top) = doc.as_object() else {
         return Err(fail(
             "$",

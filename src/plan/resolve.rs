@@ -45,6 +45,11 @@ pub struct Inst<'p> {
     pub unknown: &'p Value,
     /// `change.before`, when the plan has it.
     pub before: Option<&'p Value>,
+    /// Which values of `after` and `before` are sensitive (`after_sensitive`,
+    /// `before_sensitive`, or a state's `sensitive_values`): they are blanked, and the reader
+    /// says why they are unknown.
+    pub after_sensitive: &'p Value,
+    pub before_sensitive: &'p Value,
     /// `create`, `update`, `replace`, `no-op`, `read` or `existing`.
     pub action: &'static str,
     /// Where it is in the plan, for error messages.
@@ -58,6 +63,13 @@ pub struct Plan<'p> {
     pub instances: Vec<Inst<'p>>,
     /// Instances that the post-apply view drops (deleted), kept for the `before` view.
     pub deleted: Vec<Inst<'p>>,
+    /// Instances Terraform deferred to a later plan (`deferred_changes`, or an unknown
+    /// `index`), with why: nothing of them is known, so their kind is incomplete in their
+    /// region.
+    pub deferred: Vec<(Inst<'p>, String)>,
+    /// `complete: false` or `errored: true`: resources may be missing from the plan (it was
+    /// made with `-target`, or stopped early), so no kind it maps is complete.
+    pub incomplete: Option<String>,
     /// Address -> index into `instances`.
     by_address: HashMap<String, usize>,
     /// Configuration modules by module path of call names (root = empty).
@@ -187,6 +199,8 @@ impl<'p> Plan<'p> {
         let mut plan = Plan {
             instances: Vec::new(),
             deleted: Vec::new(),
+            deferred: Vec::new(),
+            incomplete: None,
             by_address: HashMap::new(),
             modules: HashMap::new(),
             variables: None,
@@ -217,6 +231,41 @@ impl<'p> Plan<'p> {
                 let at = format!("$.resource_changes[{i}]");
                 plan.read_change(rc, at)?;
             }
+        }
+        if let Some(deferred) = top.get("deferred_changes") {
+            for (i, d) in arr(deferred, "$.deferred_changes")?.iter().enumerate() {
+                let at = format!("$.deferred_changes[{i}]");
+                let d = obj(d, &at)?;
+                let reason = d
+                    .get("reason")
+                    .and_then(Value::as_str)
+                    .unwrap_or("no reason given");
+                let rc = d.get("resource_change").ok_or_else(|| {
+                    (
+                        format!("{at}.resource_change"),
+                        "missing: a deferred change names the resource it defers".to_string(),
+                    )
+                })?;
+                if let Some(inst) = Self::change_inst(rc, format!("{at}.resource_change"), false)? {
+                    plan.deferred.push((
+                        inst,
+                        format!("Terraform deferred it to a later plan ({reason})"),
+                    ));
+                }
+            }
+        }
+        if top.get("errored") == Some(&Value::Bool(true)) {
+            plan.incomplete = Some(
+                "the plan errored (`errored: true`), so resources may be missing from it".into(),
+            );
+        } else if top.get("complete") == Some(&Value::Bool(false)) && plan.deferred.is_empty() {
+            // Terraform marks a plan with deferred changes incomplete too: then the deferred
+            // changes are what is missing, and they are named one by one.
+            plan.incomplete = Some(
+                "the plan is incomplete (`complete: false`, as -target makes it), so resources \
+                 may be missing from it"
+                    .into(),
+            );
         }
         // Existing resources and data sources read while planning: what the changes do not
         // list is there before and after.
@@ -300,6 +349,35 @@ impl<'p> Plan<'p> {
     }
 
     fn read_change(&mut self, rc: &'p Value, at: String) -> Result<(), Bad> {
+        let Some(inst) = Self::change_inst(rc, at, true)? else {
+            return Ok(());
+        };
+        // An instance whose key is unknown (its count or for_each depends on something known
+        // only after apply) is planned in a later round: nothing is known of it yet.
+        if rc.get("index_unknown") == Some(&Value::Bool(true)) {
+            self.deferred.push((
+                inst,
+                "its count or for_each is known only after apply (index_unknown)".into(),
+            ));
+            return Ok(());
+        }
+        if inst.action == "delete" {
+            self.deleted.push(inst);
+            return Ok(());
+        }
+        if self.by_address.contains_key(&inst.address) {
+            return Ok(());
+        }
+        self.by_address
+            .insert(inst.address.clone(), self.instances.len());
+        self.instances.push(inst);
+        Ok(())
+    }
+
+    /// The instance a `resource_changes` entry describes, or `None` for a deposed object.
+    /// Not `strict`, a module address Terraform could not expand (`module.m[*]`, in a
+    /// deferred change) is read as the root's.
+    fn change_inst(rc: &'p Value, at: String, strict: bool) -> Result<Option<Inst<'p>>, Bad> {
         let rc = obj(rc, &at)?;
         let address = string(rc, "address", &at)?.to_string();
         let rtype = string(rc, "type", &at)?.to_string();
@@ -317,6 +395,7 @@ impl<'p> Plan<'p> {
         let provider = string(rc, "provider_name", &at)?.to_string();
         let module = match rc.get("module_address") {
             None => Vec::new(),
+            Some(Value::String(m)) if !strict => module_path(m).unwrap_or_default(),
             Some(Value::String(m)) => module_path(m).ok_or_else(|| {
                 (
                     format!("{at}.module_address"),
@@ -332,7 +411,7 @@ impl<'p> Plan<'p> {
         };
         // A deposed object is the old half of a replacement: the new one is listed too.
         if rc.get("deposed").is_some_and(|d| !d.is_null()) {
-            return Ok(());
+            return Ok(None);
         }
         let change = obj(rc.get("change").unwrap_or(&NULL), &format!("{at}.change"))?;
         let actions: Vec<&str> = arr(
@@ -375,6 +454,8 @@ impl<'p> Plan<'p> {
         if let Some(b) = before {
             obj(b, &format!("{at}.change.before"))?;
         }
+        let after_sensitive = change.get("after_sensitive").unwrap_or(&NULL);
+        let before_sensitive = change.get("before_sensitive").unwrap_or(&NULL);
         let unknown = change.get("after_unknown").unwrap_or(&NULL);
         if !unknown.is_null() && !unknown.is_object() && unknown != &Value::Bool(false) {
             // `true` means the whole object is unknown: kept as is, every field unknown.
@@ -394,8 +475,8 @@ impl<'p> Plan<'p> {
                 )
             })?),
         };
-        let inst = Inst {
-            address: address.clone(),
+        Ok(Some(Inst {
+            address,
             module,
             data,
             rtype,
@@ -405,19 +486,11 @@ impl<'p> Plan<'p> {
             after,
             unknown,
             before,
+            after_sensitive,
+            before_sensitive,
             action,
             at,
-        };
-        if action == "delete" {
-            self.deleted.push(inst);
-            return Ok(());
-        }
-        if self.by_address.contains_key(&address) {
-            return Ok(());
-        }
-        self.by_address.insert(address, self.instances.len());
-        self.instances.push(inst);
-        Ok(())
+        }))
     }
 
     fn read_values(&mut self, m: &'p Value, at: String, depth: usize) -> Result<(), Bad> {
@@ -475,6 +548,8 @@ impl<'p> Plan<'p> {
                     after: values,
                     unknown: &NULL,
                     before: Some(values).filter(|v| !v.is_null()),
+                    after_sensitive: r.get("sensitive_values").unwrap_or(&NULL),
+                    before_sensitive: r.get("sensitive_values").unwrap_or(&NULL),
                     action: if data { "read" } else { "existing" },
                     at: rat,
                 };

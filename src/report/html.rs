@@ -723,6 +723,9 @@ fn coverage(out: &mut String, r: &Report) {
             .errors
             .iter()
             .map(|e| {
+                if e.is_plan_gap() {
+                    return esc(&e.reason());
+                }
                 format!(
                     "<code>{}</code>{}: {}: {} <span class=\"muted\">(needs <code>{}</code>)</span>",
                     esc(&e.operation),

@@ -121,6 +121,16 @@ pub fn render(r: &Report) -> String {
                 format!("{} ", ac.account_id)
             };
             for e in &c.errors {
+                if e.is_plan_gap() {
+                    let _ = writeln!(
+                        out,
+                        "- {account}`{}` {}: {}",
+                        c.service,
+                        c.region,
+                        cell(&e.reason())
+                    );
+                    continue;
+                }
                 let _ = writeln!(
                     out,
                     "- {account}`{}` {}: {} failed: {} (needs `{}`)",

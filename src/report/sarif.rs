@@ -251,6 +251,11 @@ fn result(f: &Finding, index: Option<usize>, r: &Report) -> Value {
     if !identity.is_empty() {
         message.push_str(&format!(" ({identity})"));
     }
+    // A failure's reason is what a plan made of it: a default it assumed, or how a change
+    // makes it worse. Code-scanning tools show only the message, so it goes there too.
+    if let Some(why) = f.reason.as_deref().filter(|w| !w.is_empty()) {
+        message.push_str(&format!(". {why}"));
+    }
     let mut v = json!({
         "ruleId": f.rule_id,
         "level": level(f.severity),

@@ -122,7 +122,7 @@ pub fn render(r: &Report, opts: &RenderOptions) -> String {
                 .as_deref()
                 .map(|x| format!(" ({x})"))
                 .unwrap_or_default();
-            let line = if e.is_cut_short() {
+            let line = if e.is_cut_short() || e.is_plan_gap() {
                 format!("{}{target}: {}", e.operation, e.message)
             } else {
                 format!(

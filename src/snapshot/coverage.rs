@@ -7,6 +7,13 @@ pub const CIRCUIT_OPEN: &str = "circuit-open";
 /// The code of a call that was abandoned, or not sent, because the scan deadline passed.
 pub const DEADLINE: &str = "deadline";
 
+/// The code of a plan resource Terraform deferred to a later plan: its kind is incomplete
+/// where it would be.
+pub const PLAN_DEFERRED: &str = "plan-deferred";
+
+/// The code of a plan that may leave resources out (`complete: false`, `errored: true`).
+pub const PLAN_INCOMPLETE: &str = "plan-incomplete";
+
 /// What was read of one service in one region (or `global`).
 #[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
@@ -45,7 +52,7 @@ impl CollectError {
     /// Why what this call would have read is unknown, as shown in `not_evaluated` findings.
     /// A denied call also names the permission to grant, which is what the reader needs.
     pub fn reason(&self) -> String {
-        if self.is_cut_short() {
+        if self.is_cut_short() || self.is_plan_gap() {
             // The message says what happened: "efs in us-east-1: 3 consecutive server errors
             // (HTTP 500), later calls not sent" / "abandoned: scan deadline reached (...)".
             return format!("{}: {}", self.operation, self.message);
@@ -64,6 +71,11 @@ impl CollectError {
     /// deadline had passed.
     pub fn is_cut_short(&self) -> bool {
         self.code == CIRCUIT_OPEN || self.code == DEADLINE
+    }
+
+    /// Not a call: a Terraform plan that does not hold everything of a kind.
+    pub fn is_plan_gap(&self) -> bool {
+        self.code == PLAN_DEFERRED || self.code == PLAN_INCOMPLETE
     }
 
     /// The call was refused for lack of permission (as opposed to failing or being throttled).

@@ -42,6 +42,32 @@ const MAPPED: &[(&str, Kind)] = &[
     ("aws_route53_record", Kind::Record),
 ];
 
+/// The module part of a resource address (`module.net["a"]` of
+/// `module.net["a"].aws_subnet.x`), if it is in one.
+fn module_address(address: &str) -> Option<String> {
+    let mut end = 0;
+    let mut rest = address;
+    while let Some(after) = rest.strip_prefix("module.") {
+        // The call name, then an optional key in brackets (which may hold dots in quotes).
+        let name_end = after.find(['.', '[']).unwrap_or(after.len());
+        let mut used = "module.".len() + name_end;
+        let tail = &after[name_end..];
+        if tail.starts_with('[') {
+            used += tail.find(']').map_or(tail.len(), |i| i + 1);
+        }
+        end += used;
+        rest = &address[end..];
+        match rest.strip_prefix('.') {
+            Some(r) if r.starts_with("module.") => {
+                end += 1;
+                rest = r;
+            }
+            _ => break,
+        }
+    }
+    (end > 0).then(|| address[..end].to_string())
+}
+
 fn kind_of(rtype: &str) -> Option<Kind> {
     MAPPED.iter().find(|(t, _)| *t == rtype).map(|(_, k)| *k)
 }
@@ -119,7 +145,8 @@ pub fn snapshot(plan: &Plan, path: &Path, version: &str, view: View) -> Result<S
             });
         }
     }
-    b.snap.regions = regions;
+    b.plan_gaps();
+    b.snap.regions = b.regions.iter().cloned().collect();
     b.entries
         .sort_by(|x, y| (&x.kind, &x.region, &x.id).cmp(&(&y.kind, &y.region, &y.id)));
     b.not_judged.sort_by(|x, y| x.address.cmp(&y.address));
@@ -166,6 +193,87 @@ impl<'a, 'p> Builder<'a, 'p> {
             }
         }
         "unknown".to_string()
+    }
+
+    /// What the plan does not hold: each deferred instance leaves its kind incomplete in its
+    /// region (within its module), and a plan that may leave resources out leaves every kind
+    /// it maps incomplete. Rules over those kinds say so instead of passing on what is there.
+    fn plan_gaps(&mut self) {
+        for (inst, why) in &self.plan.deferred {
+            let Some(kind) = kind_of(&inst.rtype) else {
+                self.not_judged.push(NotJudged {
+                    address: inst.address.clone(),
+                    provider: inst.provider.clone(),
+                    why: why.clone(),
+                });
+                continue;
+            };
+            let region = if kind.service().reach() == Reach::Global {
+                GLOBAL_REGION.to_string()
+            } else {
+                self.region(inst)
+            };
+            let module = module_address(&inst.address);
+            self.gap(
+                kind.service(),
+                &region,
+                CollectError {
+                    operation: "terraform plan".into(),
+                    iam_action: String::new(),
+                    kinds: vec![kind.key().into()],
+                    resource: module,
+                    code: PLAN_DEFERRED.into(),
+                    message: format!("{}: {why}", inst.address),
+                },
+            );
+        }
+        if let Some(why) = &self.plan.incomplete {
+            let scopes: Vec<(Service, String)> = self
+                .snap
+                .coverage
+                .iter()
+                .filter_map(|c| Some((Service::from_key(&c.service)?, c.region.clone())))
+                .collect();
+            for (service, region) in scopes {
+                let mut kinds: Vec<String> = MAPPED
+                    .iter()
+                    .filter(|(_, k)| k.service() == service)
+                    .map(|(_, k)| k.key().to_string())
+                    .collect();
+                kinds.dedup();
+                self.gap(
+                    service,
+                    &region,
+                    CollectError {
+                        operation: "terraform plan".into(),
+                        iam_action: String::new(),
+                        kinds,
+                        resource: None,
+                        code: PLAN_INCOMPLETE.into(),
+                        message: why.clone(),
+                    },
+                );
+            }
+        }
+    }
+
+    fn gap(&mut self, service: Service, region: &str, e: CollectError) {
+        if region != GLOBAL_REGION {
+            self.regions.insert(region.to_string());
+        }
+        match self
+            .snap
+            .coverage
+            .iter_mut()
+            .find(|c| c.service == service.key() && c.region == region)
+        {
+            Some(c) => c.errors.push(e),
+            None => self.snap.coverage.push(Coverage {
+                service: service.key().into(),
+                region: region.to_string(),
+                errors: vec![e],
+            }),
+        }
     }
 
     fn entry(&mut self, inst: &Inst, kind: &str, region: &str, out: Out) {
@@ -280,4 +388,25 @@ fn tags(values: &Value) -> Tags {
                 .collect()
         })
         .unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::module_address;
+
+    #[test]
+    fn the_module_of_an_address() {
+        for (address, module) in [
+            ("aws_subnet.a", None),
+            ("aws_subnet.a[0]", None),
+            ("module.net.aws_subnet.a", Some("module.net")),
+            (
+                "module.net[\"x.y\"].module.nat[2].aws_nat_gateway.this",
+                Some("module.net[\"x.y\"].module.nat[2]"),
+            ),
+            ("module.net[*].aws_subnet.a[*]", Some("module.net[*]")),
+        ] {
+            assert_eq!(module_address(address).as_deref(), module, "{address}");
+        }
+    }
 }

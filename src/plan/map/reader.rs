@@ -2,7 +2,7 @@
 //! the reason), provider defaults (noted as assumed) and links resolved to plan addresses.
 
 use super::super::resolve::{Inst, Plan, Target};
-use super::super::{defaults, View};
+use super::super::{defaults, sensitive, View};
 use crate::snapshot::Unreadable;
 use serde_json::Value;
 use std::collections::BTreeMap;
@@ -18,6 +18,8 @@ pub(super) struct Reader<'a, 'p> {
     pub(super) values: &'p Value,
     /// `after_unknown`, or null in the `before` view.
     pub(super) unknown_tree: &'p Value,
+    /// Which values are sensitive in this view (blanked in the document).
+    sensitive_tree: &'p Value,
     pub(super) out: Out,
 }
 
@@ -38,15 +40,20 @@ pub(super) fn any_true(v: &Value) -> bool {
 
 impl<'a, 'p> Reader<'a, 'p> {
     pub(super) fn new(plan: &'a Plan<'p>, inst: &'a Inst<'p>, view: View) -> Reader<'a, 'p> {
-        let (values, unknown_tree) = match view {
-            View::After => (inst.after, inst.unknown),
-            View::Before => (inst.before.unwrap_or(&Value::Null), &Value::Null),
+        let (values, unknown_tree, sensitive_tree) = match view {
+            View::After => (inst.after, inst.unknown, inst.after_sensitive),
+            View::Before => (
+                inst.before.unwrap_or(&Value::Null),
+                &Value::Null,
+                inst.before_sensitive,
+            ),
         };
         Reader {
             plan,
             inst,
             values,
             unknown_tree,
+            sensitive_tree,
             out: Out {
                 unknown: Unreadable::new(),
                 assumed: BTreeMap::new(),
@@ -55,7 +62,8 @@ impl<'a, 'p> Reader<'a, 'p> {
     }
 
     pub(super) fn get(&self, attr: &str) -> Got<'p> {
-        if self.unknown_tree == &Value::Bool(true)
+        if self.sensitive(attr)
+            || self.unknown_tree == &Value::Bool(true)
             || self.unknown_tree.get(attr).is_some_and(any_true)
         {
             return Got::Unknown;
@@ -75,7 +83,21 @@ impl<'a, 'p> Reader<'a, 'p> {
         self.out.unknown.entry(field.to_string()).or_insert(why);
     }
 
+    /// Whether the plan marks the attribute, or part of it, as sensitive.
+    pub(super) fn sensitive(&self, attr: &str) -> bool {
+        self.sensitive_tree == &Value::Bool(true)
+            || self.sensitive_tree.get(attr).is_some_and(sensitive::any)
+    }
+
+    /// Why the attribute's value is not known: sensitive (never read), or known only after
+    /// apply.
     pub(super) fn after_apply(&self, attr: &str) -> String {
+        if self.sensitive(attr) {
+            return format!(
+                "sensitive in the plan ({}: {attr}), and ha-audit does not read sensitive values",
+                self.inst.address
+            );
+        }
         format!("known only after apply ({}: {attr})", self.inst.address)
     }
 
@@ -84,7 +106,7 @@ impl<'a, 'p> Reader<'a, 'p> {
     pub(super) fn scalar(&mut self, attr: &str, field: &str) -> Option<Value> {
         match self.get(attr) {
             Got::Known(v) => Some(v.clone()),
-            Got::Unknown if self.configured(attr) => {
+            Got::Unknown if self.configured(attr) || self.sensitive(attr) => {
                 let why = self.after_apply(attr);
                 self.mark(field, why);
                 None
