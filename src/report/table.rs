@@ -55,11 +55,12 @@ pub fn render(r: &Report, opts: &RenderOptions) -> String {
                     f.rule_id.to_string()
                 };
                 let (resource, region, message) = if group.len() == 1 {
-                    (
-                        resource_label(f),
-                        f.region.to_string(),
-                        f.message.to_string(),
-                    )
+                    // A plan's failure says what it assumed or how the change made it worse.
+                    let message = match f.reason.as_deref().filter(|w| !w.is_empty()) {
+                        Some(why) => format!("{} ({why})", f.message),
+                        None => f.message.to_string(),
+                    };
+                    (resource_label(f), f.region.to_string(), message)
                 } else {
                     folded_row(&group)
                 };

@@ -175,3 +175,23 @@ fn sarif_messages_say_what_was_assumed_and_what_got_worse() {
         && t == "DB instance aws_db_instance.orders (postgres) runs in a single AZ (eu-west-1a) \
                  with no standby (aws_db_instance.orders)"));
 }
+
+#[test]
+fn the_table_says_how_a_change_made_a_failure_worse() {
+    let p = plan("update.json");
+    let out = scan(&["--changes-only", "--terraform-plan", p.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    // Cells wrap at the fixed width of a pipe: join each row's FINDING lines.
+    let finding: String = stdout(&out)
+        .lines()
+        .filter_map(|l| l.rsplit('┆').next())
+        .map(|c| c.trim_end_matches('│').trim())
+        .collect::<Vec<_>>()
+        .join(" ");
+    for note in [
+        "(worsens: `suspended_processes` gains Launch)",
+        "(worsens: `backup_retention_period` goes from 5 to 2)",
+    ] {
+        assert!(finding.contains(note), "{note} in {finding}");
+    }
+}
