@@ -56,6 +56,25 @@ defaults! {
     ("aws_route53_health_check", "invert_healthcheck", false, "route53_health_check: invert_healthcheck"),
     ("aws_route53_health_check", "failure_threshold", 3, "route53_health_check: failure_threshold"),
     ("aws_route53_health_check", "request_interval", 30, "route53_health_check: request_interval"),
+    // "backup_retention_period - (Optional) Days to retain backups for. Default `1`."
+    ("aws_rds_cluster", "backup_retention_period", 1, "rds_cluster: backup_retention_period"),
+    // "deletion_protection - (Optional) If the DB cluster should have deletion protection
+    // enabled. ... The default is `false`."
+    ("aws_rds_cluster", "deletion_protection", false, "rds_cluster: deletion_protection"),
+    // "engine_mode - (Optional) Database engine mode. Valid values: `global` ...,
+    // `parallelquery`, `provisioned`, `serverless`. Defaults to: `provisioned`."
+    ("aws_rds_cluster", "engine_mode", "provisioned", "rds_cluster: engine_mode"),
+    // "backtrack_window - (Optional) Target backtrack window, in seconds. Only available for
+    // `aurora` and `aurora-mysql` engines currently. To disable backtracking, set this value
+    // to `0`. Defaults to `0`."
+    ("aws_rds_cluster", "backtrack_window", 0, "rds_cluster: backtrack_window"),
+    // "publicly_accessible - (Optional) Bool to control if instance is publicly accessible.
+    // Default `false`."
+    ("aws_rds_cluster_instance", "publicly_accessible", false, "rds_cluster_instance: publicly_accessible"),
+    // "monitoring_interval - (Optional) Interval, in seconds, between points when Enhanced
+    // Monitoring metrics are collected for the DB instance. To disable collecting Enhanced
+    // Monitoring metrics, specify 0. The default is 0."
+    ("aws_rds_cluster_instance", "monitoring_interval", 0, "rds_cluster_instance: monitoring_interval"),
     // "point_in_time_recovery - (Optional) ... If the block is not provided, this defaults to
     // false."
     ("aws_dynamodb_table", "point_in_time_recovery.enabled", false, "dynamodb_table: point_in_time_recovery"),

@@ -7,6 +7,7 @@ mod asg;
 mod lb;
 mod network;
 mod rds;
+mod rds_cluster;
 mod reader;
 mod route53;
 
@@ -32,6 +33,9 @@ const MAPPED: &[(&str, Kind)] = &[
     ("aws_main_route_table_association", Kind::RouteTable),
     ("aws_db_instance", Kind::DbInstance),
     ("aws_db_subnet_group", Kind::DbInstance),
+    ("aws_rds_cluster", Kind::DbCluster),
+    ("aws_rds_cluster_instance", Kind::DbCluster),
+    ("aws_rds_global_cluster", Kind::DbCluster),
     ("aws_autoscaling_group", Kind::AutoScalingGroup),
     ("aws_lb", Kind::LoadBalancer),
     ("aws_alb", Kind::LoadBalancer),
@@ -208,6 +212,7 @@ impl<'a, 'p> Builder<'a, 'p> {
         for i in of(&["aws_db_instance"]) {
             self.db_instance(i, &subnet_az, instances);
         }
+        self.db_clusters(instances, &subnet_az);
         for i in of(&["aws_autoscaling_group"]) {
             self.asg(i, &subnet_az);
         }
@@ -252,6 +257,46 @@ impl<'a, 'p> Builder<'a, 'p> {
                 provider: i.provider.clone(),
                 why,
             });
+        }
+    }
+
+    /// The subnets of a subnet group (DB or cache) with their AZs, the group named by its
+    /// address or by the name it is given, or `None` (noted under `field` in `r`) when the
+    /// group, its subnets or one of their AZs is unknown.
+    fn group_subnets(
+        &self,
+        r: &mut Reader,
+        group: &str,
+        rtype: &str,
+        instances: &[&Inst<'p>],
+        subnet_az: &SubnetAz,
+        field: &str,
+    ) -> Option<Vec<(String, String)>> {
+        // A group whose name is a constant is linked by that name, known before apply.
+        let found = instances.iter().find(|x| {
+            x.rtype == rtype
+                && (x.address == group
+                    || x.after.get("name").and_then(Value::as_str) == Some(group))
+        });
+        let Some(gi) = found else {
+            r.mark(
+                field,
+                format!("its subnet group {group} is not in the plan"),
+            );
+            return None;
+        };
+        let mut gr = Reader::new(self.plan, gi, self.view);
+        let Some(ids) = gr.links("subnet_ids", "subnet_ids") else {
+            let why = gr.out.unknown.values().next().cloned().unwrap_or_default();
+            r.mark(field, why);
+            return None;
+        };
+        match Self::azs_of(&ids, subnet_az) {
+            Ok(azs) => Some(azs),
+            Err(why) => {
+                r.mark(field, why);
+                None
+            }
         }
     }
 

@@ -104,6 +104,19 @@ impl<'a, 'p> Reader<'a, 'p> {
         }
     }
 
+    /// A string AWS picks at apply when the configuration leaves it out (an AZ): its value,
+    /// or why it is unknown (noted under `field`).
+    pub(super) fn decided(&mut self, attr: &str, field: &str) -> Result<String, String> {
+        match self.get(attr) {
+            Got::Known(Value::String(s)) if !s.is_empty() => Ok(s.clone()),
+            _ => {
+                let why = self.after_apply(attr);
+                self.mark(field, why.clone());
+                Err(why)
+            }
+        }
+    }
+
     pub(super) fn bool(&mut self, attr: &str, field: &str) -> bool {
         self.scalar(attr, field)
             .and_then(|v| v.as_bool())
