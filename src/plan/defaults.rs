@@ -78,6 +78,10 @@ defaults! {
     // "point_in_time_recovery - (Optional) ... If the block is not provided, this defaults to
     // false."
     ("aws_dynamodb_table", "point_in_time_recovery.enabled", false, "dynamodb_table: point_in_time_recovery"),
+    // "billing_mode - (Optional) Controls how you are charged for read and write throughput and
+    // how you manage capacity. The valid values are `PROVISIONED` and `PAY_PER_REQUEST`.
+    // Defaults to `PROVISIONED`."
+    ("aws_dynamodb_table", "billing_mode", "PROVISIONED", "dynamodb_table: billing_mode"),
     ("aws_dynamodb_table", "deletion_protection_enabled", false, "dynamodb_table: deletion_protection_enabled"),
 }
 

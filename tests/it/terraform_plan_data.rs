@@ -1,8 +1,8 @@
 //! `scan --terraform-plan` on the data-store plans of `fixtures/terraform/`
 //! (`make_data_plans.py`): RDS and Aurora clusters with their member instances, global
-//! databases and replica clusters. Every failure of the failing plan is pinned, the fixed
-//! plan passes each of them, and values unknown until apply or taken from the provider's
-//! defaults say so.
+//! databases and replica clusters, and DynamoDB tables. Every failure of the failing plan is
+//! pinned, the fixed plan passes each of them, and values unknown until apply or taken from
+//! the provider's defaults say so.
 
 use crate::support::plan::{pairs, plan, reason, report, with};
 use serde_json::Value;
@@ -10,9 +10,15 @@ use serde_json::Value;
 const AURORA: &str = "module.aurora.aws_rds_cluster.this";
 const REPORTS: &str = "aws_rds_cluster.reports";
 const LEDGER: &str = "aws_rds_cluster.ledger";
+const TABLE: &str = "aws_dynamodb_table.tables[\"orders\"]";
 
 /// Every failure of `data.fail.json`, each defect once.
 const FAILS: &[(&str, &str)] = &[
+    // A table (for_each) without point-in-time recovery or deletion protection (both left
+    // at the provider's defaults) and without a replica in another region.
+    ("HA-DDB-001", TABLE),
+    ("HA-DDB-002", TABLE),
+    ("HA-DDB-005", TABLE),
     // Aurora MySQL: three instances in one AZ (no failover AZ, readers in one AZ), no
     // backtracking, no copy in another region.
     ("HA-RDS-002", REPORTS),
@@ -63,6 +69,20 @@ fn the_data_plan_fails_exactly_its_defects() {
         reason(&r, "HA-RDS-011", REPORTS),
         default_said("backtrack_window", "0", REPORTS)
     );
+    assert_eq!(
+        reason(&r, "HA-DDB-001", TABLE),
+        "assumed default: `point_in_time_recovery` = false: `point_in_time_recovery.enabled` is \
+         not set in the configuration of aws_dynamodb_table.tables[\"orders\"], so the \
+         provider's default applies"
+    );
+    assert_eq!(
+        reason(&r, "HA-DDB-002", TABLE),
+        default_said("deletion_protection_enabled", "false", TABLE)
+    );
+    assert_eq!(
+        reason(&r, "HA-DDB-006", TABLE),
+        "`table_status` could not be read: a runtime state, not known before apply"
+    );
     // Known from the plan: nothing assumed.
     assert_eq!(reason(&r, "HA-RDS-007", REPORTS), "");
     // A Multi-AZ DB cluster's instances are made by RDS, not declared.
@@ -72,7 +92,7 @@ fn the_data_plan_fails_exactly_its_defects() {
         format!("`member_count` could not be read: {made}")
     );
     assert_eq!(r["summary"]["pass"], 11);
-    assert_eq!(r["summary"]["not_evaluated"], 25);
+    assert_eq!(r["summary"]["not_evaluated"], 27);
 }
 
 #[test]
@@ -93,8 +113,13 @@ fn the_fixed_data_plan_passes_them() {
         "`global_lag_alarms` could not be read: cloudwatch was not collected in us-west-2, so \
          what it would show is unknown"
     );
-    assert_eq!(r["summary"]["pass"], 40);
-    assert_eq!(r["summary"]["not_evaluated"], 41);
+    // The replica's region is known though its ARN is not; its health is the account's.
+    assert_eq!(
+        reason(&r, "HA-DDB-007", TABLE),
+        "`broken_replicas` could not be read: a runtime state, not known before apply"
+    );
+    assert_eq!(r["summary"]["pass"], 44);
+    assert_eq!(r["summary"]["not_evaluated"], 44);
 }
 
 #[test]
@@ -107,6 +132,12 @@ fn unknown_data_values_are_not_evaluated_naming_the_attribute() {
         reason(&r, "HA-RDS-002", AURORA),
         format!("`member_azs` could not be read: {why}; `multi_az` could not be read: {why}")
     );
+    assert_eq!(
+        reason(&r, "HA-DDB-001", TABLE),
+        "`point_in_time_recovery` could not be read: known only after apply \
+         (aws_dynamodb_table.tables[\"orders\"]: point_in_time_recovery.enabled)"
+    );
     let fails = with("fail", &r);
     assert!(!fails.contains(&("HA-RDS-002".into(), AURORA.into())));
+    assert!(!fails.contains(&("HA-DDB-001".into(), TABLE.into())));
 }

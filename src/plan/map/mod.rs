@@ -4,6 +4,7 @@
 //! tables, health checks) resolved to the addresses of the instances they point at.
 
 mod asg;
+mod dynamodb;
 mod lb;
 mod network;
 mod rds;
@@ -36,6 +37,7 @@ const MAPPED: &[(&str, Kind)] = &[
     ("aws_rds_cluster", Kind::DbCluster),
     ("aws_rds_cluster_instance", Kind::DbCluster),
     ("aws_rds_global_cluster", Kind::DbCluster),
+    ("aws_dynamodb_table", Kind::Table),
     ("aws_autoscaling_group", Kind::AutoScalingGroup),
     ("aws_lb", Kind::LoadBalancer),
     ("aws_alb", Kind::LoadBalancer),
@@ -213,6 +215,9 @@ impl<'a, 'p> Builder<'a, 'p> {
             self.db_instance(i, &subnet_az, instances);
         }
         self.db_clusters(instances, &subnet_az);
+        for i in of(&["aws_dynamodb_table"]) {
+            self.dynamodb_table(i);
+        }
         for i in of(&["aws_autoscaling_group"]) {
             self.asg(i, &subnet_az);
         }
