@@ -75,6 +75,21 @@ defaults! {
     // Monitoring metrics are collected for the DB instance. To disable collecting Enhanced
     // Monitoring metrics, specify 0. The default is 0."
     ("aws_rds_cluster_instance", "monitoring_interval", 0, "rds_cluster_instance: monitoring_interval"),
+    // "automatic_failover_enabled - (Optional) Specifies whether a read-only replica will be
+    // automatically promoted to read/write primary if the existing primary fails. ... Defaults
+    // to `false`."
+    ("aws_elasticache_replication_group", "automatic_failover_enabled", false, "elasticache_replication_group: automatic_failover_enabled"),
+    // "multi_az_enabled - (Optional) Specifies whether to enable Multi-AZ Support for the
+    // replication group. If true, `automatic_failover_enabled` must also be enabled. Defaults
+    // to `false`."
+    ("aws_elasticache_replication_group", "multi_az_enabled", false, "elasticache_replication_group: multi_az_enabled"),
+    // "num_cache_clusters - (Optional) Number of cache clusters (primary and replicas) this
+    // replication group will have. ... Defaults to `1`." (when cluster mode is not used)
+    ("aws_elasticache_replication_group", "num_cache_clusters", 1, "elasticache_replication_group: num_cache_clusters"),
+    // "snapshot_retention_limit - (Optional, Redis only) Number of days for which ElastiCache
+    // will retain automatic cache cluster snapshots before deleting them. ... If the value of
+    // SnapshotRetentionLimit is set to zero (0), backups are turned off." The API's default is 0.
+    ("aws_elasticache_replication_group", "snapshot_retention_limit", 0, "elasticache_replication_group: snapshot_retention_limit"),
     // "point_in_time_recovery - (Optional) ... If the block is not provided, this defaults to
     // false."
     ("aws_dynamodb_table", "point_in_time_recovery.enabled", false, "dynamodb_table: point_in_time_recovery"),

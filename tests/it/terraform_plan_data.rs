@@ -1,8 +1,8 @@
 //! `scan --terraform-plan` on the data-store plans of `fixtures/terraform/`
 //! (`make_data_plans.py`): RDS and Aurora clusters with their member instances, global
-//! databases and replica clusters, and DynamoDB tables. Every failure of the failing plan is
-//! pinned, the fixed plan passes each of them, and values unknown until apply or taken from
-//! the provider's defaults say so.
+//! databases and replica clusters, DynamoDB tables and ElastiCache replication groups. Every
+//! failure of the failing plan is pinned, the fixed plan passes each of them, and values
+//! unknown until apply or taken from the provider's defaults say so.
 
 use crate::support::plan::{pairs, plan, reason, report, with};
 use serde_json::Value;
@@ -10,6 +10,7 @@ use serde_json::Value;
 const AURORA: &str = "module.aurora.aws_rds_cluster.this";
 const REPORTS: &str = "aws_rds_cluster.reports";
 const LEDGER: &str = "aws_rds_cluster.ledger";
+const CACHE: &str = "aws_elasticache_replication_group.sessions";
 const TABLE: &str = "aws_dynamodb_table.tables[\"orders\"]";
 
 /// Every failure of `data.fail.json`, each defect once.
@@ -19,6 +20,13 @@ const FAILS: &[(&str, &str)] = &[
     ("HA-DDB-001", TABLE),
     ("HA-DDB-002", TABLE),
     ("HA-DDB-005", TABLE),
+    // A Redis group of two nodes both in eu-west-1a, on a subnet group of one AZ, with
+    // failover, Multi-AZ and backups left at the provider's defaults (off).
+    ("HA-ELC-001", CACHE),
+    ("HA-ELC-002", CACHE),
+    ("HA-ELC-004", CACHE),
+    ("HA-ELC-006", CACHE),
+    ("HA-ELC-010", CACHE),
     // Aurora MySQL: three instances in one AZ (no failover AZ, readers in one AZ), no
     // backtracking, no copy in another region.
     ("HA-RDS-002", REPORTS),
@@ -91,7 +99,14 @@ fn the_data_plan_fails_exactly_its_defects() {
         reason(&r, "HA-RDS-006", LEDGER),
         format!("`member_count` could not be read: {made}")
     );
-    assert_eq!(r["summary"]["pass"], 11);
+    assert_eq!(
+        reason(&r, "HA-ELC-001", CACHE),
+        "assumed default: `automatic_failover` = false: `automatic_failover_enabled` is not set \
+         in the configuration of aws_elasticache_replication_group.sessions, so the provider's \
+         default applies"
+    );
+    assert_eq!(reason(&r, "HA-ELC-010", CACHE), "");
+    assert_eq!(r["summary"]["pass"], 12);
     assert_eq!(r["summary"]["not_evaluated"], 27);
 }
 
@@ -118,7 +133,7 @@ fn the_fixed_data_plan_passes_them() {
         reason(&r, "HA-DDB-007", TABLE),
         "`broken_replicas` could not be read: a runtime state, not known before apply"
     );
-    assert_eq!(r["summary"]["pass"], 44);
+    assert_eq!(r["summary"]["pass"], 50);
     assert_eq!(r["summary"]["not_evaluated"], 44);
 }
 
@@ -137,7 +152,13 @@ fn unknown_data_values_are_not_evaluated_naming_the_attribute() {
         "`point_in_time_recovery` could not be read: known only after apply \
          (aws_dynamodb_table.tables[\"orders\"]: point_in_time_recovery.enabled)"
     );
+    assert_eq!(
+        reason(&r, "HA-ELC-004", CACHE),
+        "`node_az_count` could not be read: known only after apply \
+         (aws_elasticache_replication_group.sessions: preferred_cache_cluster_azs)"
+    );
     let fails = with("fail", &r);
+    assert!(!fails.contains(&("HA-ELC-004".into(), CACHE.into())));
     assert!(!fails.contains(&("HA-RDS-002".into(), AURORA.into())));
     assert!(!fails.contains(&("HA-DDB-001".into(), TABLE.into())));
 }

@@ -5,6 +5,7 @@
 
 mod asg;
 mod dynamodb;
+mod elasticache;
 mod lb;
 mod network;
 mod rds;
@@ -38,6 +39,8 @@ const MAPPED: &[(&str, Kind)] = &[
     ("aws_rds_cluster_instance", Kind::DbCluster),
     ("aws_rds_global_cluster", Kind::DbCluster),
     ("aws_dynamodb_table", Kind::Table),
+    ("aws_elasticache_replication_group", Kind::ReplicationGroup),
+    ("aws_elasticache_subnet_group", Kind::ReplicationGroup),
     ("aws_autoscaling_group", Kind::AutoScalingGroup),
     ("aws_lb", Kind::LoadBalancer),
     ("aws_alb", Kind::LoadBalancer),
@@ -215,6 +218,9 @@ impl<'a, 'p> Builder<'a, 'p> {
             self.db_instance(i, &subnet_az, instances);
         }
         self.db_clusters(instances, &subnet_az);
+        for i in of(&["aws_elasticache_replication_group"]) {
+            self.replication_group(i, &subnet_az, instances);
+        }
         for i in of(&["aws_dynamodb_table"]) {
             self.dynamodb_table(i);
         }
