@@ -56,9 +56,47 @@ defaults! {
     ("aws_route53_health_check", "invert_healthcheck", false, "route53_health_check: invert_healthcheck"),
     ("aws_route53_health_check", "failure_threshold", 3, "route53_health_check: failure_threshold"),
     ("aws_route53_health_check", "request_interval", 30, "route53_health_check: request_interval"),
+    // "backup_retention_period - (Optional) Days to retain backups for. Default `1`."
+    ("aws_rds_cluster", "backup_retention_period", 1, "rds_cluster: backup_retention_period"),
+    // "deletion_protection - (Optional) If the DB cluster should have deletion protection
+    // enabled. ... The default is `false`."
+    ("aws_rds_cluster", "deletion_protection", false, "rds_cluster: deletion_protection"),
+    // "engine_mode - (Optional) Database engine mode. Valid values: `global` ...,
+    // `parallelquery`, `provisioned`, `serverless`. Defaults to: `provisioned`."
+    ("aws_rds_cluster", "engine_mode", "provisioned", "rds_cluster: engine_mode"),
+    // "backtrack_window - (Optional) Target backtrack window, in seconds. Only available for
+    // `aurora` and `aurora-mysql` engines currently. To disable backtracking, set this value
+    // to `0`. Defaults to `0`."
+    ("aws_rds_cluster", "backtrack_window", 0, "rds_cluster: backtrack_window"),
+    // "publicly_accessible - (Optional) Bool to control if instance is publicly accessible.
+    // Default `false`."
+    ("aws_rds_cluster_instance", "publicly_accessible", false, "rds_cluster_instance: publicly_accessible"),
+    // "monitoring_interval - (Optional) Interval, in seconds, between points when Enhanced
+    // Monitoring metrics are collected for the DB instance. To disable collecting Enhanced
+    // Monitoring metrics, specify 0. The default is 0."
+    ("aws_rds_cluster_instance", "monitoring_interval", 0, "rds_cluster_instance: monitoring_interval"),
+    // "automatic_failover_enabled - (Optional) Specifies whether a read-only replica will be
+    // automatically promoted to read/write primary if the existing primary fails. ... Defaults
+    // to `false`."
+    ("aws_elasticache_replication_group", "automatic_failover_enabled", false, "elasticache_replication_group: automatic_failover_enabled"),
+    // "multi_az_enabled - (Optional) Specifies whether to enable Multi-AZ Support for the
+    // replication group. If true, `automatic_failover_enabled` must also be enabled. Defaults
+    // to `false`."
+    ("aws_elasticache_replication_group", "multi_az_enabled", false, "elasticache_replication_group: multi_az_enabled"),
+    // "num_cache_clusters - (Optional) Number of cache clusters (primary and replicas) this
+    // replication group will have. ... Defaults to `1`." (when cluster mode is not used)
+    ("aws_elasticache_replication_group", "num_cache_clusters", 1, "elasticache_replication_group: num_cache_clusters"),
+    // "snapshot_retention_limit - (Optional, Redis only) Number of days for which ElastiCache
+    // will retain automatic cache cluster snapshots before deleting them. ... If the value of
+    // SnapshotRetentionLimit is set to zero (0), backups are turned off." The API's default is 0.
+    ("aws_elasticache_replication_group", "snapshot_retention_limit", 0, "elasticache_replication_group: snapshot_retention_limit"),
     // "point_in_time_recovery - (Optional) ... If the block is not provided, this defaults to
     // false."
     ("aws_dynamodb_table", "point_in_time_recovery.enabled", false, "dynamodb_table: point_in_time_recovery"),
+    // "billing_mode - (Optional) Controls how you are charged for read and write throughput and
+    // how you manage capacity. The valid values are `PROVISIONED` and `PAY_PER_REQUEST`.
+    // Defaults to `PROVISIONED`."
+    ("aws_dynamodb_table", "billing_mode", "PROVISIONED", "dynamodb_table: billing_mode"),
     ("aws_dynamodb_table", "deletion_protection_enabled", false, "dynamodb_table: deletion_protection_enabled"),
 }
 

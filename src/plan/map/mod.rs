@@ -4,9 +4,12 @@
 //! tables, health checks) resolved to the addresses of the instances they point at.
 
 mod asg;
+mod dynamodb;
+mod elasticache;
 mod lb;
 mod network;
 mod rds;
+mod rds_cluster;
 mod reader;
 mod route53;
 
@@ -32,6 +35,12 @@ const MAPPED: &[(&str, Kind)] = &[
     ("aws_main_route_table_association", Kind::RouteTable),
     ("aws_db_instance", Kind::DbInstance),
     ("aws_db_subnet_group", Kind::DbInstance),
+    ("aws_rds_cluster", Kind::DbCluster),
+    ("aws_rds_cluster_instance", Kind::DbCluster),
+    ("aws_rds_global_cluster", Kind::DbCluster),
+    ("aws_dynamodb_table", Kind::Table),
+    ("aws_elasticache_replication_group", Kind::ReplicationGroup),
+    ("aws_elasticache_subnet_group", Kind::ReplicationGroup),
     ("aws_autoscaling_group", Kind::AutoScalingGroup),
     ("aws_lb", Kind::LoadBalancer),
     ("aws_alb", Kind::LoadBalancer),
@@ -316,6 +325,13 @@ impl<'a, 'p> Builder<'a, 'p> {
         for i in of(&["aws_db_instance"]) {
             self.db_instance(i, &subnet_az, instances);
         }
+        self.db_clusters(instances, &subnet_az);
+        for i in of(&["aws_elasticache_replication_group"]) {
+            self.replication_group(i, &subnet_az, instances);
+        }
+        for i in of(&["aws_dynamodb_table"]) {
+            self.dynamodb_table(i);
+        }
         for i in of(&["aws_autoscaling_group"]) {
             self.asg(i, &subnet_az);
         }
@@ -360,6 +376,46 @@ impl<'a, 'p> Builder<'a, 'p> {
                 provider: i.provider.clone(),
                 why,
             });
+        }
+    }
+
+    /// The subnets of a subnet group (DB or cache) with their AZs, the group named by its
+    /// address or by the name it is given, or `None` (noted under `field` in `r`) when the
+    /// group, its subnets or one of their AZs is unknown.
+    fn group_subnets(
+        &self,
+        r: &mut Reader,
+        group: &str,
+        rtype: &str,
+        instances: &[&Inst<'p>],
+        subnet_az: &SubnetAz,
+        field: &str,
+    ) -> Option<Vec<(String, String)>> {
+        // A group whose name is a constant is linked by that name, known before apply.
+        let found = instances.iter().find(|x| {
+            x.rtype == rtype
+                && (x.address == group
+                    || x.after.get("name").and_then(Value::as_str) == Some(group))
+        });
+        let Some(gi) = found else {
+            r.mark(
+                field,
+                format!("its subnet group {group} is not in the plan"),
+            );
+            return None;
+        };
+        let mut gr = Reader::new(self.plan, gi, self.view);
+        let Some(ids) = gr.links("subnet_ids", "subnet_ids") else {
+            let why = gr.out.unknown.values().next().cloned().unwrap_or_default();
+            r.mark(field, why);
+            return None;
+        };
+        match Self::azs_of(&ids, subnet_az) {
+            Ok(azs) => Some(azs),
+            Err(why) => {
+                r.mark(field, why);
+                None
+            }
         }
     }
 

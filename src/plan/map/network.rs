@@ -8,14 +8,7 @@ impl<'a, 'p> Builder<'a, 'p> {
         let region = self.region(i);
         let mut r = Reader::new(self.plan, i, self.view);
         let vpc_id = r.link("vpc_id", "vpc_id").flatten().unwrap_or_default();
-        let az = match r.get("availability_zone") {
-            Got::Known(Value::String(s)) if !s.is_empty() => Ok(s.clone()),
-            _ => {
-                let why = r.after_apply("availability_zone");
-                r.mark("availability_zone", why.clone());
-                Err(why)
-            }
-        };
+        let az = r.decided("availability_zone", "availability_zone");
         let availability_zone_id = r.string("availability_zone_id", "availability_zone_id");
         r.out.unknown.remove("availability_zone_id");
         let cidr_block = r.string("cidr_block", "cidr_block");

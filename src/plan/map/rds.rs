@@ -3,7 +3,51 @@
 use super::reader::*;
 use super::*;
 
+/// What a DB instance's plan entry cannot tell: its parameter groups' durability settings,
+/// its backup replication, and its source's AZ.
+pub(super) fn not_in_plan(r: &mut Reader) {
+    for f in [
+        "innodb_flush_log_at_trx_commit",
+        "sync_binlog",
+        "synchronous_commit",
+        "read_only",
+        "log_output",
+        "innodb_default_row_format",
+    ] {
+        r.mark(f, "parameter groups are not read from a plan".into());
+    }
+    r.mark(
+        "automated_backup_replication_regions",
+        "backup replication is not read from a plan".into(),
+    );
+    r.mark("source_availability_zone", "not read from a plan".into());
+}
+
 impl<'a, 'p> Builder<'a, 'p> {
+    /// The AZs of a DB subnet group's subnets (empty without a group), or empty with the
+    /// reason noted under `subnet_group_azs`.
+    pub(super) fn db_subnet_group_azs(
+        &self,
+        r: &mut Reader,
+        group: Option<&str>,
+        instances: &[&Inst<'p>],
+        subnet_az: &SubnetAz,
+    ) -> Vec<String> {
+        group
+            .and_then(|g| {
+                self.group_subnets(
+                    r,
+                    g,
+                    "aws_db_subnet_group",
+                    instances,
+                    subnet_az,
+                    "subnet_group_azs",
+                )
+            })
+            .map(|s| s.into_iter().map(|(_, az)| az).collect())
+            .unwrap_or_default()
+    }
+
     pub(super) fn db_instance(
         &mut self,
         i: &Inst<'p>,
@@ -14,14 +58,7 @@ impl<'a, 'p> Builder<'a, 'p> {
         let mut r = Reader::new(self.plan, i, self.view);
         let engine = r.string("engine", "engine").unwrap_or_default();
         let multi_az = r.bool("multi_az", "multi_az");
-        let availability_zone = match r.get("availability_zone") {
-            Got::Known(Value::String(s)) if !s.is_empty() => Some(s.clone()),
-            _ => {
-                let why = r.after_apply("availability_zone");
-                r.mark("availability_zone", why);
-                None
-            }
-        };
+        let availability_zone = r.decided("availability_zone", "availability_zone").ok();
         let read_replica_source = r
             .link("replicate_source_db", "read_replica_source")
             .flatten();
@@ -32,47 +69,9 @@ impl<'a, 'p> Builder<'a, 'p> {
         let publicly_accessible = r.bool("publicly_accessible", "publicly_accessible");
         let monitoring_interval = r.int("monitoring_interval", "monitoring_interval");
         let group = r.link("db_subnet_group_name", "subnet_group_azs").flatten();
-        // The AZs of its subnet group, through the group's own subnets.
-        let mut subnet_group_azs = Vec::new();
-        if let Some(g) = &group {
-            match instances
-                .iter()
-                .find(|x| &x.address == g && x.rtype == "aws_db_subnet_group")
-            {
-                Some(gi) => {
-                    let mut gr = Reader::new(self.plan, gi, self.view);
-                    match gr.links("subnet_ids", "subnet_ids") {
-                        Some(ids) => match Self::azs_of(&ids, subnet_az) {
-                            Ok(azs) => subnet_group_azs = azs.into_iter().map(|(_, a)| a).collect(),
-                            Err(why) => r.mark("subnet_group_azs", why),
-                        },
-                        None => {
-                            let why = gr.out.unknown.values().next().cloned().unwrap_or_default();
-                            r.mark("subnet_group_azs", why);
-                        }
-                    }
-                }
-                None => r.mark(
-                    "subnet_group_azs",
-                    format!("its DB subnet group {g} is not in the plan"),
-                ),
-            }
-        }
-        for f in [
-            "innodb_flush_log_at_trx_commit",
-            "sync_binlog",
-            "synchronous_commit",
-            "read_only",
-            "log_output",
-            "innodb_default_row_format",
-        ] {
-            r.mark(f, "parameter groups are not read from a plan".into());
-        }
-        r.mark(
-            "automated_backup_replication_regions",
-            "backup replication is not read from a plan".into(),
-        );
-        r.mark("source_availability_zone", "not read from a plan".into());
+        let subnet_group_azs =
+            self.db_subnet_group_azs(&mut r, group.as_deref(), instances, subnet_az);
+        not_in_plan(&mut r);
         self.snap.rds.db_instances.push(DbInstance {
             region: region.clone(),
             db_instance_identifier: i.address.clone(),

@@ -111,17 +111,66 @@ impl<'a, 'p> Reader<'a, 'p> {
                 self.mark(field, why);
                 None
             }
-            Got::Unknown | Got::Unset => {
-                let d = defaults::of(&self.inst.rtype, attr)?;
-                self.out.assumed.insert(
-                    field.to_string(),
-                    format!(
-                        "= {d}: `{attr}` is not set in the configuration of {}, so the provider's \
-                         default applies",
-                        self.inst.address
-                    ),
-                );
-                Some(d)
+            Got::Unknown | Got::Unset => self.assume(attr, field),
+        }
+    }
+
+    /// The provider's default of an attribute the configuration does not set (a nested one
+    /// as `block.attribute`), noted as assumed under `field`.
+    pub(super) fn assume(&mut self, attr: &str, field: &str) -> Option<Value> {
+        let d = defaults::of(&self.inst.rtype, attr)?;
+        self.out.assumed.insert(
+            field.to_string(),
+            format!(
+                "= {d}: `{attr}` is not set in the configuration of {}, so the provider's \
+                 default applies",
+                self.inst.address
+            ),
+        );
+        Some(d)
+    }
+
+    /// A boolean of a nested block (`point_in_time_recovery.enabled`): its value, `None`
+    /// when unknown (noted under `field`), else the provider's default when the block is
+    /// not configured.
+    pub(super) fn nested_bool(&mut self, block: &str, attr: &str, field: &str) -> Option<bool> {
+        let configured = self.configured(block);
+        match self.get(block) {
+            Got::Known(v) => {
+                let b = match v {
+                    Value::Array(a) => a.first(),
+                    o @ Value::Object(_) => Some(o),
+                    _ => None,
+                };
+                if let Some(x) = b.and_then(|b| b.get(attr)).and_then(Value::as_bool) {
+                    return Some(x);
+                }
+            }
+            Got::Unknown if configured => {
+                let why = self.after_apply(&format!("{block}.{attr}"));
+                self.mark(field, why);
+                return None;
+            }
+            _ => {}
+        }
+        if configured {
+            let why = self.after_apply(&format!("{block}.{attr}"));
+            self.mark(field, why);
+            return None;
+        }
+        self.assume(&format!("{block}.{attr}"), field)
+            .and_then(|v| v.as_bool())
+    }
+
+    /// A string AWS picks at apply when the configuration leaves it out (an AZ): its value,
+    /// or why it is unknown (noted under `field`).
+    pub(super) fn decided(&mut self, attr: &str, field: &str) -> Result<String, String> {
+        match self.get(attr) {
+            Got::Known(Value::String(s)) if !s.is_empty() => Ok(s.clone()),
+            _ => {
+                let why = self.after_apply(attr);
+                self.mark(field, why.clone());
+                Err(why)
             }
         }
     }
