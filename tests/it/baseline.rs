@@ -46,21 +46,21 @@ fn diff_lists_new_resolved_and_unchanged_failures() {
     assert_eq!(new_ids.len(), 2, "{new_ids:?}");
     assert!(new_ids
         .iter()
-        .all(|(r, n)| r == "HA-VPC-001" && n == "vpc-multi-az"));
+        .all(|(r, n)| r == "HA-VPC-001" && n == "shop"));
     let resolved = ids("resolved");
-    assert_eq!(resolved.len(), 3, "{resolved:?}");
-    assert!(resolved.iter().all(|(r, _)| r == "HA-ELB-002"));
+    assert_eq!(resolved.len(), 7, "{resolved:?}");
+    assert!(resolved.iter().all(|(r, _)| r == "HA-SHD-006"));
     let old_report: Value = serde_json::from_str(&fs::read_to_string(&old).unwrap()).unwrap();
     let old_fail = old_report["summary"]["fail"].as_u64().unwrap();
-    assert_eq!(d["summary"]["unchanged"].as_u64().unwrap(), old_fail - 3);
+    assert_eq!(d["summary"]["unchanged"].as_u64().unwrap(), old_fail - 7);
 
     let md = stdout(&run(ha_audit(None)
         .args(["diff", "--format", "markdown"])
         .arg(&old)
         .arg(&new)));
-    assert!(md.starts_with("## 2 new · 3 resolved · "), "{md}");
+    assert!(md.starts_with("## 2 new · 7 resolved · "), "{md}");
     assert!(
-        md.contains("### New (2)") && md.contains("### Resolved (3)"),
+        md.contains("### New (2)") && md.contains("### Resolved (7)"),
         "{md}"
     );
     let table = stdout(&run(ha_audit(None).arg("diff").arg(&old).arg(&new)));

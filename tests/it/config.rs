@@ -41,18 +41,19 @@ fn outcomes(report: &str, rule: &str) -> Vec<(String, String)> {
 fn a_parameter_override_changes_the_verdict() {
     let (code, base, _) = scan_with("");
     assert_eq!(code, Some(1));
-    let multi = ("vpc-multi-az".to_string(), "pass".to_string());
-    assert!(outcomes(&base, "HA-VPC-001").contains(&multi));
+    // The shop's VPC spans 3 AZs: enough for the default of 2, not for 4.
+    let shop = ("shop".to_string(), "pass".to_string());
+    assert!(outcomes(&base, "HA-VPC-001").contains(&shop));
 
-    let (code, out, err) = scan_with("[rules.HA-VPC-001]\nparams = { min_azs = 3 }\n");
+    let (code, out, err) = scan_with("[rules.HA-VPC-001]\nparams = { min_azs = 4 }\n");
     assert_eq!(code, Some(1), "{err}");
     let vpc = outcomes(&out, "HA-VPC-001");
     assert!(
-        vpc.contains(&("vpc-multi-az".to_string(), "fail".to_string())),
+        vpc.contains(&("shop".to_string(), "fail".to_string())),
         "{vpc:?}"
     );
     // The message shows the threshold in force.
-    assert!(out.contains("in us-east-1a, us-east-1b only, fewer than 3 AZs"));
+    assert!(out.contains("in us-east-1a, us-east-1b, us-east-1c only, fewer than 4 AZs"));
 }
 
 #[test]
@@ -60,7 +61,8 @@ fn a_disabled_rule_gives_no_findings() {
     let (code, out, err) = scan_with("[rules.HA-ELB-002]\nenabled = false\n");
     assert_eq!(code, Some(1), "{err}");
     assert!(outcomes(&out, "HA-ELB-002").is_empty());
-    assert_eq!(outcomes(&out, "HA-ELB-001").len(), 5);
+    // The other rules still judge the shop-web load balancer of each region.
+    assert_eq!(outcomes(&out, "HA-ELB-001").len(), 2);
 }
 
 #[test]
@@ -138,14 +140,14 @@ fn ha_audit_toml_in_the_working_directory_is_found() {
 const SUPPRESS: &str = r#"
 [[suppressions]]
 rule = "HA-RDS-001"
-resource = "arn:aws:rds:us-east-1:*:db:db-single-az"
+resource = "arn:aws:rds:us-east-1:*:db:legacy-mysql"
 reason = "being replaced by an Aurora cluster"
 expires = 2099-12-31
 
 [[suppressions]]
 rule = "*"
-resource = "alb-one-*"
-reason = "test load balancer, deleted next sprint"
+resource = "shop-legacy-*"
+reason = "old export bucket, deleted next sprint"
 expires = 2020-01-31
 "#;
 
@@ -173,7 +175,7 @@ fn suppressions_are_reported_in_every_format_and_expired_ones_fail_again() {
             ],
         )
     };
-    let s = find("HA-RDS-001", "db-single-az");
+    let s = find("HA-RDS-001", "legacy-mysql");
     assert_eq!(s["outcome"], "suppressed");
     assert_eq!(
         s["reason"],
@@ -181,7 +183,7 @@ fn suppressions_are_reported_in_every_format_and_expired_ones_fail_again() {
     );
     assert_eq!(report["summary"]["suppressed"], 1);
     // The expired one no longer suppresses, and says so in the finding and on stderr.
-    let e = find("HA-ELB-001", "alb-one-az");
+    let e = find("HA-S3-001", "shop-legacy-exports");
     assert_eq!(e["outcome"], "fail");
     assert!(e["reason"]
         .as_str()
@@ -217,18 +219,18 @@ fn suppressions_are_reported_in_every_format_and_expired_ones_fail_again() {
 
 #[test]
 fn a_suppressed_finding_does_not_fail_the_gate() {
-    // Turn every other rule off so the gate sees only HA-RDS-001's failures, then suppress them.
-    let all_off = all_rules_off_but("HA-RDS-001");
+    // Turn every other rule off so the gate sees only HA-S3-003's failures, then suppress them.
+    let all_off = all_rules_off_but("HA-S3-003");
     let (code, _, _) = scan_format(&all_off, "json");
-    assert_eq!(code, Some(1), "two single-AZ instances fail");
-    let suppress_both = format!(
-        "{all_off}\n[[suppressions]]\nrule = \"HA-RDS-001\"\nresource = \"db-single-az*\"\nreason = \"accepted risk\"\n"
+    assert_eq!(code, Some(1), "five buckets without Object Lock fail");
+    let suppress_all = format!(
+        "{all_off}\n[[suppressions]]\nrule = \"HA-S3-003\"\nresource = \"shop-*\"\nreason = \"accepted risk\"\n"
     );
-    let (code, out, err) = scan_format(&suppress_both, "json");
+    let (code, out, err) = scan_format(&suppress_all, "json");
     assert_eq!(code, Some(0), "{err}");
     let report: Value = serde_json::from_str(&out).unwrap();
     assert_eq!(report["summary"]["fail"], 0);
-    assert_eq!(report["summary"]["suppressed"], 2);
+    assert_eq!(report["summary"]["suppressed"], 5);
 }
 
 #[test]
@@ -245,7 +247,8 @@ fn suppression_mistakes_name_the_line() {
 
 #[test]
 fn a_severity_override_changes_reports_and_the_gate() {
-    // HA-ELB-002 (low) fails on the demo; raised to critical it trips a critical gate.
+    // HA-RDS-004 (low) fails on the demo (legacy-mysql has no deletion protection); raised to
+    // critical it trips a critical gate.
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("ha-audit.toml");
     let run_gate = |config: &str| {
@@ -255,10 +258,10 @@ fn a_severity_override_changes_reports_and_the_gate() {
             .args(["--fail-on", "critical", "--config"])
             .arg(&path))
     };
-    let off = all_rules_off_but("HA-ELB-002");
+    let off = all_rules_off_but("HA-RDS-004");
     assert_eq!(run_gate(&off).status.code(), Some(0));
     let out = run_gate(&format!(
-        "{off}[rules.HA-ELB-002]\nseverity = \"critical\"\n"
+        "{off}[rules.HA-RDS-004]\nseverity = \"critical\"\n"
     ));
     assert_eq!(out.status.code(), Some(1));
     let report: Value = serde_json::from_str(&stdout(&out)).unwrap();
@@ -283,19 +286,23 @@ fn scope_limits_what_is_judged() {
     assert!(all.iter().any(|f| f["region"] == "global"));
 
     let west = findings("[scope]\nregions = [\"us-west-2\"]\n");
-    assert_eq!(west.len(), 96);
+    // The disaster-recovery region holds 199 of the demo's 481 findings.
+    assert_eq!(west.len(), 199);
     assert!(west.iter().all(|f| f["region"] == "us-west-2"));
 
-    let tagged = findings("[scope]\ninclude_tags = { Name = \"vpc-one-az\" }\n");
-    assert_eq!(tagged.len(), 2);
+    // Name=shop tags the shop's VPC of each region: HA-VPC-001 and HA-NAT-002 judge each.
+    let tagged = findings("[scope]\ninclude_tags = { Name = \"shop\" }\n");
+    assert_eq!(tagged.len(), 4);
     assert!(
-        tagged.iter().all(|f| f["resource_name"] == "vpc-one-az"),
+        tagged.iter().all(|f| f["resource_name"] == "shop"),
         "{tagged:?}"
     );
 
-    let untagged = findings("[scope]\nexclude_tags = { Name = \"vpc-one-az\" }\n");
+    // The CloudFormation stack and the incident replication set named `shop` are not tagged
+    // so: they stay.
+    let untagged = findings("[scope]\nexclude_tags = { Name = \"shop\" }\n");
     assert_eq!(untagged.len(), all.len() - tagged.len());
-    assert!(untagged.iter().all(|f| f["resource_name"] != "vpc-one-az"));
+    assert!(untagged.iter().all(|f| !tagged.contains(f)));
 
     assert!(findings("[scope]\naccounts = [\"999999999999\"]\n").is_empty());
     assert_eq!(
@@ -304,7 +311,8 @@ fn scope_limits_what_is_judged() {
     );
 
     let no_dns = findings("[services]\nroute53 = false\n");
-    assert_eq!(no_dns.len(), 260);
+    // The 10 findings on Route 53 resources go: 9 on the failover records, HA-SHD-004 on the zone.
+    assert_eq!(no_dns.len(), 471);
     assert!(no_dns
         .iter()
         .all(|f| !f["rule_id"].as_str().unwrap().starts_with("HA-R53")));

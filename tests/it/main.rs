@@ -25,6 +25,7 @@ mod moto_cache;
 mod moto_containers;
 mod moto_data;
 mod moto_data_stores;
+mod moto_demo;
 mod moto_e2e;
 mod moto_edge;
 mod moto_edge_network;

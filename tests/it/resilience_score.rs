@@ -285,8 +285,8 @@ fn an_html_report_with_previous_shows_the_trend() {
         old.to_str().unwrap(),
     ]);
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
-    // Later: a stricter VPC rule (two new failures), no deletion-protection rule (three
-    // resolved).
+    // Later: a stricter VPC rule (two new failures), no rule on Elastic IPs outside Shield
+    // Advanced (seven resolved).
     let cfg = dir.path().join("later.toml");
     fs::write(&cfg, LATER_CONFIG).unwrap();
     let (cfg, old) = (cfg.to_str().unwrap(), old.to_str().unwrap());
@@ -349,14 +349,14 @@ fn an_html_report_with_previous_shows_the_trend() {
         trend.contains("<summary>New failures (2)</summary>"),
         "{trend}"
     );
-    assert!(trend.contains("<summary>Resolved (3)</summary>"), "{trend}");
+    assert!(trend.contains("<summary>Resolved (7)</summary>"), "{trend}");
     let persisting = d["summary"]["unchanged"].as_u64().unwrap();
     assert!(
         trend.contains(&format!("<summary>Persisting ({persisting})</summary>")),
         "{trend}"
     );
     let new_table =
-        &trend[trend.find("New failures (2)").unwrap()..trend.find("Resolved (3)").unwrap()];
+        &trend[trend.find("New failures (2)").unwrap()..trend.find("Resolved (7)").unwrap()];
     assert_eq!(
         new_table.matches("<code>HA-VPC-001</code>").count(),
         2,

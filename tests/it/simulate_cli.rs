@@ -55,88 +55,110 @@ fn every_az_of_the_demo_gives_each_workload_its_worst_verdict() {
     let report = json(&["--demo", "--all-azs"]);
     assert_eq!(report["schema_version"], 1);
     assert_eq!(report["scenario"]["kind"], "every-az");
-    let mut expected = vec![
-        row("lb/alb-one-az", "outage", Some("use1-az6"), false),
-        row("lb/nlb-one-az", "outage", Some("usw2-az1"), false),
-        row("rds/aurora-one-az", "outage", Some("use1-az6"), false),
-        row("rds/aurora-one-member", "outage", Some("use1-az1"), false),
-        row("rds/db-single-az", "outage", Some("use1-az6"), true),
-        row(
-            "rds/db-single-az-no-backup",
+    // In each region: web-a, web-b and web-c are single instances (one AZ each); the shop's
+    // Aurora cluster and Redis group fail over; EFS, Lambda and the ALB behind
+    // www.shop.example.com lose one AZ of three; ECS tasks and EKS nodes are not placed in the
+    // snapshot; the neglected legacy-mysql runs in one AZ.
+    let (east, west) = ("(123456789012 us-east-1)", "(123456789012 us-west-2)");
+    let mut expected = Vec::new();
+    for (web, east_az, west_az) in [
+        ("web-a", "use1-az6", "usw2-az2"),
+        ("web-b", "use1-az1", "usw2-az1"),
+        ("web-c", "use1-az2", "usw2-az3"),
+    ] {
+        expected.push(row(
+            &format!("ec2/{web} {east}"),
             "outage",
-            Some("usw2-az1"),
-            true,
-        ),
-        row("rds/aurora-multi-az", "failover", Some("use1-az6"), false),
-        row("rds/aurora-two-az", "failover", Some("usw2-az1"), false),
-        row(
-            "rds/db-multi-az (123456789012 us-east-1)",
+            Some(east_az),
+            false,
+        ));
+        expected.push(row(
+            &format!("ec2/{web} {west}"),
+            "outage",
+            Some(west_az),
+            false,
+        ));
+    }
+    expected.push(row("rds/legacy-mysql", "outage", Some("use1-az6"), true));
+    for w in ["ecs/shop/checkout", "eks/shop-k8s"] {
+        for r in [east, west] {
+            expected.push(row(
+                &format!("{w} {r}"),
+                "not_evaluated",
+                Some("use1-az1"),
+                false,
+            ));
+        }
+    }
+    for (w, loss) in [("cache/shop-sessions", true), ("rds/shop-orders", false)] {
+        expected.push(row(
+            &format!("{w} {east}"),
             "failover",
             Some("use1-az6"),
-            false,
-        ),
-        row(
-            "rds/db-multi-az (123456789012 us-west-2)",
+            loss,
+        ));
+        expected.push(row(
+            &format!("{w} {west}"),
             "failover",
             Some("usw2-az2"),
-            false,
-        ),
-        row("rds/db-no-backup", "failover", Some("use1-az6"), false),
-        row(
-            "alias-eth.example-ha.com",
-            "degraded",
-            Some("use1-az1"),
-            false,
-        ),
-        row(
-            "alias-no-eth.example-ha.com",
-            "degraded",
-            Some("use1-az1"),
-            false,
-        ),
-        row("lb/nlb-multi-az", "degraded", Some("use1-az1"), false),
-    ];
-    for asg in [
-        "asg-ec2-hc",
-        "asg-elb-hc",
-        "asg-one-az",
-        "asg-one-az-elb-hc",
-        "asg-two-az-no-lb",
-    ] {
-        expected.push(row(&format!("asg/{asg}"), "unaffected", None, false));
+            loss,
+        ));
     }
-    for b in [
-        "ha-east-crr",
-        "ha-east-replica",
-        "ha-east-srr",
-        "ha-east-suspended",
-        "ha-east-unversioned",
-        "ha-west-crr",
-        "ha-west-crr-disabled",
-        "ha-west-replica",
+    for w in ["efs/shop-media", "lambda/shop-thumbnails"] {
+        expected.push(row(
+            &format!("{w} {east}"),
+            "degraded",
+            Some("use1-az1"),
+            false,
+        ));
+        expected.push(row(
+            &format!("{w} {west}"),
+            "degraded",
+            Some("usw2-az1"),
+            false,
+        ));
+    }
+    expected.push(row(
+        "www.shop.example.com",
+        "degraded",
+        Some("use1-az1"),
+        false,
+    ));
+    for w in [
+        format!("asg/shop-workers {east}"),
+        format!("asg/shop-workers {west}"),
+        "cdn/cdn.shop.example.com".into(),
+        format!("dynamodb/shop-carts {east}"),
+        format!("dynamodb/shop-carts {west}"),
+        "s3/shop-assets-dr".into(),
+        "s3/shop-legacy-exports".into(),
+        "s3/shop-trail".into(),
+        "s3/shop-trail-dr".into(),
     ] {
-        expected.push(row(&format!("s3/{b}"), "unaffected", None, false));
+        expected.push(row(&w, "unaffected", None, false));
     }
     assert_eq!(verdicts(&report), expected);
     let s = &report["summary"];
     assert_eq!(
         [
             &s["outage"],
+            &s["not_evaluated"],
             &s["failover"],
             &s["degraded"],
             &s["unaffected"],
             &s["az_resilience_score"]
         ],
-        [6, 5, 3, 13, 74]
+        [7, 4, 4, 5, 9, 66]
     );
     assert_eq!(report["per_az"].as_array().unwrap().len(), 10);
     // The estimate cites where each number comes from.
-    let rds = &report["workloads"][8];
-    assert_eq!(rds["failover_estimate"]["min_s"], 60);
-    assert_eq!(rds["failover_estimate"]["max_s"], 120);
+    let rds = &report["workloads"][13];
+    assert_eq!(rds["id"], format!("rds/shop-orders {east}"));
+    assert_eq!(rds["failover_estimate"]["min_s"], 0);
+    assert_eq!(rds["failover_estimate"]["max_s"], 30);
     assert_eq!(
         rds["failover_estimate"]["basis"][0],
-        "RDS Multi-AZ failover: typically 60-120 s [RDS-maz]"
+        "Aurora failover to a reader: typically within 30 s [AUR-hb]"
     );
 }
 
@@ -151,19 +173,25 @@ fn a_region_failure_moves_health_checked_dns_to_the_other_region() {
             .1
             .clone()
     };
-    assert_eq!(find("alias-eth.example-ha.com"), "failover");
-    assert_eq!(find("alias-no-eth.example-ha.com"), "outage");
-    assert_eq!(find("s3/ha-east-crr"), "outage");
-    assert_eq!(find("rds/aurora-two-az"), "unaffected");
+    // www.shop.example.com fails over to the west ALB (its primary is health-checked); the
+    // CDN's default behaviour targets the east bucket alone (HA-CF-003), so it goes down with
+    // it; the west copy of the database is untouched.
+    assert_eq!(find("www.shop.example.com"), "failover");
+    assert_eq!(find("cdn/cdn.shop.example.com"), "outage");
+    assert_eq!(find("s3/shop-trail"), "outage");
+    assert_eq!(
+        find("rds/shop-orders (123456789012 us-west-2)"),
+        "unaffected"
+    );
     let w = report["workloads"]
         .as_array()
         .unwrap()
         .iter()
-        .find(|w| w["id"] == "alias-no-eth.example-ha.com")
+        .find(|w| w["id"] == "www.shop.example.com")
         .unwrap();
     assert_eq!(
         w["why"],
-        "load balancer alb-multi-az: its region us-east-1 fails; the primary has no health check, so Route 53 failover never moves away from it"
+        "load balancer shop-web: its region us-east-1 fails; Route 53 failover to load balancer shop-web"
     );
 }
 
@@ -201,16 +229,22 @@ fn the_gate_fails_on_the_chosen_verdict_and_sarif_lists_what_breaks() {
         simulate(&["--demo", "--fail-az", "use1-az6"]).status.code(),
         Some(1)
     );
+    // use1-az3 holds none of the shop's subnets: only the ECS and EKS workloads, whose
+    // placement is unknown, are not evaluated there.
     assert_eq!(
-        simulate(&["--demo", "--fail-az", "use1-az3", "--fail-on", "degraded"])
-            .status
-            .code(),
+        simulate(&[
+            "--demo",
+            "--fail-az",
+            "use1-az3",
+            "--fail-on",
+            "not-evaluated"
+        ])
+        .status
+        .code(),
         Some(1)
     );
     assert_eq!(
-        simulate(&["--demo", "--fail-az", "use1-az3", "--fail-on", "failover"])
-            .status
-            .code(),
+        simulate(&["--demo", "--fail-az", "use1-az3"]).status.code(),
         Some(0)
     );
     let out = simulate(&[
@@ -238,18 +272,38 @@ fn the_gate_fails_on_the_chosen_verdict_and_sarif_lists_what_breaks() {
     assert_eq!(
         ids,
         [
-            ("lb/alb-one-az", "sim/az-outage"),
-            ("rds/aurora-one-az", "sim/az-outage"),
-            ("rds/db-single-az", "sim/az-outage"),
-            ("rds/aurora-multi-az", "sim/az-failover"),
+            ("ec2/web-a (123456789012 us-east-1)", "sim/az-outage"),
+            ("rds/legacy-mysql", "sim/az-outage"),
             (
-                "rds/db-multi-az (123456789012 us-east-1)",
+                "ecs/shop/checkout (123456789012 us-east-1)",
+                "sim/az-not-evaluated"
+            ),
+            (
+                "ecs/shop/checkout (123456789012 us-west-2)",
+                "sim/az-not-evaluated"
+            ),
+            (
+                "eks/shop-k8s (123456789012 us-east-1)",
+                "sim/az-not-evaluated"
+            ),
+            (
+                "eks/shop-k8s (123456789012 us-west-2)",
+                "sim/az-not-evaluated"
+            ),
+            (
+                "cache/shop-sessions (123456789012 us-east-1)",
                 "sim/az-failover"
             ),
-            ("rds/db-no-backup", "sim/az-failover"),
-            ("alias-eth.example-ha.com", "sim/az-degraded"),
-            ("alias-no-eth.example-ha.com", "sim/az-degraded"),
-            ("lb/nlb-multi-az", "sim/az-degraded"),
+            (
+                "rds/shop-orders (123456789012 us-east-1)",
+                "sim/az-failover"
+            ),
+            ("efs/shop-media (123456789012 us-east-1)", "sim/az-degraded"),
+            (
+                "lambda/shop-thumbnails (123456789012 us-east-1)",
+                "sim/az-degraded"
+            ),
+            ("www.shop.example.com", "sim/az-degraded"),
         ]
     );
     assert_eq!(
@@ -258,7 +312,7 @@ fn the_gate_fails_on_the_chosen_verdict_and_sarif_lists_what_breaks() {
     );
     assert_eq!(
         results[0]["partialFingerprints"]["workload/az"],
-        "lb/alb-one-az/use1-az6"
+        "ec2/web-a (123456789012 us-east-1)/use1-az6"
     );
 }
 
@@ -268,8 +322,8 @@ fn a_workloads_file_groups_components_before_anything_else() {
     let file = dir.join("workloads.toml");
     std::fs::write(
         &file,
-        "[[workload]]\nid = \"web\"\narns = [\"arn:aws:rds:us-east-1:123456789012:db:db-single-az\"]\n\
-         tags = { Name = \"alb-one-az\" }\n",
+        "[[workload]]\nid = \"web\"\narns = [\"arn:aws:rds:us-east-1:123456789012:db:legacy-mysql\"]\n\
+         tags = { Name = \"web-a\" }\n",
     )
     .unwrap();
     let report = json(&[
@@ -293,10 +347,11 @@ fn a_workloads_file_groups_components_before_anything_else() {
         .iter()
         .map(|c| c["kind"].as_str().unwrap())
         .collect();
-    assert_eq!(kinds, ["elbv2.load_balancer", "rds.db_instance"]);
+    // web-a of each region (by its Name tag) and the DB instance (by its ARN).
+    assert_eq!(kinds, ["ec2.instance", "ec2.instance", "rds.db_instance"]);
     assert!(!verdicts(&report)
         .iter()
-        .any(|r| r.0 == "rds/db-single-az" || r.0 == "lb/alb-one-az"));
+        .any(|r| r.0 == "rds/legacy-mysql" || r.0.starts_with("ec2/web-a ")));
 }
 
 fn tempdir() -> std::path::PathBuf {
@@ -378,12 +433,12 @@ fn the_table_and_html_show_every_workload() {
         "{table}"
     );
     assert!(
-        table.contains("Worst AZ: use1-az6 (us-east-1), score 87"),
+        table.contains("Worst AZ: use1-az6 (us-east-1), score 89"),
         "{table}"
     );
     assert!(
         table
-            .contains("AZ-resilience score: 74/100 (worst AZ per workload) · rule score: 72.9/100"),
+            .contains("AZ-resilience score: 66/100 (worst AZ per workload) · rule score: 95.2/100"),
         "{table}"
     );
     let html = stdout(&simulate(&[
@@ -394,7 +449,8 @@ fn the_table_and_html_show_every_workload() {
         "--fail-on",
         "never",
     ]));
-    assert_eq!(html.matches("<tr><td>").count(), 27);
-    // One cell per (workload, AZ) whose failure is an outage: 1 + 3 + 2 in the per-AZ table.
-    assert_eq!(html.matches("<td class=\"outage\"").count(), 6);
+    assert_eq!(html.matches("<tr><td>").count(), 29);
+    // One cell per (workload, AZ) whose failure is an outage in the per-AZ table: each web
+    // instance in its AZ (6) and legacy-mysql in use1-az6.
+    assert_eq!(html.matches("<td class=\"outage\"").count(), 7);
 }

@@ -124,10 +124,11 @@ pub fn rule_ids() -> Vec<String> {
         .collect()
 }
 
-/// A later configuration of the demo account: a stricter VPC rule (two more failures) and no
-/// deletion-protection rule (three fewer).
+/// A later configuration of the demo account: a stricter VPC rule (two more failures: the shop
+/// VPC of each region spans 3 AZs) and no rule on Elastic IPs outside Shield Advanced (seven
+/// fewer: the NAT gateways' addresses).
 pub const LATER_CONFIG: &str =
-    "[rules.HA-VPC-001]\nparams = { min_azs = 3 }\n[rules.HA-ELB-002]\nenabled = false\n";
+    "[rules.HA-VPC-001]\nparams = { min_azs = 4 }\n[rules.HA-SHD-006]\nenabled = false\n";
 
 /// A hand-made scenario changed by `edit`, scanned from a temporary file: its JSON report.
 pub fn scan_edited(scenario: &str, edit: impl FnOnce(&mut Value)) -> Value {
