@@ -260,6 +260,7 @@ fn merge_reports(texts: &[(&Path, String)]) -> Result<String> {
             terminal: false,
             expand: false,
             show_not_evaluated: false,
+            width: crate::report::PIPE_WIDTH,
         },
     ))
 }

@@ -150,3 +150,13 @@ pub(crate) fn load_rules(dirs: &[std::path::PathBuf]) -> Result<crate::engine::R
 }
 
 pub(crate) use crate::output::emit;
+
+/// The width of a table written to a file or a pipe: `COLUMNS` when it holds a sensible width
+/// (as a shell exports it, or `COLUMNS=120 ha-audit scan ... > report.txt`), else fixed.
+fn pipe_width() -> u16 {
+    std::env::var("COLUMNS")
+        .ok()
+        .and_then(|c| c.trim().parse::<u16>().ok())
+        .filter(|w| (40..=1000).contains(w))
+        .unwrap_or(crate::report::PIPE_WIDTH)
+}

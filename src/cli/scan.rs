@@ -127,6 +127,7 @@ pub fn run(a: ScanArgs) -> Result<u8> {
             terminal: to_terminal,
             expand: a.expand,
             show_not_evaluated: a.show_not_evaluated,
+            width: super::pipe_width(),
         },
         // A plan's findings point into the plan, even when a snapshot of it is saved too.
         snapshot_file: a

@@ -127,6 +127,7 @@ pub fn run(a: SimulateArgs) -> Result<u8> {
         terminal: to_terminal,
         expand: false,
         show_not_evaluated: false,
+        width: super::pipe_width(),
     };
     let uri = a
         .snapshot

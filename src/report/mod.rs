@@ -212,7 +212,13 @@ pub struct RenderOptions {
     pub expand: bool,
     /// Table: each not-evaluated finding on its own row, not one row per reason.
     pub show_not_evaluated: bool,
+    /// The table's width when it does not go to a terminal (a file or a pipe).
+    pub width: u16,
 }
+
+/// The table's width in a file or a pipe when `COLUMNS` does not give one: fixed, so that
+/// the output does not depend on who ran it.
+pub const PIPE_WIDTH: u16 = 140;
 
 pub fn render(report: &Report, format: Format, opts: &RenderOptions) -> String {
     match format {

@@ -3,7 +3,9 @@
 
 use super::{RenderOptions, Report};
 use crate::engine::{Finding, Outcome, Severity};
-use comfy_table::{presets, Attribute, Cell, Color, ContentArrangement, Table};
+use comfy_table::{
+    presets, Attribute, Cell, Color, ColumnConstraint, ContentArrangement, Table, Width,
+};
 use std::fmt::Write;
 
 pub fn render(r: &Report, opts: &RenderOptions) -> String {
@@ -75,6 +77,15 @@ pub fn render(r: &Report, opts: &RenderOptions) -> String {
                     row.insert(3, Cell::new(&f.account_id));
                 }
                 t.add_row(row);
+            }
+        }
+        // The finding is what is read; names and regions are looked up. Left to share the
+        // width equally, long resource names squeeze the finding to a third of a narrow
+        // terminal and every row wraps to six lines.
+        let n = t.column_count();
+        for (i, pct) in [(n - 3, 22), (n - 2, 11)] {
+            if let Some(c) = t.column_mut(i) {
+                c.set_constraint(ColumnConstraint::UpperBoundary(Width::Percentage(pct)));
             }
         }
         let _ = writeln!(out, "{t}\n");
@@ -303,9 +314,33 @@ fn score_lines(out: &mut String, r: &Report) {
         ("service", &score.by_service),
     ] {
         if !rows.is_empty() {
-            let _ = writeln!(out, "  by {title}: {}", super::score::breakdown(rows));
+            let _ = writeln!(out, "  by {title}: {}", short_breakdown(rows));
         }
     }
+}
+
+/// Scopes listed in full up to this many; beyond it, those at 100 are only counted.
+const SCOPES_LISTED: usize = 8;
+
+/// A breakdown line a terminal can hold: an account of forty services would otherwise print
+/// a line of several hundred characters, mostly "100.0". The JSON and Markdown reports keep
+/// every scope.
+fn short_breakdown(rows: &[super::score::Scoped]) -> String {
+    if rows.len() <= SCOPES_LISTED {
+        return super::score::breakdown(rows);
+    }
+    let (perfect, rest): (Vec<_>, Vec<_>) = rows
+        .iter()
+        .cloned()
+        .partition(|x| x.tally.score.text() == "100.0");
+    let mut line = super::score::breakdown(&rest);
+    if !perfect.is_empty() {
+        if !line.is_empty() {
+            line.push_str(" · ");
+        }
+        line.push_str(&format!("{} more at 100.0", perfect.len()));
+    }
+    line
 }
 
 /// A titled table of the findings with `outcome`, each with its reason; nothing when none.
@@ -354,8 +389,7 @@ fn new_table(opts: &RenderOptions) -> Table {
     t.load_preset(presets::UTF8_FULL_CONDENSED)
         .set_content_arrangement(ContentArrangement::Dynamic);
     if !opts.terminal {
-        // Files and pipes get a fixed width so the output does not depend on who ran it.
-        t.force_no_tty().set_width(140);
+        t.force_no_tty().set_width(opts.width);
     }
     t
 }

@@ -108,12 +108,28 @@ fn every_format_shows_the_identical_score() {
         )),
         "{table}"
     );
-    for scope in ["account", "region", "service"] {
+    for scope in ["account", "region"] {
         assert!(
             table.contains(&format!("  by {scope}: {}\n", line(scope))),
             "{scope}: {table}"
         );
     }
+    // The demo's 46 services: the table lists those below 100 and counts the others.
+    let services: Vec<&(&str, String, String)> = rows.iter().filter(|r| r.0 == "service").collect();
+    assert_eq!(services.len(), 46);
+    let below: Vec<String> = services
+        .iter()
+        .filter(|r| r.2 != "100.0")
+        .map(|r| format!("{} {}", r.1, r.2))
+        .collect();
+    assert_eq!(below.len(), 10);
+    assert!(
+        table.contains(&format!(
+            "  by service: {} · 36 more at 100.0\n",
+            below.join(" · ")
+        )),
+        "{table}"
+    );
 
     let md = report("markdown");
     assert!(

@@ -48,7 +48,9 @@ pub fn ha_audit(endpoint: Option<&str>) -> Command {
             "/nonexistent/ha-audit-test-credentials",
         )
         .env("AWS_EC2_METADATA_DISABLED", "true")
-        .env("NO_COLOR", "1");
+        .env("NO_COLOR", "1")
+        // Tables in pipes take their width from COLUMNS: pinned ones use the fixed width.
+        .env_remove("COLUMNS");
     match endpoint {
         Some(url) => {
             c.env("AWS_ENDPOINT_URL", url)
