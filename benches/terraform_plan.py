@@ -9,7 +9,9 @@ in the shape of `terraform show -json` (format 1.2): copies of one stack, each a
 `for_each` module `stack` holding a nested module `network` (two deep), with `count`ed
 subnets, NAT gateways, route tables and associations paired by `count.index` (and a public
 route table to the internet gateway), a database on a
-subnet group, an Auto Scaling group and a load balancer on the network module's subnet outputs
+subnet group, an Aurora cluster with a member per AZ, a DynamoDB table with a replica, a Redis
+replication group on a cache subnet group, an Auto Scaling group and a load balancer on the
+network module's subnet outputs
 (module output -> module input references), a listener, and a failover record aliasing the
 load balancer in a zone of the root module. Every id is unknown until apply, so every link goes
 through the configuration's references. One copy, then two, are scanned first: the outcomes of
@@ -61,6 +63,13 @@ def stack_plan(copies):
     p.block(["stack"], "aws_autoscaling_group", "app", {"vpc_zone_identifier": ref("module.network.private_subnet_ids", "module.network"), "min_size": const(2), "max_size": const(6), "capacity_rebalance": const(True)})
     p.block(["stack"], "aws_lb", "web", {"subnets": ref("module.network.public_subnet_ids", "module.network"), "enable_deletion_protection": const(True), "load_balancer_type": const("application")})
     p.block(["stack"], "aws_lb_listener", "http", {"load_balancer_arn": ref("aws_lb.web.arn", "aws_lb.web"), "port": const(80)})
+    # Data stores: an Aurora cluster with a member in each AZ on the database subnet group, a
+    # DynamoDB table with a replica, a Redis replication group on a cache subnet group.
+    p.block(["stack"], "aws_rds_cluster", "orders", {"engine": const("aurora-postgresql"), "master_username": const("app"), "backup_retention_period": const(7), "deletion_protection": const(True), "db_subnet_group_name": ref("aws_db_subnet_group.this.name", "aws_db_subnet_group.this")})
+    p.block(["stack"], "aws_rds_cluster_instance", "orders", {"cluster_identifier": ref("aws_rds_cluster.orders.id", "aws_rds_cluster.orders"), "engine": const("aurora-postgresql"), "instance_class": const("db.r6g.large"), "monitoring_interval": const(60), "availability_zone": ref("local.azs", "count.index")}, count=const(3))
+    p.block(["stack"], "aws_dynamodb_table", "sessions", {"name": ref("var.name"), "billing_mode": const("PAY_PER_REQUEST"), "hash_key": const("id"), "point_in_time_recovery": [{"enabled": const(True)}], "deletion_protection_enabled": const(True), "replica": [{"region_name": const("eu-central-1")}]})
+    p.block(["stack"], "aws_elasticache_subnet_group", "cache", {"name": ref("var.name"), "subnet_ids": ref("module.network.private_subnet_ids", "module.network")})
+    p.block(["stack"], "aws_elasticache_replication_group", "cache", {"replication_group_id": ref("var.name"), "engine": const("redis"), "node_type": const("cache.r7g.large"), "num_cache_clusters": const(2), "automatic_failover_enabled": const(True), "multi_az_enabled": const(True), "snapshot_retention_limit": const(7), "preferred_cache_cluster_azs": const(AZS[:2]), "subnet_group_name": ref("aws_elasticache_subnet_group.cache.name", "aws_elasticache_subnet_group.cache")})
     p.block(["stack"], "aws_route53_record", "app", {"zone_id": ref("var.zone_id"), "name": ref("var.name"), "type": const("A"), "set_identifier": const("primary"),
                                                      "failover_routing_policy": [{"type": const("PRIMARY")}],
                                                      "alias": [{"name": ref("aws_lb.web.dns_name", "aws_lb.web"), "zone_id": ref("aws_lb.web.zone_id", "aws_lb.web"), "evaluate_target_health": const(True)}]})
@@ -84,6 +93,12 @@ def stack_plan(copies):
                  {"id": True, "arn": True, "availability_zones": True, "health_check_type": True, "vpc_zone_identifier": True})
         p.change(m, "aws_lb", "web", {"load_balancer_type": "application", "internal": False, "enable_deletion_protection": True, "subnet_mapping": []}, {"id": True, "arn": True, "dns_name": True, "zone_id": True, "subnets": True, "subnet_mapping": True})
         p.change(m, "aws_lb_listener", "http", {"port": 80, "protocol": "HTTP"}, {"id": True, "arn": True, "load_balancer_arn": True})
+        p.change(m, "aws_rds_cluster", "orders", {"engine": "aurora-postgresql", "engine_mode": "provisioned", "master_username": "app", "backup_retention_period": 7, "deletion_protection": True, "backtrack_window": 0, "db_subnet_group_name": f"db-{k}"}, {"id": True, "arn": True, "availability_zones": True, "db_cluster_parameter_group_name": True})
+        for i, az in enumerate(AZS):
+            p.change(m, "aws_rds_cluster_instance", "orders", {"engine": "aurora-postgresql", "instance_class": "db.r6g.large", "publicly_accessible": False, "promotion_tier": 0, "monitoring_interval": 60, "availability_zone": az}, {"id": True, "arn": True, "cluster_identifier": True, "endpoint": True, "db_subnet_group_name": True}, index=i)
+        p.change(m, "aws_dynamodb_table", "sessions", {"name": k, "billing_mode": "PAY_PER_REQUEST", "hash_key": "id", "point_in_time_recovery": [{"enabled": True}], "deletion_protection_enabled": True, "replica": [{"region_name": "eu-central-1", "point_in_time_recovery": False, "propagate_tags": False}], "global_secondary_index": []}, {"id": True, "arn": True, "stream_arn": True, "replica": [{"arn": True}]})
+        p.change(m, "aws_elasticache_subnet_group", "cache", {"name": k}, {"id": True, "arn": True, "subnet_ids": True, "vpc_id": True})
+        p.change(m, "aws_elasticache_replication_group", "cache", {"replication_group_id": k, "engine": "redis", "node_type": "cache.r7g.large", "num_cache_clusters": 2, "automatic_failover_enabled": True, "multi_az_enabled": True, "snapshot_retention_limit": 7, "preferred_cache_cluster_azs": AZS[:2], "subnet_group_name": k}, {"id": True, "arn": True, "member_clusters": True, "primary_endpoint_address": True})
         p.change(m, "aws_route53_record", "app", {"name": f"{k}.example.com", "type": "A", "set_identifier": "primary", "failover_routing_policy": [{"type": "PRIMARY"}], "alias": [{"evaluate_target_health": True}], "records": None, "ttl": None},
                  {"id": True, "zone_id": True, "fqdn": True, "alias": [{"name": True, "zone_id": True}]})
     return p.json(), len(p.changes)
