@@ -98,6 +98,12 @@ defaults! {
     // Defaults to `PROVISIONED`."
     ("aws_dynamodb_table", "billing_mode", "PROVISIONED", "dynamodb_table: billing_mode"),
     ("aws_dynamodb_table", "deletion_protection_enabled", false, "dynamodb_table: deletion_protection_enabled"),
+    // No `aws_efs_backup_policy`: "When you use the CLI or API to create a file system,
+    // automatic backups are enabled by default only for One Zone file systems" (EFS User
+    // Guide, Backing up EFS file systems; CreateFileSystem `Backup`: "Default is false.
+    // However, if you specify an AvailabilityZoneName, the default is true"). The reader
+    // assumes it for Regional file systems only.
+    ("aws_efs_file_system", "backup_policy.status", "DISABLED", "efs_file_system: (aws_efs_backup_policy) backup_policy.status"),
 }
 
 /// The default of `attribute` of `resource_type`, if the table has one. `aws_alb` is the

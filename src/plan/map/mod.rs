@@ -5,6 +5,7 @@
 
 mod asg;
 mod dynamodb;
+mod efs;
 mod elasticache;
 mod lb;
 mod network;
@@ -41,6 +42,10 @@ const MAPPED: &[(&str, Kind)] = &[
     ("aws_dynamodb_table", Kind::Table),
     ("aws_elasticache_replication_group", Kind::ReplicationGroup),
     ("aws_elasticache_subnet_group", Kind::ReplicationGroup),
+    ("aws_efs_file_system", Kind::FileSystem),
+    ("aws_efs_mount_target", Kind::FileSystem),
+    ("aws_efs_backup_policy", Kind::FileSystem),
+    ("aws_efs_replication_configuration", Kind::FileSystem),
     ("aws_autoscaling_group", Kind::AutoScalingGroup),
     ("aws_lb", Kind::LoadBalancer),
     ("aws_alb", Kind::LoadBalancer),
@@ -332,6 +337,7 @@ impl<'a, 'p> Builder<'a, 'p> {
         for i in of(&["aws_dynamodb_table"]) {
             self.dynamodb_table(i);
         }
+        self.efs(instances, &subnet_az);
         for i in of(&["aws_autoscaling_group"]) {
             self.asg(i, &subnet_az);
         }

@@ -1,0 +1,102 @@
+//! `scan --terraform-plan` on the storage plans of `fixtures/terraform/`
+//! (`make_storage_plans.py`): EFS file systems with their mount targets, backup policies and
+//! replication configurations. Every failure of the failing plan is pinned, the fixed plan
+//! passes each of them, and values unknown until apply say so.
+
+use crate::support::plan::{pairs, passes_all, reason, scan_plan as scan, with};
+
+const SHARED: &str = "module.efs.aws_efs_file_system.this";
+const SCRATCH: &str = "aws_efs_file_system.scratch";
+
+/// Every failure of `storage.fail.json`, each defect once.
+const FAILS: &[(&str, &str)] = &[
+    // A Regional file system (made in a module) with one mount target, and a One Zone one;
+    // neither replicated to another region.
+    ("HA-EFS-001", SCRATCH),
+    ("HA-EFS-001", SHARED),
+    ("HA-EFS-003", SCRATCH),
+    ("HA-EFS-003", SHARED),
+];
+
+/// The reason given when AWS Backup, which the plan does not hold, decides a rule.
+fn no_backup(fields: &[&str]) -> String {
+    fields
+        .iter()
+        .map(|f| {
+            format!(
+                "`{f}` could not be read: backup was not collected in eu-west-1, so what it \
+                 would show is unknown"
+            )
+        })
+        .collect::<Vec<_>>()
+        .join("; ")
+}
+
+const CONSUMERS: &str = "`consumer_azs` could not be read: the EC2 instances running in its VPC \
+                         are not read from a plan; `consumer_azs_without_mount_target` could not \
+                         be read: the EC2 instances running in its VPC are not read from a plan";
+
+#[test]
+fn the_storage_plan_fails_exactly_its_defects() {
+    let r = scan("storage.fail.json", 1);
+    assert_eq!(with("fail", &r), pairs(FAILS));
+    assert_eq!(reason(&r, "HA-EFS-001", SHARED), "");
+    // Without an aws_efs_backup_policy, EFS turns automatic backups on for One Zone file
+    // systems only: a Regional one is assumed off, a One Zone one is not guessed.
+    let one_zone = "`backup_policy_status` could not be read: aws_efs_file_system.scratch has \
+                    no aws_efs_backup_policy in the plan, and EFS decides the automatic backups \
+                    of a One Zone file system itself";
+    assert_eq!(
+        reason(&r, "HA-EFS-005", SCRATCH),
+        format!("{}; {one_zone}", no_backup(&["backup_plans"]))
+    );
+    assert_eq!(
+        reason(&r, "HA-EFS-002", SHARED),
+        no_backup(&["backup_plans"])
+    );
+    assert_eq!(reason(&r, "HA-EFS-004", SHARED), CONSUMERS);
+    assert_eq!(
+        reason(&r, "HA-BAK-011", SHARED),
+        no_backup(&["backup_age_hours", "backup_plans"])
+    );
+    assert_eq!(r["summary"]["pass"], 1);
+    assert_eq!(r["summary"]["not_evaluated"], 12);
+}
+
+#[test]
+fn the_fixed_storage_plan_passes_them() {
+    let r = scan("storage.pass.json", 0);
+    passes_all(&r, FAILS);
+    let passed = with("pass", &r);
+    // Backup policies ENABLED: passed without AWS Backup's plans.
+    for id in [SHARED, SCRATCH] {
+        assert!(passed.contains(&("HA-EFS-002".into(), id.into())), "{id}");
+    }
+    assert_eq!(r["summary"]["pass"], 7);
+    assert_eq!(r["summary"]["not_evaluated"], 9);
+}
+
+#[test]
+fn unknown_storage_values_are_not_evaluated_naming_the_attribute() {
+    let r = scan("storage.unknown.json", 1);
+    assert_eq!(
+        reason(&r, "HA-EFS-003", SHARED),
+        "`cross_region_replication` could not be read: known only after apply \
+         (aws_efs_replication_configuration.shared: destination.region)"
+    );
+    assert_eq!(
+        reason(&r, "HA-EFS-002", SHARED),
+        format!(
+            "{}; `backup_policy_status` could not be read: known only after apply \
+             (aws_efs_backup_policy.shared: backup_policy.status)",
+            no_backup(&["backup_plans"])
+        )
+    );
+    let fails = with("fail", &r);
+    assert!(fails.contains(&("HA-EFS-001".into(), SCRATCH.into())));
+    assert!(!fails.contains(&("HA-EFS-003".into(), SHARED.into())));
+    assert!(reason(&r, "HA-EFS-005", SCRATCH).ends_with(
+        "`one_zone` could not be read: known only after apply (aws_efs_file_system.scratch: \
+         availability_zone_name)"
+    ));
+}
