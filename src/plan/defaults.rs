@@ -104,6 +104,16 @@ defaults! {
     // However, if you specify an AvailabilityZoneName, the default is true"). The reader
     // assumes it for Regional file systems only.
     ("aws_efs_file_system", "backup_policy.status", "DISABLED", "efs_file_system: (aws_efs_backup_policy) backup_policy.status"),
+    // "object_lock_enabled - (Optional, Forces new resource) Indicates whether this bucket has
+    // an Object Lock configuration enabled. Valid values are `true` or `false`." Unset, the
+    // provider leaves CreateBucket's ObjectLockEnabledForBucket out, and the bucket has no
+    // Object Lock unless an `aws_s3_bucket_object_lock_configuration` adds it.
+    ("aws_s3_bucket", "object_lock_enabled", false, "s3_bucket: object_lock_enabled"),
+    // Neither an `aws_s3_bucket_versioning` nor the inline `versioning` block: "Buckets can be
+    // in one of three states: unversioned (the default), versioning-enabled, or
+    // versioning-suspended" (S3 User Guide, Versioning); the inline block's "enabled -
+    // (Optional) Enable versioning" defaults to `false`.
+    ("aws_s3_bucket", "versioning.enabled", false, "s3_bucket: versioning.enabled"),
 }
 
 /// The default of `attribute` of `resource_type`, if the table has one. `aws_alb` is the

@@ -78,15 +78,8 @@ impl<'a, 'p> Builder<'a, 'p> {
             ) else {
                 continue;
             };
-            let status = match r.get("backup_policy") {
-                Got::Known(v) => {
-                    let block = v.as_array().and_then(|a| a.first()).unwrap_or(v);
-                    block
-                        .get("status")
-                        .and_then(Value::as_str)
-                        .map(str::to_string)
-                        .ok_or_else(|| r.after_apply("backup_policy.status"))
-                }
+            let status = match r.nested_str("backup_policy", "status") {
+                Ok(Some(s)) => Ok(s.to_string()),
                 _ => Err(r.after_apply("backup_policy.status")),
             };
             parts.entry(fs).or_default().backup_policy = Some(status);
@@ -112,19 +105,7 @@ impl<'a, 'p> Builder<'a, 'p> {
                 Err(_) => None,
             }
             .unwrap_or_else(|| format!("{}.destination", c.address));
-            let region_unknown = r
-                .unknown_tree
-                .get("destination")
-                .and_then(|d| d.get(0))
-                .and_then(|d| d.get("region"))
-                .is_some_and(any_true);
-            let region = r
-                .values
-                .get("destination")
-                .and_then(|d| d.get(0))
-                .and_then(|d| d.get("region"))
-                .and_then(Value::as_str)
-                .filter(|s| !s.is_empty() && !region_unknown);
+            let region = r.nested_str("destination", "region").ok().flatten();
             let p = parts.entry(fs).or_default();
             match region {
                 Some(region) => p.destinations.push(EfsReplicationDestination {
