@@ -114,6 +114,15 @@ defaults! {
     // versioning-suspended" (S3 User Guide, Versioning); the inline block's "enabled -
     // (Optional) Enable versioning" defaults to `false`.
     ("aws_s3_bucket", "versioning.enabled", false, "s3_bucket: versioning.enabled"),
+    // "snapshot_retention_limit - (Optional, Redis only) Number of days for which ElastiCache
+    // will retain automatic cache cluster snapshots before deleting them. ... If the value of
+    // SnapshotRetentionLimit is set to zero (0), backups are turned off." The API's default is 0.
+    ("aws_elasticache_cluster", "snapshot_retention_limit", 0, "elasticache_cluster: snapshot_retention_limit"),
+    // "az_mode - (Optional, Memcached only) Whether the nodes in this Memcached node group are
+    // created in a single Availability Zone or created across multiple Availability Zones in
+    // the cluster's region. Valid values for this parameter are `single-az` or `cross-az`,
+    // default is `single-az`."
+    ("aws_elasticache_cluster", "az_mode", "single-az", "elasticache_cluster: az_mode"),
 }
 
 /// The default of `attribute` of `resource_type`, if the table has one. `aws_alb` is the

@@ -1,7 +1,7 @@
 //! `scan --terraform-plan` on the storage plans of `fixtures/terraform/`
 //! (`make_storage_plans.py`): EFS file systems with their mount targets, backup policies and
 //! replication configurations; S3 buckets with their versioning and replication, split
-//! resources and an older provider's inline blocks. Every failure of the failing plan is pinned, the fixed plan
+//! resources and an older provider's inline blocks; standalone ElastiCache clusters. Every failure of the failing plan is pinned, the fixed plan
 //! passes each of them, and values unknown until apply say so.
 
 use crate::support::plan::{pairs, passes_all, reason, scan_plan as scan, with};
@@ -11,6 +11,8 @@ const SCRATCH: &str = "aws_efs_file_system.scratch";
 const DATA: &str = "aws_s3_bucket.data";
 const COPY: &str = "aws_s3_bucket.copy";
 const LOGS: &str = "module.logs.aws_s3_bucket.this";
+const MEMO: &str = "aws_elasticache_cluster.memo";
+const JOBS: &str = "aws_elasticache_cluster.jobs";
 
 /// Every failure of `storage.fail.json`, each defect once.
 const FAILS: &[(&str, &str)] = &[
@@ -32,7 +34,14 @@ const FAILS: &[(&str, &str)] = &[
     ("HA-S3-003", DATA),
     ("HA-S3-003", LOGS),
     ("HA-S3-005", DATA),
+    // Memcached nodes all in eu-west-1a (`availability_zone`), on a subnet group of one AZ.
+    ("HA-ELC-009", MEMO),
+    ("HA-ELC-011", MEMO),
 ];
+
+/// The failures of a standalone Redis OSS node (snapshot retention left at the provider's
+/// default): its fix is a replication group, so the fixed plan drops it.
+const JOBS_FAILS: &[(&str, &str)] = &[("HA-ELC-007", JOBS), ("HA-ELC-008", JOBS)];
 
 fn default_said(field: &str, attr: &str, address: &str) -> String {
     format!(
@@ -62,7 +71,18 @@ const CONSUMERS: &str = "`consumer_azs` could not be read: the EC2 instances run
 #[test]
 fn the_storage_plan_fails_exactly_its_defects() {
     let r = scan("storage.fail.json", 1);
-    assert_eq!(with("fail", &r), pairs(FAILS));
+    let mut fails = pairs(FAILS);
+    fails.extend(pairs(JOBS_FAILS));
+    fails.sort();
+    let mut found = with("fail", &r);
+    found.sort();
+    assert_eq!(found, fails);
+    assert_eq!(
+        reason(&r, "HA-ELC-007", JOBS),
+        "assumed default: `snapshot_retention_limit` = 0: `snapshot_retention_limit` is not set \
+         in the configuration of aws_elasticache_cluster.jobs, so the provider's default applies"
+    );
+    assert_eq!(reason(&r, "HA-ELC-009", MEMO), "");
     assert_eq!(reason(&r, "HA-EFS-001", SHARED), "");
     // Without an aws_efs_backup_policy, EFS turns automatic backups on for One Zone file
     // systems only: a Regional one is assumed off, a One Zone one is not guessed.
@@ -105,7 +125,7 @@ fn the_storage_plan_fails_exactly_its_defects() {
         format!("`replication_missing_destinations` could not be read: {outside}")
     );
     assert_eq!(reason(&r, "HA-BAK-008", DATA), no_backup(&["backup_plans"]));
-    assert_eq!(r["summary"]["pass"], 2);
+    assert_eq!(r["summary"]["pass"], 3);
     assert_eq!(r["summary"]["not_evaluated"], 17);
 }
 
@@ -125,7 +145,7 @@ fn the_fixed_storage_plan_passes_them() {
         assert!(passed.contains(&("HA-S3-005".into(), id.into())), "{id}");
     }
     assert!(passed.contains(&("HA-S3-003".into(), COPY.into())));
-    assert_eq!(r["summary"]["pass"], 22);
+    assert_eq!(r["summary"]["pass"], 25);
     assert_eq!(r["summary"]["not_evaluated"], 11);
 }
 
@@ -163,6 +183,16 @@ fn unknown_storage_values_are_not_evaluated_naming_the_attribute() {
         reason(&r, "HA-S3-002", COPY),
         "`cross_region_copy` could not be read: the region of aws_s3_bucket.copy is not known \
          from its provider"
+    );
+    assert_eq!(
+        reason(&r, "HA-ELC-007", JOBS),
+        "`snapshot_retention_limit` could not be read: known only after apply \
+         (aws_elasticache_cluster.jobs: snapshot_retention_limit)"
+    );
+    assert_eq!(
+        reason(&r, "HA-ELC-009", MEMO),
+        "`node_az_count` could not be read: known only after apply \
+         (aws_elasticache_cluster.memo: az_mode)"
     );
     assert!(!fails.contains(&("HA-S3-001".into(), DATA.into())));
     assert!(!fails.contains(&("HA-S3-002".into(), DATA.into())));

@@ -43,6 +43,7 @@ const MAPPED: &[(&str, Kind)] = &[
     ("aws_dynamodb_table", Kind::Table),
     ("aws_elasticache_replication_group", Kind::ReplicationGroup),
     ("aws_elasticache_subnet_group", Kind::ReplicationGroup),
+    ("aws_elasticache_cluster", Kind::CacheCluster),
     ("aws_efs_file_system", Kind::FileSystem),
     ("aws_efs_mount_target", Kind::FileSystem),
     ("aws_efs_backup_policy", Kind::FileSystem),
@@ -343,6 +344,9 @@ impl<'a, 'p> Builder<'a, 'p> {
         self.db_clusters(instances, &subnet_az);
         for i in of(&["aws_elasticache_replication_group"]) {
             self.replication_group(i, &subnet_az, instances);
+        }
+        for i in of(&["aws_elasticache_cluster"]) {
+            self.cache_cluster(i, &subnet_az, instances);
         }
         for i in of(&["aws_dynamodb_table"]) {
             self.dynamodb_table(i);
