@@ -25,6 +25,15 @@ impl<'a, 'p> Builder<'a, 'p> {
             instances.iter().copied().filter(|i| i.rtype == t).collect()
         };
         let buckets = of("aws_s3_bucket");
+        // Buckets by the name they are given: a resource may name its bucket by that constant.
+        let names: Names = buckets
+            .iter()
+            .filter_map(|b| {
+                let r = Reader::new(self.plan, b, self.view);
+                let name = r.values.get("bucket").and_then(Value::as_str)?;
+                Some((name.to_string(), b.address.clone()))
+            })
+            .collect();
         let regions: BTreeMap<String, String> = buckets
             .iter()
             .map(|b| (b.address.clone(), self.region(b)))
@@ -34,7 +43,11 @@ impl<'a, 'p> Builder<'a, 'p> {
         let mut versioning: BTreeMap<String, Result<Option<String>, String>> = BTreeMap::new();
         for v in of("aws_s3_bucket_versioning") {
             let mut r = Reader::new(self.plan, v, self.view);
-            let Some(b) = r.link("bucket", "bucket").flatten() else {
+            let Some(b) = r
+                .link("bucket", "bucket")
+                .flatten()
+                .map(|b| bucket_of(&names, b))
+            else {
                 let why = format!("the bucket of {} is not resolved", v.address);
                 unresolved.push((&["versioning"], why));
                 continue;
@@ -49,7 +62,11 @@ impl<'a, 'p> Builder<'a, 'p> {
         let mut locked: BTreeSet<String> = BTreeSet::new();
         for l in of("aws_s3_bucket_object_lock_configuration") {
             let mut r = Reader::new(self.plan, l, self.view);
-            match r.link("bucket", "bucket").flatten() {
+            match r
+                .link("bucket", "bucket")
+                .flatten()
+                .map(|b| bucket_of(&names, b))
+            {
                 Some(b) => {
                     locked.insert(b);
                 }
@@ -69,13 +86,18 @@ impl<'a, 'p> Builder<'a, 'p> {
         let mut replication: BTreeMap<String, Result<Vec<RuleIn>, String>> = BTreeMap::new();
         for c in of("aws_s3_bucket_replication_configuration") {
             let mut r = Reader::new(self.plan, c, self.view);
-            let Some(b) = r.link("bucket", "bucket").flatten() else {
+            let Some(b) = r
+                .link("bucket", "bucket")
+                .flatten()
+                .map(|b| bucket_of(&names, b))
+            else {
                 let why = format!("the bucket of {} is not resolved", c.address);
                 unresolved.push((repl_facts, why));
                 continue;
             };
             let rules = self.rules_of(
                 &r,
+                &names,
                 "rule",
                 r.values.get("rule"),
                 r.unknown_tree.get("rule"),
@@ -154,6 +176,7 @@ impl<'a, 'p> Builder<'a, 'p> {
                             .and_then(|e| e.get("rules"));
                         Some(self.rules_of(
                             &r,
+                            &names,
                             "replication_configuration.rules",
                             block.and_then(|b| b.get("rules")),
                             unknown.and_then(|u| u.get(0)).and_then(|u| u.get("rules")),
@@ -275,12 +298,14 @@ impl<'a, 'p> Builder<'a, 'p> {
     fn rules_of(
         &self,
         r: &Reader,
+        names: &Names,
         attr: &str,
         values: Option<&Value>,
         unknown: Option<&Value>,
         exprs: Option<&Value>,
     ) -> Result<Vec<RuleIn>, String> {
-        if unknown == Some(&Value::Bool(true)) {
+        let root = attr.split('.').next().unwrap_or(attr);
+        if unknown == Some(&Value::Bool(true)) || r.sensitive(root) {
             return Err(r.after_apply(attr));
         }
         let mut out = Vec::new();
@@ -305,7 +330,7 @@ impl<'a, 'p> Builder<'a, 'p> {
                 .and_then(Value::as_str)
                 .filter(|s| !s.is_empty());
             let destination = match known {
-                Some(arn) => Ok(bucket_of(r.literal(arn))),
+                Some(arn) => Ok(bucket_of(names, r.literal(arn))),
                 None => {
                     let expr = exprs
                         .and_then(|e| e.get(n))
@@ -318,7 +343,7 @@ impl<'a, 'p> Builder<'a, 'p> {
                             .targets(t)
                             .into_iter()
                             .next()
-                            .map(bucket_of)
+                            .map(|b| bucket_of(names, b))
                             .ok_or_else(|| r.after_apply(&field)),
                         Some(Err(why)) => Err(format!(
                             "{}; the configuration does not resolve it: {why}",
@@ -343,11 +368,15 @@ impl<'a, 'p> Builder<'a, 'p> {
     }
 }
 
-/// A destination as the model names buckets: a plan address as it is, an ARN
-/// (`arn:aws:s3:::name`) by its bucket name.
-fn bucket_of(s: String) -> String {
-    match s.strip_prefix("arn:") {
+/// Bucket addresses by the names the plan gives them.
+type Names = HashMap<String, String>;
+
+/// A bucket as the model names it: its address when it is a bucket of the plan (named by
+/// address, name or ARN `arn:aws:s3:::name`), else its name.
+fn bucket_of(names: &Names, s: String) -> String {
+    let name = match s.strip_prefix("arn:") {
         Some(rest) => rest.rsplit(':').next().unwrap_or(rest).to_string(),
         None => s,
-    }
+    };
+    names.get(&name).cloned().unwrap_or(name)
 }
