@@ -98,6 +98,31 @@ defaults! {
     // Defaults to `PROVISIONED`."
     ("aws_dynamodb_table", "billing_mode", "PROVISIONED", "dynamodb_table: billing_mode"),
     ("aws_dynamodb_table", "deletion_protection_enabled", false, "dynamodb_table: deletion_protection_enabled"),
+    // No `aws_efs_backup_policy`: "When you use the CLI or API to create a file system,
+    // automatic backups are enabled by default only for One Zone file systems" (EFS User
+    // Guide, Backing up EFS file systems; CreateFileSystem `Backup`: "Default is false.
+    // However, if you specify an AvailabilityZoneName, the default is true"). The reader
+    // assumes it for Regional file systems only.
+    ("aws_efs_file_system", "backup_policy.status", "DISABLED", "efs_file_system: (aws_efs_backup_policy) backup_policy.status"),
+    // "object_lock_enabled - (Optional, Forces new resource) Indicates whether this bucket has
+    // an Object Lock configuration enabled. Valid values are `true` or `false`." Unset, the
+    // provider leaves CreateBucket's ObjectLockEnabledForBucket out, and the bucket has no
+    // Object Lock unless an `aws_s3_bucket_object_lock_configuration` adds it.
+    ("aws_s3_bucket", "object_lock_enabled", false, "s3_bucket: object_lock_enabled"),
+    // Neither an `aws_s3_bucket_versioning` nor the inline `versioning` block: "Buckets can be
+    // in one of three states: unversioned (the default), versioning-enabled, or
+    // versioning-suspended" (S3 User Guide, Versioning); the inline block's "enabled -
+    // (Optional) Enable versioning" defaults to `false`.
+    ("aws_s3_bucket", "versioning.enabled", false, "s3_bucket: versioning.enabled"),
+    // "snapshot_retention_limit - (Optional, Redis only) Number of days for which ElastiCache
+    // will retain automatic cache cluster snapshots before deleting them. ... If the value of
+    // SnapshotRetentionLimit is set to zero (0), backups are turned off." The API's default is 0.
+    ("aws_elasticache_cluster", "snapshot_retention_limit", 0, "elasticache_cluster: snapshot_retention_limit"),
+    // "az_mode - (Optional, Memcached only) Whether the nodes in this Memcached node group are
+    // created in a single Availability Zone or created across multiple Availability Zones in
+    // the cluster's region. Valid values for this parameter are `single-az` or `cross-az`,
+    // default is `single-az`."
+    ("aws_elasticache_cluster", "az_mode", "single-az", "elasticache_cluster: az_mode"),
 }
 
 /// The default of `attribute` of `resource_type`, if the table has one. `aws_alb` is the

@@ -624,6 +624,17 @@ impl<'p> Plan<'p> {
         self.resolve_expr(expr, &ctx, 0)
     }
 
+    /// What an expression of an instance's configuration refers to, wherever it is nested
+    /// (`rule[0].destination[0].bucket`).
+    pub fn resolve_expression(&self, inst: &Inst, expr: &Value) -> Result<Vec<Target>, String> {
+        let ctx = Scope {
+            module: inst.module.clone(),
+            index: inst.index.clone(),
+            sibling_keys: self.sibling_keys(inst),
+        };
+        self.resolve_expr(expr, &ctx, 0)
+    }
+
     /// What an attribute of a nested block refers to (`subnet_mapping[].subnet_id`): every
     /// block's expression, or only the blocks whose `match_attr` is the constant `match_value`.
     pub fn resolve_nested(

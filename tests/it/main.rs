@@ -10,6 +10,7 @@ mod support;
 mod terraform_plan;
 mod terraform_plan_data;
 mod terraform_plan_gaps;
+mod terraform_plan_storage;
 
 mod baseline;
 mod build_sharing;

@@ -5,6 +5,7 @@
 
 mod asg;
 mod dynamodb;
+mod efs;
 mod elasticache;
 mod lb;
 mod network;
@@ -12,6 +13,7 @@ mod rds;
 mod rds_cluster;
 mod reader;
 mod route53;
+mod s3;
 
 use super::resolve::{Bad, Inst, Plan};
 use super::{View, AWS_PROVIDERS};
@@ -41,6 +43,15 @@ const MAPPED: &[(&str, Kind)] = &[
     ("aws_dynamodb_table", Kind::Table),
     ("aws_elasticache_replication_group", Kind::ReplicationGroup),
     ("aws_elasticache_subnet_group", Kind::ReplicationGroup),
+    ("aws_elasticache_cluster", Kind::CacheCluster),
+    ("aws_efs_file_system", Kind::FileSystem),
+    ("aws_efs_mount_target", Kind::FileSystem),
+    ("aws_efs_backup_policy", Kind::FileSystem),
+    ("aws_efs_replication_configuration", Kind::FileSystem),
+    ("aws_s3_bucket", Kind::Bucket),
+    ("aws_s3_bucket_versioning", Kind::Bucket),
+    ("aws_s3_bucket_replication_configuration", Kind::Bucket),
+    ("aws_s3_bucket_object_lock_configuration", Kind::Bucket),
     ("aws_autoscaling_group", Kind::AutoScalingGroup),
     ("aws_lb", Kind::LoadBalancer),
     ("aws_alb", Kind::LoadBalancer),
@@ -84,6 +95,9 @@ fn kind_of(rtype: &str) -> Option<Kind> {
 /// The fields of facts that describe the running account, not its configuration: a plan
 /// cannot know them.
 const RUNTIME: &str = "a runtime state, not known before apply";
+
+/// The region of an instance whose provider names none the plan tells.
+const UNKNOWN_REGION: &str = "unknown";
 
 /// Collected snapshot plus the plan entries, for one view.
 struct Builder<'a, 'p> {
@@ -201,7 +215,7 @@ impl<'a, 'p> Builder<'a, 'p> {
                 }
             }
         }
-        "unknown".to_string()
+        UNKNOWN_REGION.to_string()
     }
 
     /// What the plan does not hold: each deferred instance leaves its kind incomplete in its
@@ -286,7 +300,9 @@ impl<'a, 'p> Builder<'a, 'p> {
     }
 
     fn entry(&mut self, inst: &Inst, kind: &str, region: &str, out: Out) {
-        if region != GLOBAL_REGION {
+        // A region the plan does not tell is no region read: rules over a region (where the
+        // account's VPCs are) must not count it as one.
+        if region != GLOBAL_REGION && region != UNKNOWN_REGION {
             self.regions.insert(region.to_string());
         }
         self.entries.push(PlanResource {
@@ -329,9 +345,14 @@ impl<'a, 'p> Builder<'a, 'p> {
         for i in of(&["aws_elasticache_replication_group"]) {
             self.replication_group(i, &subnet_az, instances);
         }
+        for i in of(&["aws_elasticache_cluster"]) {
+            self.cache_cluster(i, &subnet_az, instances);
+        }
         for i in of(&["aws_dynamodb_table"]) {
             self.dynamodb_table(i);
         }
+        self.efs(instances, &subnet_az);
+        self.s3(instances);
         for i in of(&["aws_autoscaling_group"]) {
             self.asg(i, &subnet_az);
         }

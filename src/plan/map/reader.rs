@@ -162,6 +162,29 @@ impl<'a, 'p> Reader<'a, 'p> {
             .and_then(|v| v.as_bool())
     }
 
+    /// A string of the first `block` (`destination[0].region`): its value (`None` when
+    /// unset), or `Err` when it is known only after apply or sensitive. Other attributes of
+    /// the block may be unknown.
+    pub(super) fn nested_str(&self, block: &str, attr: &str) -> Result<Option<&'p str>, ()> {
+        let u = self.unknown_tree;
+        let unknown = u == &Value::Bool(true)
+            || u.get(block) == Some(&Value::Bool(true))
+            || u.get(block)
+                .and_then(|b| b.get(0))
+                .and_then(|b| b.get(attr))
+                .is_some_and(any_true);
+        if unknown || self.sensitive(block) {
+            return Err(());
+        }
+        Ok(self
+            .values
+            .get(block)
+            .and_then(|b| b.get(0))
+            .and_then(|b| b.get(attr))
+            .and_then(Value::as_str)
+            .filter(|s| !s.is_empty()))
+    }
+
     /// A string AWS picks at apply when the configuration leaves it out (an AZ): its value,
     /// or why it is unknown (noted under `field`).
     pub(super) fn decided(&mut self, attr: &str, field: &str) -> Result<String, String> {

@@ -51,3 +51,24 @@ pub fn reason(r: &Value, rule: &str, id: &str) -> String {
         .unwrap_or_default()
         .to_string()
 }
+
+/// The JSON report of `scan --terraform-plan` on a plan fixture, which must exit with `code`.
+pub fn scan_plan(name: &str, code: i32) -> Value {
+    let p = plan(name);
+    report(
+        &["--format", "json", "--terraform-plan", p.to_str().unwrap()],
+        code,
+    )
+}
+
+/// Asserts that the report fails nothing and passes each of `fixed` (rule, resource).
+pub fn passes_all(r: &Value, fixed: &[(&str, &str)]) {
+    assert_eq!(with("fail", r), Vec::<(String, String)>::new());
+    let passed = with("pass", r);
+    for (rule, id) in fixed {
+        assert!(
+            passed.contains(&(rule.to_string(), id.to_string())),
+            "{rule} {id}"
+        );
+    }
+}
