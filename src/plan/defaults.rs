@@ -56,6 +56,17 @@ defaults! {
     ("aws_route53_health_check", "invert_healthcheck", false, "route53_health_check: invert_healthcheck"),
     ("aws_route53_health_check", "failure_threshold", 3, "route53_health_check: failure_threshold"),
     ("aws_route53_health_check", "request_interval", 30, "route53_health_check: request_interval"),
+    // "target_type - (Optional, Forces new resource) Type of target ... The default is
+    // `instance`."
+    ("aws_lb_target_group", "target_type", "instance", "lb_target_group: target_type"),
+    // "load_balancing_cross_zone_enabled - (Optional) ... The value is "true", "false" or
+    // "use_load_balancer_configuration". The default is "use_load_balancer_configuration"."
+    ("aws_lb_target_group", "load_balancing_cross_zone_enabled", "use_load_balancer_configuration", "lb_target_group: load_balancing_cross_zone_enabled"),
+    // health_check: "enabled - (Optional) Whether health checks are enabled. Defaults to
+    // `true`."; "interval - ... Defaults to 30."; "unhealthy_threshold - ... Defaults to 3."
+    ("aws_lb_target_group", "health_check.enabled", true, "lb_target_group: health_check.enabled"),
+    ("aws_lb_target_group", "health_check.interval", 30, "lb_target_group: health_check.interval"),
+    ("aws_lb_target_group", "health_check.unhealthy_threshold", 3, "lb_target_group: health_check.unhealthy_threshold"),
     // "point_in_time_recovery - (Optional) ... If the block is not provided, this defaults to
     // false."
     ("aws_dynamodb_table", "point_in_time_recovery.enabled", false, "dynamodb_table: point_in_time_recovery"),
@@ -63,12 +74,12 @@ defaults! {
 }
 
 /// The default of `attribute` of `resource_type`, if the table has one. `aws_alb` is the
-/// same resource as `aws_lb`.
+/// same resource as `aws_lb`, `aws_alb_target_group` as `aws_lb_target_group`.
 pub fn of(resource_type: &str, attribute: &str) -> Option<Value> {
-    let t = if resource_type == "aws_alb" {
-        "aws_lb"
-    } else {
-        resource_type
+    let t = match resource_type {
+        "aws_alb" => "aws_lb",
+        "aws_alb_target_group" => "aws_lb_target_group",
+        t => t,
     };
     DEFAULTS
         .iter()

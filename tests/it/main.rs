@@ -8,6 +8,7 @@
 
 mod support;
 mod terraform_plan;
+mod terraform_plan_compute;
 
 mod baseline;
 mod build_sharing;

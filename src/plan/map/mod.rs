@@ -9,6 +9,7 @@ mod network;
 mod rds;
 mod reader;
 mod route53;
+mod tg;
 
 use super::resolve::{Bad, Inst, Plan};
 use super::{View, AWS_PROVIDERS};
@@ -37,6 +38,13 @@ const MAPPED: &[(&str, Kind)] = &[
     ("aws_alb", Kind::LoadBalancer),
     ("aws_lb_listener", Kind::LoadBalancer),
     ("aws_alb_listener", Kind::LoadBalancer),
+    ("aws_lb_target_group", Kind::TargetGroup),
+    ("aws_alb_target_group", Kind::TargetGroup),
+    ("aws_lb_listener_rule", Kind::TargetGroup),
+    ("aws_alb_listener_rule", Kind::TargetGroup),
+    ("aws_lb_target_group_attachment", Kind::TargetGroup),
+    ("aws_alb_target_group_attachment", Kind::TargetGroup),
+    ("aws_autoscaling_attachment", Kind::AutoScalingGroup),
     ("aws_route53_zone", Kind::HostedZone),
     ("aws_route53_health_check", Kind::HealthCheck),
     ("aws_route53_record", Kind::Record),
@@ -185,13 +193,7 @@ impl<'a, 'p> Builder<'a, 'p> {
     }
 
     fn map_all(&mut self, instances: &[&Inst<'p>]) {
-        let of = |t: &[&str]| -> Vec<&Inst<'p>> {
-            instances
-                .iter()
-                .copied()
-                .filter(|i| t.contains(&i.rtype.as_str()))
-                .collect()
-        };
+        let of = |t: &[&str]| of_types(instances, t);
         // Subnets first: every other kind's AZs come from them.
         let mut subnet_az = SubnetAz::new();
         for i in of(&["aws_subnet"]) {
@@ -208,24 +210,19 @@ impl<'a, 'p> Builder<'a, 'p> {
         for i in of(&["aws_db_instance"]) {
             self.db_instance(i, &subnet_az, instances);
         }
-        for i in of(&["aws_autoscaling_group"]) {
-            self.asg(i, &subnet_az);
-        }
-        // Listeners by the load balancers they attach to, each listener's link resolved once.
-        let mut listeners: HashMap<String, i64> = HashMap::new();
-        for l in of(&["aws_lb_listener", "aws_alb_listener"]) {
-            let mut lr = Reader::new(self.plan, l, self.view);
-            let mut lbs = lr
-                .links("load_balancer_arn", "load_balancer_arn")
-                .unwrap_or_default();
-            lbs.sort();
-            lbs.dedup();
-            for lb in lbs {
-                *listeners.entry(lb).or_default() += 1;
+        // Load balancers before target groups, and both before Auto Scaling groups: a
+        // group's load balancers and the AZs they serve come through its target groups.
+        let mut bal = self.balancing(instances);
+        for i in of(&["aws_lb", "aws_alb"]) {
+            if let Some(why) = self.lb(i, &subnet_az, &bal) {
+                bal.lb_azs_unknown.insert(i.address.clone(), why);
             }
         }
-        for i in of(&["aws_lb", "aws_alb"]) {
-            self.lb(i, &subnet_az, &listeners);
+        for i in of(&["aws_lb_target_group", "aws_alb_target_group"]) {
+            self.target_group(i, &bal);
+        }
+        for i in of(&["aws_autoscaling_group"]) {
+            self.asg(i, &subnet_az, &bal);
         }
         for i in of(&["aws_route53_zone"]) {
             self.zone(i);
@@ -268,6 +265,15 @@ impl<'a, 'p> Builder<'a, 'p> {
             })
             .collect()
     }
+}
+
+/// The instances of some resource types.
+fn of_types<'i, 'p>(instances: &[&'i Inst<'p>], types: &[&str]) -> Vec<&'i Inst<'p>> {
+    instances
+        .iter()
+        .copied()
+        .filter(|i| types.contains(&i.rtype.as_str()))
+        .collect()
 }
 
 fn tags(values: &Value) -> Tags {

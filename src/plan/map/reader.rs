@@ -89,18 +89,29 @@ impl<'a, 'p> Reader<'a, 'p> {
                 self.mark(field, why);
                 None
             }
-            Got::Unknown | Got::Unset => {
-                let d = defaults::of(&self.inst.rtype, attr)?;
-                self.out.assumed.insert(
-                    field.to_string(),
-                    format!(
-                        "= {d}: `{attr}` is not set in the configuration of {}, so the provider's \
-                         default applies",
-                        self.inst.address
-                    ),
-                );
-                Some(d)
-            }
+            Got::Unknown | Got::Unset => self.assume(attr, field),
+        }
+    }
+
+    /// The provider's default of `attr` (`block.attr` for a nested one), noted as assumed
+    /// under `field`; `None` when the table has none.
+    fn assume(&mut self, attr: &str, field: &str) -> Option<Value> {
+        let d = defaults::of(&self.inst.rtype, attr)?;
+        self.out.assumed.insert(
+            field.to_string(),
+            format!(
+                "= {d}: `{attr}` is not set in the configuration of {}, so the provider's \
+                 default applies",
+                self.inst.address
+            ),
+        );
+        Some(d)
+    }
+
+    /// Marks each of `fields` unknown for the same reason.
+    pub(super) fn mark_all(&mut self, fields: &[&str], why: &str) {
+        for f in fields {
+            self.mark(f, why.to_string());
         }
     }
 
@@ -198,6 +209,87 @@ impl<'a, 'p> Reader<'a, 'p> {
                     None
                 }
             },
+        }
+    }
+
+    /// Whether `attr` of any `block` element is unknown in `after_unknown`.
+    fn nested_unknown(&self, block: &str, attr: &str) -> bool {
+        match self.unknown_tree {
+            Value::Bool(b) => *b,
+            t => match t.get(block) {
+                Some(Value::Bool(b)) => *b,
+                Some(Value::Array(a)) => a.iter().any(|e| e.get(attr).is_some_and(any_true)),
+                _ => false,
+            },
+        }
+    }
+
+    /// An attribute of the first element of a nested block (`health_check[0].interval`): its
+    /// value, else the provider's default of `block.attr` (noted as assumed under `field`),
+    /// or `None` when the configuration sets it to a value known only after apply (noted).
+    pub(super) fn nested(&mut self, block: &str, attr: &str, field: &str) -> Option<Value> {
+        let set = self
+            .plan
+            .expression(self.inst, block)
+            .and_then(Value::as_array)
+            .and_then(|a| a.first())
+            .is_some_and(|b| b.get(attr).is_some());
+        if self.nested_unknown(block, attr) && set {
+            let why = self.after_apply(&format!("{block}.{attr}"));
+            self.mark(field, why);
+            return None;
+        }
+        let known = match self.values.get(block) {
+            Some(Value::Array(a)) => a.first().and_then(|b| b.get(attr)),
+            Some(v @ Value::Object(_)) => v.get(attr),
+            _ => None,
+        };
+        match known {
+            Some(v) if !v.is_null() && !self.nested_unknown(block, attr) => Some(v.clone()),
+            _ => self.assume(&format!("{block}.{attr}"), field),
+        }
+    }
+
+    /// A link set in every element of a nested block (`default_action[].target_group_arn`,
+    /// `vpc_config[0].subnet_ids`): the ids it names, resolved to plan addresses, or `None`
+    /// (noted under `field`) when neither the plan nor the configuration tells.
+    pub(super) fn nested_links(
+        &mut self,
+        block: &str,
+        attr: &str,
+        field: &str,
+    ) -> Option<Vec<String>> {
+        let configured = self.plan.expression(self.inst, block).is_some();
+        let known = match self.values.get(block) {
+            Some(Value::Array(a)) if !self.nested_unknown(block, attr) => Some(a),
+            _ => None,
+        };
+        if let Some(blocks) = known {
+            let mut out = Vec::new();
+            for b in blocks {
+                match b.get(attr) {
+                    Some(Value::String(s)) if !s.is_empty() => out.push(self.literal(s)),
+                    Some(Value::Array(a)) => {
+                        out.extend(a.iter().filter_map(Value::as_str).map(|s| self.literal(s)))
+                    }
+                    _ => {}
+                }
+            }
+            return Some(out);
+        }
+        if !configured && !self.nested_unknown(block, attr) {
+            return Some(Vec::new());
+        }
+        match self.plan.resolve_nested(self.inst, block, attr, None) {
+            Ok(t) => Some(self.targets(t)),
+            Err(why) => {
+                let why = format!(
+                    "{}; the configuration does not resolve it: {why}",
+                    self.after_apply(&format!("{block}.{attr}"))
+                );
+                self.mark(field, why);
+                None
+            }
         }
     }
 

@@ -1,0 +1,116 @@
+//! `scan --terraform-plan` on the compute plans of `fixtures/terraform/` (written by
+//! `make_compute_plans.py`): target groups joined to their load balancers through listeners
+//! and rules and to Auto Scaling groups through attachments, Lambda functions, ECS services
+//! and EKS clusters with their AZs from the plan's subnets. Each defect of the fail plan is
+//! pinned, the pass plan passes them, and values known only after apply, runtime states and
+//! provider defaults are said.
+
+use crate::support::plan::{pairs, plan, reason, report, with};
+use serde_json::Value;
+
+const ASG: &str = "aws_autoscaling_group.app";
+const LEGACY: &str = "aws_autoscaling_group.legacy";
+const TG: &str = "aws_lb_target_group.web";
+const API: &str = "aws_lb_target_group.api";
+const LB: &str = "aws_lb.web";
+const OLD_TG: &str =
+    "arn:aws:elasticloadbalancing:eu-west-1:111122223333:targetgroup/old/0123456789abcdef";
+
+fn scan(name: &str, code: i32) -> Value {
+    let p = plan(name);
+    report(
+        &["--format", "json", "--terraform-plan", p.to_str().unwrap()],
+        code,
+    )
+}
+
+/// Every failure of the fail plan: each defect once.
+const FAILS: [(&str, &str); 4] = [
+    // EC2 health checks only, a minimum of one, and an AZ (c) the load balancer of its
+    // target group (through the attachment and the listener) is not enabled in.
+    ("HA-ASG-002", ASG),
+    ("HA-ASG-007", ASG),
+    ("HA-ASG-008", ASG),
+    // Cross-zone turned off on the group, overriding the load balancer.
+    ("HA-ELB-004", TG),
+];
+
+#[test]
+fn the_compute_plan_fails_exactly_its_defects() {
+    let r = scan("compute.fail.json", 1);
+    assert_eq!(with("fail", &r), pairs(&FAILS));
+    // A target group named by ARN that the plan does not hold: neither missing nor present.
+    let missing = format!(
+        "`missing_target_group_arns` could not be read: target group {OLD_TG} is not in the plan"
+    );
+    assert_eq!(reason(&r, "HA-ASG-009", LEGACY), missing);
+    assert_eq!(
+        reason(&r, "HA-ASG-008", LEGACY),
+        format!("`azs_not_served_by_load_balancer` could not be read: target group {OLD_TG} is not in the plan")
+    );
+    // Registered targets' health is a runtime state, whatever the plan says.
+    let runtime =
+        "`healthy_target_count` could not be read: a runtime state, not known before apply";
+    assert_eq!(reason(&r, "HA-ELB-006", TG), runtime);
+    assert_eq!(reason(&r, "HA-ELB-006", API), runtime);
+    assert_eq!(
+        reason(&r, "HA-ELB-008", LB),
+        "`cross_zone_off_azs_without_healthy_targets` could not be read: a runtime state, not \
+         known before apply"
+    );
+    assert_eq!(
+        reason(&r, "HA-CW-003", LB),
+        "`health_alarms` could not be read: CloudWatch alarms are not read from a plan"
+    );
+    // The rule's target group leaves cross-zone to the load balancer: the provider's default.
+    assert!(with("pass", &r).contains(&("HA-ELB-004".into(), API.into())));
+    assert_eq!(
+        reason(&r, "HA-ELB-004", API),
+        "assumed default: `cross_zone` = \"use_load_balancer_configuration\": \
+         `load_balancing_cross_zone_enabled` is not set in the configuration of \
+         aws_lb_target_group.api, so the provider's default applies"
+    );
+}
+
+#[test]
+fn the_fixed_compute_plan_passes_them() {
+    let r = scan("compute.pass.json", 0);
+    assert_eq!(with("fail", &r), Vec::<(String, String)>::new());
+    let passed = with("pass", &r);
+    for (rule, id) in FAILS {
+        assert!(passed.contains(&(rule.into(), id.into())), "{rule} {id}");
+    }
+}
+
+#[test]
+fn compute_values_known_only_after_apply_are_not_evaluated() {
+    let r = scan("compute.unknown.json", 1);
+    let rule_tg = "the target groups listener rule aws_lb_listener_rule.api forwards to are \
+                   unknown: known only after apply (aws_lb_listener_rule.api: \
+                   action.target_group_arn); the configuration does not resolve it: root \
+                   variable `var.api_target_group_arn` has no value in the plan";
+    // Any target group may serve the load balancer through that rule.
+    assert_eq!(
+        reason(&r, "HA-ASG-008", ASG),
+        format!(
+            "`azs_not_served_by_load_balancer` could not be read: the load balancers of target \
+             group aws_lb_target_group.web are unknown: {rule_tg}"
+        )
+    );
+    assert_eq!(
+        reason(&r, "HA-ELB-004", TG),
+        "`cross_zone` could not be read: known only after apply (aws_lb_target_group.web: \
+         load_balancing_cross_zone_enabled)"
+    );
+    assert_eq!(
+        reason(&r, "HA-ELB-006", API),
+        format!(
+            "`healthy_target_count` could not be read: a runtime state, not known before apply; \
+             `load_balancer_arns` could not be read: {rule_tg}"
+        )
+    );
+    assert_eq!(
+        with("fail", &r),
+        pairs(&[("HA-ASG-002", ASG), ("HA-ASG-007", ASG)])
+    );
+}
