@@ -67,6 +67,10 @@ defaults! {
     ("aws_lb_target_group", "health_check.enabled", true, "lb_target_group: health_check.enabled"),
     ("aws_lb_target_group", "health_check.interval", 30, "lb_target_group: health_check.interval"),
     ("aws_lb_target_group", "health_check.unhealthy_threshold", 3, "lb_target_group: health_check.unhealthy_threshold"),
+    // "reserved_concurrent_executions - (Optional) Amount of reserved concurrent executions
+    // for this lambda function. A value of 0 disables lambda from being triggered and -1
+    // removes any concurrency limitations. Defaults to Unreserved Concurrency Limits -1."
+    ("aws_lambda_function", "reserved_concurrent_executions", -1, "lambda_function: reserved_concurrent_executions"),
     // "point_in_time_recovery - (Optional) ... If the block is not provided, this defaults to
     // false."
     ("aws_dynamodb_table", "point_in_time_recovery.enabled", false, "dynamodb_table: point_in_time_recovery"),

@@ -13,6 +13,8 @@ const LEGACY: &str = "aws_autoscaling_group.legacy";
 const TG: &str = "aws_lb_target_group.web";
 const API: &str = "aws_lb_target_group.api";
 const LB: &str = "aws_lb.web";
+const WORKER: &str = "module.worker.aws_lambda_function.this";
+const THUMBS: &str = "aws_lambda_function.thumbnailer";
 const OLD_TG: &str =
     "arn:aws:elasticloadbalancing:eu-west-1:111122223333:targetgroup/old/0123456789abcdef";
 
@@ -25,7 +27,7 @@ fn scan(name: &str, code: i32) -> Value {
 }
 
 /// Every failure of the fail plan: each defect once.
-const FAILS: [(&str, &str); 4] = [
+const FAILS: [(&str, &str); 8] = [
     // EC2 health checks only, a minimum of one, and an AZ (c) the load balancer of its
     // target group (through the attachment and the listener) is not enabled in.
     ("HA-ASG-002", ASG),
@@ -33,6 +35,13 @@ const FAILS: [(&str, &str); 4] = [
     ("HA-ASG-008", ASG),
     // Cross-zone turned off on the group, overriding the load balancer.
     ("HA-ELB-004", TG),
+    // A VPC function in one AZ (a subnet passed through a module output and input), with no
+    // dead-letter queue or failure destination and no reserved concurrency (the default).
+    ("HA-LAM-001", WORKER),
+    ("HA-LAM-002", WORKER),
+    ("HA-LAM-003", WORKER),
+    // Concurrency reserved at zero: it is never invoked.
+    ("HA-LAM-004", THUMBS),
 ];
 
 #[test]
@@ -62,6 +71,17 @@ fn the_compute_plan_fails_exactly_its_defects() {
         reason(&r, "HA-CW-003", LB),
         "`health_alarms` could not be read: CloudWatch alarms are not read from a plan"
     );
+    assert_eq!(
+        reason(&r, "HA-LAM-003", WORKER),
+        "assumed default: `reserved_concurrency` = -1: `reserved_concurrent_executions` is not \
+         set in the configuration of module.worker.aws_lambda_function.this, so the provider's \
+         default applies"
+    );
+    // The dead-letter queue is created by the plan: its ARN is unknown, its link is not.
+    assert!(with("pass", &r).contains(&("HA-LAM-002".into(), THUMBS.into())));
+    let state = "`last_update_status` could not be read: a runtime state, not known before \
+                 apply; `state` could not be read: a runtime state, not known before apply";
+    assert_eq!(reason(&r, "HA-LAM-005", WORKER), state);
     // The rule's target group leaves cross-zone to the load balancer: the provider's default.
     assert!(with("pass", &r).contains(&("HA-ELB-004".into(), API.into())));
     assert_eq!(
@@ -110,7 +130,26 @@ fn compute_values_known_only_after_apply_are_not_evaluated() {
         )
     );
     assert_eq!(
+        reason(&r, "HA-LAM-001", WORKER),
+        "`subnet_azs` could not be read: the AZ of subnet \
+         module.network.aws_subnet.private[\"c\"] is known only after apply \
+         (module.network.aws_subnet.private[\"c\"]: availability_zone)"
+    );
+    // The failure destination of the invoke config (named through a module output).
+    assert_eq!(
+        reason(&r, "HA-LAM-002", WORKER),
+        "`on_failure_destinations` could not be read: known only after apply \
+         (aws_lambda_function_event_invoke_config.worker: \
+         destination_config.on_failure.destination); the configuration does not resolve it: \
+         root variable `var.failure_queue_arn` has no value in the plan"
+    );
+    assert_eq!(
         with("fail", &r),
-        pairs(&[("HA-ASG-002", ASG), ("HA-ASG-007", ASG)])
+        pairs(&[
+            ("HA-ASG-002", ASG),
+            ("HA-ASG-007", ASG),
+            ("HA-LAM-003", WORKER),
+            ("HA-LAM-004", THUMBS),
+        ])
     );
 }

@@ -4,6 +4,7 @@
 //! tables, health checks) resolved to the addresses of the instances they point at.
 
 mod asg;
+mod lambda;
 mod lb;
 mod network;
 mod rds;
@@ -45,6 +46,8 @@ const MAPPED: &[(&str, Kind)] = &[
     ("aws_lb_target_group_attachment", Kind::TargetGroup),
     ("aws_alb_target_group_attachment", Kind::TargetGroup),
     ("aws_autoscaling_attachment", Kind::AutoScalingGroup),
+    ("aws_lambda_function", Kind::Function),
+    ("aws_lambda_function_event_invoke_config", Kind::Function),
     ("aws_route53_zone", Kind::HostedZone),
     ("aws_route53_health_check", Kind::HealthCheck),
     ("aws_route53_record", Kind::Record),
@@ -223,6 +226,10 @@ impl<'a, 'p> Builder<'a, 'p> {
         }
         for i in of(&["aws_autoscaling_group"]) {
             self.asg(i, &subnet_az, &bal);
+        }
+        let invoke = self.invoke_configs(instances);
+        for i in of(&["aws_lambda_function"]) {
+            self.lambda(i, &subnet_az, &invoke);
         }
         for i in of(&["aws_route53_zone"]) {
             self.zone(i);
