@@ -71,6 +71,23 @@ defaults! {
     // for this lambda function. A value of 0 disables lambda from being triggered and -1
     // removes any concurrency limitations. Defaults to Unreserved Concurrency Limits -1."
     ("aws_lambda_function", "reserved_concurrent_executions", -1, "lambda_function: reserved_concurrent_executions"),
+    // "desired_count - (Optional) Number of instances of the task definition to place and
+    // keep running. Defaults to 0."
+    ("aws_ecs_service", "desired_count", 0, "ecs_service: desired_count"),
+    // "scheduling_strategy - (Optional) ... The valid values are `REPLICA` and `DAEMON`.
+    // Defaults to `REPLICA`."
+    ("aws_ecs_service", "scheduling_strategy", "REPLICA", "ecs_service: scheduling_strategy"),
+    // "launch_type - (Optional) ... The valid values are `EC2`, `FARGATE`, and `EXTERNAL`.
+    // Defaults to `EC2`. Conflicts with `capacity_provider_strategy`." Taken only when the
+    // service's cluster is in the plan without a default capacity provider strategy.
+    ("aws_ecs_service", "launch_type", "EC2", "ecs_service: launch_type"),
+    // deployment_controller: "type - (Optional) Type of deployment controller. Valid values:
+    // `CODE_DEPLOY`, `ECS`, `EXTERNAL`. Default: `ECS`."
+    ("aws_ecs_service", "deployment_controller.type", "ECS", "ecs_service: deployment_controller.type"),
+    // deployment_circuit_breaker: "enable - (Required) Whether to enable the deployment
+    // circuit breaker logic for the service."; without the block ECS creates the service with
+    // the circuit breaker off (DeploymentCircuitBreaker `enable` false).
+    ("aws_ecs_service", "deployment_circuit_breaker.enable", false, "ecs_service: deployment_circuit_breaker"),
     // "point_in_time_recovery - (Optional) ... If the block is not provided, this defaults to
     // false."
     ("aws_dynamodb_table", "point_in_time_recovery.enabled", false, "dynamodb_table: point_in_time_recovery"),

@@ -15,6 +15,8 @@ const API: &str = "aws_lb_target_group.api";
 const LB: &str = "aws_lb.web";
 const WORKER: &str = "module.worker.aws_lambda_function.this";
 const THUMBS: &str = "aws_lambda_function.thumbnailer";
+const API_SVC: &str = "aws_ecs_cluster.main/aws_ecs_service.api";
+const WORKERS_SVC: &str = "aws_ecs_cluster.main/aws_ecs_service.workers";
 const OLD_TG: &str =
     "arn:aws:elasticloadbalancing:eu-west-1:111122223333:targetgroup/old/0123456789abcdef";
 
@@ -27,12 +29,20 @@ fn scan(name: &str, code: i32) -> Value {
 }
 
 /// Every failure of the fail plan: each defect once.
-const FAILS: [(&str, &str); 8] = [
+const FAILS: [(&str, &str); 13] = [
     // EC2 health checks only, a minimum of one, and an AZ (c) the load balancer of its
     // target group (through the attachment and the listener) is not enabled in.
     ("HA-ASG-002", ASG),
     ("HA-ASG-007", ASG),
     ("HA-ASG-008", ASG),
+    // A service on one subnet, wanting one task, with AZ rebalancing off and no circuit breaker
+    // (the default); it takes its cluster's default capacity providers (Fargate). The EC2
+    // service binpacks without spreading over AZs first.
+    ("HA-ECS-002", API_SVC),
+    ("HA-ECS-003", API_SVC),
+    ("HA-ECS-004", WORKERS_SVC),
+    ("HA-ECS-005", API_SVC),
+    ("HA-ECS-006", API_SVC),
     // Cross-zone turned off on the group, overriding the load balancer.
     ("HA-ELB-004", TG),
     // A VPC function in one AZ (a subnet passed through a module output and input), with no
@@ -82,6 +92,23 @@ fn the_compute_plan_fails_exactly_its_defects() {
     let state = "`last_update_status` could not be read: a runtime state, not known before \
                  apply; `state` could not be read: a runtime state, not known before apply";
     assert_eq!(reason(&r, "HA-LAM-005", WORKER), state);
+    assert_eq!(
+        reason(&r, "HA-ECS-006", API_SVC),
+        "assumed default: `circuit_breaker_enabled` = false: `deployment_circuit_breaker.enable` \
+         is not set in the configuration of aws_ecs_service.api, so the provider's default \
+         applies; `deployment_controller` = \"ECS\": `deployment_controller.type` is not set in \
+         the configuration of aws_ecs_service.api, so the provider's default applies"
+    );
+    // Running tasks and task definitions' log settings are not in a plan.
+    assert_eq!(
+        reason(&r, "HA-ECS-008", API_SVC),
+        "`running_count` could not be read: a runtime state, not known before apply"
+    );
+    assert_eq!(
+        reason(&r, "HA-ECS-007", API_SVC),
+        "`blocking_log_containers` could not be read: the log settings of task definitions' \
+         containers are not read from a plan"
+    );
     // The rule's target group leaves cross-zone to the load balancer: the provider's default.
     assert!(with("pass", &r).contains(&("HA-ELB-004".into(), API.into())));
     assert_eq!(
@@ -90,6 +117,8 @@ fn the_compute_plan_fails_exactly_its_defects() {
          `load_balancing_cross_zone_enabled` is not set in the configuration of \
          aws_lb_target_group.api, so the provider's default applies"
     );
+    assert_eq!(r["summary"]["pass"], 27);
+    assert_eq!(r["summary"]["not_evaluated"], 25);
 }
 
 #[test]
@@ -100,6 +129,8 @@ fn the_fixed_compute_plan_passes_them() {
     for (rule, id) in FAILS {
         assert!(passed.contains(&(rule.into(), id.into())), "{rule} {id}");
     }
+    assert_eq!(r["summary"]["pass"], 42);
+    assert_eq!(r["summary"]["not_evaluated"], 25);
 }
 
 #[test]
@@ -144,12 +175,27 @@ fn compute_values_known_only_after_apply_are_not_evaluated() {
          root variable `var.failure_queue_arn` has no value in the plan"
     );
     assert_eq!(
+        reason(&r, "HA-ECS-004", WORKERS_SVC),
+        "`runs_on_ec2` could not be read: known only after apply (aws_ecs_service.workers: \
+         launch_type)"
+    );
+    // Unset on a new service: ECS enables it only for a service it deems compatible.
+    assert_eq!(
+        reason(&r, "HA-ECS-005", API_SVC),
+        "`availability_zone_rebalancing` could not be read: known only after apply \
+         (aws_ecs_service.api: availability_zone_rebalancing)"
+    );
+    assert_eq!(
         with("fail", &r),
         pairs(&[
             ("HA-ASG-002", ASG),
             ("HA-ASG-007", ASG),
+            ("HA-ECS-003", API_SVC),
+            ("HA-ECS-006", API_SVC),
             ("HA-LAM-003", WORKER),
             ("HA-LAM-004", THUMBS),
         ])
     );
+    assert_eq!(r["summary"]["pass"], 26);
+    assert_eq!(r["summary"]["not_evaluated"], 34);
 }

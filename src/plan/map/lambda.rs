@@ -78,17 +78,11 @@ impl<'a, 'p> Builder<'a, 'p> {
     pub(super) fn lambda(&mut self, i: &Inst<'p>, subnet_az: &SubnetAz, invoke: &InvokeConfigs) {
         let region = self.region(i);
         let mut r = Reader::new(self.plan, i, self.view);
-        let subnet_ids = r.nested_links("vpc_config", "subnet_ids", "subnet_azs");
-        match &subnet_ids {
-            Some(ids) => {
-                if let Err(why) = Self::azs_of(ids, subnet_az) {
-                    r.mark("subnet_azs", why);
-                }
-            }
-            None => {
-                let why = r.out.unknown.get("subnet_azs").cloned().unwrap_or_default();
-                r.mark_all(&["vpc_attached", "subnet_ids"], &why);
-            }
+        let ids = r.nested_links("vpc_config", "subnet_ids", "subnet_azs");
+        let known = ids.is_some();
+        let (subnet_ids, why) = Self::subnet_links(&mut r, subnet_az, ids, "subnet_ids");
+        if let (false, Some(why)) = (known, why) {
+            r.mark("vpc_attached", why);
         }
         let dead_letter_target_arn = r
             .nested_links("dead_letter_config", "target_arn", "dead_letter_target_arn")
@@ -115,7 +109,7 @@ impl<'a, 'p> Builder<'a, 'p> {
             state_reason: None,
             last_update_status: None,
             vpc_id: None,
-            subnet_ids: subnet_ids.unwrap_or_default(),
+            subnet_ids,
             dead_letter_target_arn,
             reserved_concurrency,
             event_invoke_configs: invoke

@@ -4,6 +4,7 @@
 //! tables, health checks) resolved to the addresses of the instances they point at.
 
 mod asg;
+mod ecs;
 mod lambda;
 mod lb;
 mod network;
@@ -48,6 +49,9 @@ const MAPPED: &[(&str, Kind)] = &[
     ("aws_autoscaling_attachment", Kind::AutoScalingGroup),
     ("aws_lambda_function", Kind::Function),
     ("aws_lambda_function_event_invoke_config", Kind::Function),
+    ("aws_ecs_cluster", Kind::EcsService),
+    ("aws_ecs_cluster_capacity_providers", Kind::EcsService),
+    ("aws_ecs_service", Kind::EcsService),
     ("aws_route53_zone", Kind::HostedZone),
     ("aws_route53_health_check", Kind::HealthCheck),
     ("aws_route53_record", Kind::Record),
@@ -180,6 +184,12 @@ impl<'a, 'p> Builder<'a, 'p> {
     }
 
     fn entry(&mut self, inst: &Inst, kind: &str, region: &str, out: Out) {
+        self.entry_id(inst, kind, region, inst.address.clone(), out);
+    }
+
+    /// The entry of an instance whose snapshot id is not its address (a service named within
+    /// its cluster).
+    fn entry_id(&mut self, inst: &Inst, kind: &str, region: &str, id: String, out: Out) {
         if region != GLOBAL_REGION {
             self.regions.insert(region.to_string());
         }
@@ -187,7 +197,7 @@ impl<'a, 'p> Builder<'a, 'p> {
             address: inst.address.clone(),
             kind: kind.to_string(),
             region: region.to_string(),
-            id: inst.address.clone(),
+            id,
             action: inst.action.to_string(),
             unknown: out.unknown,
             assumed: out.assumed,
@@ -231,6 +241,10 @@ impl<'a, 'p> Builder<'a, 'p> {
         for i in of(&["aws_lambda_function"]) {
             self.lambda(i, &subnet_az, &invoke);
         }
+        let clusters = self.ecs_clusters(instances);
+        for i in of(&["aws_ecs_service"]) {
+            self.ecs_service(i, &subnet_az, &clusters);
+        }
         for i in of(&["aws_route53_zone"]) {
             self.zone(i);
         }
@@ -256,6 +270,30 @@ impl<'a, 'p> Builder<'a, 'p> {
                 provider: i.provider.clone(),
                 why,
             });
+        }
+    }
+
+    /// Subnet links read under `subnet_azs`: the subnets (`list_field` marked unknown when the
+    /// link is), and why their AZs are unknown (marked under `subnet_azs`).
+    fn subnet_links(
+        r: &mut Reader,
+        subnet_az: &SubnetAz,
+        ids: Option<Vec<String>>,
+        list_field: &str,
+    ) -> (Vec<String>, Option<String>) {
+        match ids {
+            Some(ids) => {
+                let why = Self::azs_of(&ids, subnet_az).err();
+                if let Some(why) = &why {
+                    r.mark("subnet_azs", why.clone());
+                }
+                (ids, why)
+            }
+            None => {
+                let why = r.out.unknown.get("subnet_azs").cloned().unwrap_or_default();
+                r.mark(list_field, why.clone());
+                (Vec::new(), Some(why))
+            }
         }
     }
 

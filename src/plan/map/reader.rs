@@ -250,6 +250,16 @@ impl<'a, 'p> Reader<'a, 'p> {
         }
     }
 
+    /// [`Reader::nested`] as a boolean.
+    pub(super) fn nested_bool(&mut self, block: &str, attr: &str, field: &str) -> Option<bool> {
+        self.nested(block, attr, field).and_then(|v| v.as_bool())
+    }
+
+    /// [`Reader::nested`] as an integer.
+    pub(super) fn nested_int(&mut self, block: &str, attr: &str, field: &str) -> Option<i64> {
+        self.nested(block, attr, field).and_then(|v| v.as_i64())
+    }
+
     /// A link set in every element of a nested block (`default_action[].target_group_arn`,
     /// `vpc_config[0].subnet_ids`): the ids it names, resolved to plan addresses, or `None`
     /// (noted under `field`) when neither the plan nor the configuration tells.

@@ -190,19 +190,14 @@ impl<'a, 'p> Builder<'a, 'p> {
         let mut r = Reader::new(self.plan, i, self.view);
         let target_type = r.string("target_type", "target_type");
         let vpc_id = r.link("vpc_id", "vpc_id").flatten();
-        let health_check_enabled = r
-            .nested("health_check", "enabled", "health_check_enabled")
-            .and_then(|v| v.as_bool());
-        let health_check_interval_seconds = r
-            .nested("health_check", "interval", "health_check_interval_seconds")
-            .and_then(|v| v.as_i64());
-        let unhealthy_threshold_count = r
-            .nested(
-                "health_check",
-                "unhealthy_threshold",
-                "unhealthy_threshold_count",
-            )
-            .and_then(|v| v.as_i64());
+        let health_check_enabled = r.nested_bool("health_check", "enabled", "health_check_enabled");
+        let health_check_interval_seconds =
+            r.nested_int("health_check", "interval", "health_check_interval_seconds");
+        let unhealthy_threshold_count = r.nested_int(
+            "health_check",
+            "unhealthy_threshold",
+            "unhealthy_threshold_count",
+        );
         let mut attributes = BTreeMap::new();
         if let Some(v) = r.string("load_balancing_cross_zone_enabled", "cross_zone") {
             attributes.insert(CROSS_ZONE.to_string(), v);
