@@ -88,6 +88,9 @@ defaults! {
     // circuit breaker logic for the service."; without the block ECS creates the service with
     // the circuit breaker off (DeploymentCircuitBreaker `enable` false).
     ("aws_ecs_service", "deployment_circuit_breaker.enable", false, "ecs_service: deployment_circuit_breaker"),
+    // EKS CreateCluster: "deletionProtection - Indicates whether to enable deletion protection
+    // for the cluster. ... Default value is `false`." (the provider's argument passes it on).
+    ("aws_eks_cluster", "deletion_protection", false, "eks_cluster: deletion_protection"),
     // "point_in_time_recovery - (Optional) ... If the block is not provided, this defaults to
     // false."
     ("aws_dynamodb_table", "point_in_time_recovery.enabled", false, "dynamodb_table: point_in_time_recovery"),

@@ -17,6 +17,8 @@ const WORKER: &str = "module.worker.aws_lambda_function.this";
 const THUMBS: &str = "aws_lambda_function.thumbnailer";
 const API_SVC: &str = "aws_ecs_cluster.main/aws_ecs_service.api";
 const WORKERS_SVC: &str = "aws_ecs_cluster.main/aws_ecs_service.workers";
+const EKS: &str = "aws_eks_cluster.main";
+const NODES: &str = "aws_eks_cluster.main/module.nodes.aws_eks_node_group.this";
 const OLD_TG: &str =
     "arn:aws:elasticloadbalancing:eu-west-1:111122223333:targetgroup/old/0123456789abcdef";
 
@@ -29,7 +31,7 @@ fn scan(name: &str, code: i32) -> Value {
 }
 
 /// Every failure of the fail plan: each defect once.
-const FAILS: [(&str, &str); 13] = [
+const FAILS: [(&str, &str); 17] = [
     // EC2 health checks only, a minimum of one, and an AZ (c) the load balancer of its
     // target group (through the attachment and the listener) is not enabled in.
     ("HA-ASG-002", ASG),
@@ -43,6 +45,13 @@ const FAILS: [(&str, &str); 13] = [
     ("HA-ECS-004", WORKERS_SVC),
     ("HA-ECS-005", API_SVC),
     ("HA-ECS-006", API_SVC),
+    // A cluster on one subnet, whose node group (in a module, named through its input) is
+    // on that subnet with a minimum of one node, and without deletion protection (the
+    // default).
+    ("HA-EKS-001", EKS),
+    ("HA-EKS-002", EKS),
+    ("HA-EKS-003", EKS),
+    ("HA-EKS-005", EKS),
     // Cross-zone turned off on the group, overriding the load balancer.
     ("HA-ELB-004", TG),
     // A VPC function in one AZ (a subnet passed through a module output and input), with no
@@ -99,7 +108,12 @@ fn the_compute_plan_fails_exactly_its_defects() {
          applies; `deployment_controller` = \"ECS\": `deployment_controller.type` is not set in \
          the configuration of aws_ecs_service.api, so the provider's default applies"
     );
-    // Running tasks and task definitions' log settings are not in a plan.
+    assert_eq!(
+        reason(&r, "HA-EKS-005", EKS),
+        "assumed default: `deletion_protection` = false: `deletion_protection` is not set in the \
+         configuration of aws_eks_cluster.main, so the provider's default applies"
+    );
+    // Running tasks, node group health and task definitions' log settings are not in a plan.
     assert_eq!(
         reason(&r, "HA-ECS-008", API_SVC),
         "`running_count` could not be read: a runtime state, not known before apply"
@@ -108,6 +122,11 @@ fn the_compute_plan_fails_exactly_its_defects() {
         reason(&r, "HA-ECS-007", API_SVC),
         "`blocking_log_containers` could not be read: the log settings of task definitions' \
          containers are not read from a plan"
+    );
+    assert_eq!(
+        reason(&r, "HA-EKS-004", NODES),
+        "`health_issues` could not be read: a runtime state, not known before apply; `status` \
+         could not be read: a runtime state, not known before apply"
     );
     // The rule's target group leaves cross-zone to the load balancer: the provider's default.
     assert!(with("pass", &r).contains(&("HA-ELB-004".into(), API.into())));
@@ -118,7 +137,7 @@ fn the_compute_plan_fails_exactly_its_defects() {
          aws_lb_target_group.api, so the provider's default applies"
     );
     assert_eq!(r["summary"]["pass"], 27);
-    assert_eq!(r["summary"]["not_evaluated"], 25);
+    assert_eq!(r["summary"]["not_evaluated"], 26);
 }
 
 #[test]
@@ -129,8 +148,8 @@ fn the_fixed_compute_plan_passes_them() {
     for (rule, id) in FAILS {
         assert!(passed.contains(&(rule.into(), id.into())), "{rule} {id}");
     }
-    assert_eq!(r["summary"]["pass"], 42);
-    assert_eq!(r["summary"]["not_evaluated"], 25);
+    assert_eq!(r["summary"]["pass"], 46);
+    assert_eq!(r["summary"]["not_evaluated"], 26);
 }
 
 #[test]
@@ -186,16 +205,28 @@ fn compute_values_known_only_after_apply_are_not_evaluated() {
          (aws_ecs_service.api: availability_zone_rebalancing)"
     );
     assert_eq!(
+        reason(&r, "HA-EKS-001", EKS),
+        "`compute_azs` could not be read: node group module.nodes.aws_eks_node_group.this: the \
+         AZ of subnet module.network.aws_subnet.private[\"c\"] is known only after apply \
+         (module.network.aws_subnet.private[\"c\"]: availability_zone)"
+    );
+    assert_eq!(
+        reason(&r, "HA-EKS-005", EKS),
+        "`deletion_protection` could not be read: known only after apply \
+         (aws_eks_cluster.main: deletion_protection)"
+    );
+    assert_eq!(
         with("fail", &r),
         pairs(&[
             ("HA-ASG-002", ASG),
             ("HA-ASG-007", ASG),
             ("HA-ECS-003", API_SVC),
             ("HA-ECS-006", API_SVC),
+            ("HA-EKS-002", EKS),
             ("HA-LAM-003", WORKER),
             ("HA-LAM-004", THUMBS),
         ])
     );
     assert_eq!(r["summary"]["pass"], 26);
-    assert_eq!(r["summary"]["not_evaluated"], 34);
+    assert_eq!(r["summary"]["not_evaluated"], 38);
 }

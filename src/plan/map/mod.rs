@@ -5,6 +5,7 @@
 
 mod asg;
 mod ecs;
+mod eks;
 mod lambda;
 mod lb;
 mod network;
@@ -52,6 +53,9 @@ const MAPPED: &[(&str, Kind)] = &[
     ("aws_ecs_cluster", Kind::EcsService),
     ("aws_ecs_cluster_capacity_providers", Kind::EcsService),
     ("aws_ecs_service", Kind::EcsService),
+    ("aws_eks_cluster", Kind::EksCluster),
+    ("aws_eks_fargate_profile", Kind::EksCluster),
+    ("aws_eks_node_group", Kind::EksNodegroup),
     ("aws_route53_zone", Kind::HostedZone),
     ("aws_route53_health_check", Kind::HealthCheck),
     ("aws_route53_record", Kind::Record),
@@ -244,6 +248,11 @@ impl<'a, 'p> Builder<'a, 'p> {
         let clusters = self.ecs_clusters(instances);
         for i in of(&["aws_ecs_service"]) {
             self.ecs_service(i, &subnet_az, &clusters);
+        }
+        // Node groups and Fargate profiles first: a cluster's worker facts come from them.
+        let workers = self.eks_workers(instances, &subnet_az);
+        for i in of(&["aws_eks_cluster"]) {
+            self.eks_cluster(i, &subnet_az, &workers);
         }
         for i in of(&["aws_route53_zone"]) {
             self.zone(i);
