@@ -230,3 +230,42 @@ fn compute_values_known_only_after_apply_are_not_evaluated() {
     assert_eq!(r["summary"]["pass"], 26);
     assert_eq!(r["summary"]["not_evaluated"], 38);
 }
+
+#[test]
+fn changes_only_reports_what_an_update_of_compute_resources_breaks_or_worsens() {
+    let p = plan("compute.update.json");
+    let all = scan("compute.update.json", 1);
+    let svc = API_SVC;
+    let changed = pairs(&[
+        ("HA-ECS-002", svc),
+        ("HA-ECS-003", svc),
+        ("HA-EKS-002", EKS),
+        ("HA-LAM-001", "aws_lambda_function.worker"),
+    ]);
+    assert_eq!(with("fail", &all), changed);
+    let r = report(
+        &[
+            "--format",
+            "json",
+            "--changes-only",
+            "--terraform-plan",
+            p.to_str().unwrap(),
+        ],
+        1,
+    );
+    // Introduced: a subnet (and its AZ) removed from the service and the function. Worsened:
+    // failing before and after, the measured number moved the wrong way.
+    assert_eq!(with("fail", &r), changed);
+    assert_eq!(reason(&r, "HA-ECS-002", svc), "");
+    assert_eq!(reason(&r, "HA-LAM-001", "aws_lambda_function.worker"), "");
+    assert_eq!(
+        reason(&r, "HA-ECS-003", svc),
+        "worsens: `desired_count` goes from 1 to 0"
+    );
+    assert_eq!(
+        reason(&r, "HA-EKS-002", EKS),
+        "worsens: `total_min_nodes` goes from 1 to 0"
+    );
+    assert_eq!(r["summary"]["pass"], 0);
+    assert_eq!(r["summary"]["not_evaluated"], 0);
+}
