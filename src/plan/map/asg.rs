@@ -42,7 +42,7 @@ impl<'a, 'p> Builder<'a, 'p> {
         }
         let health = r.string("health_check_type", "health_check_types");
         // Its own `target_group_arns` (computed when unset: attachments fill it) and the
-        // target groups `aws_autoscaling_attachment` adds.
+        // target groups `aws_autoscaling_attachment` and traffic source attachments add.
         let mut target_group_arns = if r.configured("target_group_arns")
             || matches!(r.get("target_group_arns"), Got::Known(_))
         {
@@ -52,8 +52,6 @@ impl<'a, 'p> Builder<'a, 'p> {
             Vec::new()
         };
         target_group_arns.extend(bal.asg_tgs.get(&i.address).into_iter().flatten().cloned());
-        target_group_arns.sort();
-        target_group_arns.dedup();
         let mut load_balancer_names = r
             .links("load_balancers", "load_balancer_names")
             .unwrap_or_default();
@@ -63,6 +61,16 @@ impl<'a, 'p> Builder<'a, 'p> {
             "load_balancers",
             "azs_not_served_by_load_balancer",
         ];
+        // And its own `traffic_source` blocks.
+        match tg::traffic_sources(&mut r) {
+            Ok((tgs, elbs)) => {
+                target_group_arns.extend(tgs);
+                load_balancer_names.extend(elbs);
+            }
+            Err(why) => r.mark_all(&TG_FACTS, &why),
+        }
+        target_group_arns.sort();
+        target_group_arns.dedup();
         if let Some(why) = bal.asg_tgs_unknown.get(&i.address) {
             r.mark_all(&TG_FACTS, why);
         }

@@ -48,6 +48,10 @@ const MAPPED: &[(&str, Kind)] = &[
     ("aws_lb_target_group_attachment", Kind::TargetGroup),
     ("aws_alb_target_group_attachment", Kind::TargetGroup),
     ("aws_autoscaling_attachment", Kind::AutoScalingGroup),
+    (
+        "aws_autoscaling_traffic_source_attachment",
+        Kind::AutoScalingGroup,
+    ),
     ("aws_lambda_function", Kind::Function),
     ("aws_lambda_function_event_invoke_config", Kind::Function),
     ("aws_ecs_cluster", Kind::EcsService),

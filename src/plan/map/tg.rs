@@ -74,9 +74,118 @@ impl Balancing {
     }
 }
 
+impl Balancing {
+    /// An attachment of `asg` to a target group the plan does not tell: the attachment
+    /// stands for it, so the group is known to serve a load balancer.
+    fn attached_unknown(&mut self, asg: &str, attachment: &str, why: String) {
+        self.asg_tgs
+            .entry(asg.to_string())
+            .or_default()
+            .push(attachment.to_string());
+        self.asg_tgs_unknown
+            .entry(asg.to_string())
+            .or_insert_with(|| format!("the target group of {attachment} is unknown: {why}"));
+    }
+}
+
 /// A link's addresses, or why it is unknown (the reason the reader noted under `field`).
 fn got(r: &Reader, v: Option<Vec<String>>, field: &str) -> Result<Vec<String>, String> {
     v.ok_or_else(|| r.out.unknown.get(field).cloned().unwrap_or_default())
+}
+
+/// The target groups a listener's or rule's actions forward to: each action's
+/// `target_group_arn`, and the groups of its weighted `forward` block.
+fn action_target_groups(r: &mut Reader, block: &str) -> Result<Vec<String>, String> {
+    let direct = r.nested_links(block, "target_group_arn", "target_group_arn");
+    let mut out = got(r, direct, "target_group_arn")?;
+    let path = [block, "forward", "target_group", "arn"];
+    let has_forward = |v: Option<&Value>| {
+        v.and_then(Value::as_array)
+            .is_some_and(|a| a.iter().any(|x| x.get("forward").is_some_and(any_true)))
+    };
+    let configured = r
+        .plan
+        .expression(r.inst, block)
+        .and_then(Value::as_array)
+        .is_some_and(|a| a.iter().any(|x| x.get("forward").is_some()));
+    let unknown = r.unknown_tree == &Value::Bool(true) || has_forward(r.unknown_tree.get(block));
+    if configured && unknown {
+        match r.plan.resolve_path(r.inst, &path) {
+            Ok(t) => out.extend(r.targets(t)),
+            Err(why) => {
+                return Err(format!(
+                    "{}; the configuration does not resolve it: {why}",
+                    r.after_apply(&path.join("."))
+                ))
+            }
+        }
+    } else {
+        let arns: Vec<&str> = r
+            .values
+            .get(block)
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+            .filter_map(|a| a.get("forward")?.as_array())
+            .flatten()
+            .filter_map(|f| f.get("target_group")?.as_array())
+            .flatten()
+            .filter_map(|g| g.get("arn")?.as_str())
+            .collect();
+        out.extend(arns.into_iter().map(|a| r.literal(a)));
+    }
+    Ok(out)
+}
+
+/// The target groups and Classic Load Balancers of `traffic_source` blocks (an Auto Scaling
+/// group's own, or its traffic source attachment's): `elbv2` identifiers are target groups,
+/// `elb` ones load balancer names; VPC Lattice sources are neither.
+pub(super) fn traffic_sources(r: &mut Reader) -> Result<(Vec<String>, Vec<String>), String> {
+    let (mut tgs, mut elbs) = (Vec::new(), Vec::new());
+    let blocks: Vec<&Value> = r
+        .values
+        .get("traffic_source")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .collect();
+    let unknown = r.unknown_tree == &Value::Bool(true)
+        || r.unknown_tree.get("traffic_source").is_some_and(any_true);
+    if unknown {
+        // Unset on a group, it is computed from attachments, read on their own.
+        if !r.configured("traffic_source") {
+            return Ok((tgs, elbs));
+        }
+        // Only when every source is a target group can resolved identifiers be told apart.
+        if blocks
+            .iter()
+            .any(|b| b.get("type").and_then(Value::as_str) != Some("elbv2"))
+        {
+            return Err(r.after_apply("traffic_source"));
+        }
+        let t = r
+            .plan
+            .resolve_path(r.inst, &["traffic_source", "identifier"])
+            .map_err(|why| {
+                format!(
+                    "{}; the configuration does not resolve it: {why}",
+                    r.after_apply("traffic_source.identifier")
+                )
+            })?;
+        tgs.extend(r.targets(t));
+        return Ok((tgs, elbs));
+    }
+    for b in blocks {
+        let Some(id) = b.get("identifier").and_then(Value::as_str) else {
+            continue;
+        };
+        match b.get("type").and_then(Value::as_str) {
+            Some("elbv2") => tgs.push(r.literal(id)),
+            Some("elb") => elbs.push(id.to_string()),
+            _ => {}
+        }
+    }
+    Ok((tgs, elbs))
 }
 
 impl<'a, 'p> Builder<'a, 'p> {
@@ -103,8 +212,7 @@ impl<'a, 'p> Builder<'a, 'p> {
                 *b.listeners.entry(lb.clone()).or_default() += 1;
             }
             let lbs = got(&r, lbs, "load_balancer_arn");
-            let tgs = r.nested_links("default_action", "target_group_arn", "target_group_arn");
-            let tgs = got(&r, tgs, "target_group_arn");
+            let tgs = action_target_groups(&mut r, "default_action");
             listener_lbs.insert(l.address.clone(), lbs.clone());
             b.forward(&format!("listener {}", l.address), lbs, tgs);
         }
@@ -124,8 +232,7 @@ impl<'a, 'p> Builder<'a, 'p> {
                     .cloned()
                     .unwrap_or_default()),
             };
-            let tgs = r.nested_links("action", "target_group_arn", "target_group_arn");
-            let tgs = got(&r, tgs, "target_group_arn");
+            let tgs = action_target_groups(&mut r, "action");
             b.forward(&format!("listener rule {}", rule.address), lbs, tgs);
         }
         for a in of(&[
@@ -153,6 +260,19 @@ impl<'a, 'p> Builder<'a, 'p> {
                 reason: Some(RUNTIME.into()),
             });
         }
+        for a in of(&["aws_autoscaling_traffic_source_attachment"]) {
+            let mut r = Reader::new(self.plan, a, self.view);
+            let Some(Some(asg)) = r.link("autoscaling_group_name", "autoscaling_group_name") else {
+                continue;
+            };
+            match traffic_sources(&mut r) {
+                Ok((tgs, elbs)) => {
+                    b.asg_tgs.entry(asg.clone()).or_default().extend(tgs);
+                    b.asg_elbs.entry(asg).or_default().extend(elbs);
+                }
+                Err(why) => b.attached_unknown(&asg, &a.address, why),
+            }
+        }
         for a in of(&["aws_autoscaling_attachment"]) {
             let mut r = Reader::new(self.plan, a, self.view);
             let Some(Some(asg)) = r.link("autoscaling_group_name", "autoscaling_group_name") else {
@@ -162,20 +282,8 @@ impl<'a, 'p> Builder<'a, 'p> {
                 Some(Some(tg)) => b.asg_tgs.entry(asg.clone()).or_default().push(tg),
                 Some(None) => {}
                 None => {
-                    // The group is attached to some target group: the attachment stands for
-                    // it, so the group is known to serve a load balancer.
                     let why = r.out.unknown.get("lb_target_group_arn").cloned();
-                    b.asg_tgs
-                        .entry(asg.clone())
-                        .or_default()
-                        .push(a.address.clone());
-                    b.asg_tgs_unknown.entry(asg.clone()).or_insert_with(|| {
-                        format!(
-                            "the target group of {} is unknown: {}",
-                            a.address,
-                            why.unwrap_or_default()
-                        )
-                    });
+                    b.attached_unknown(&asg, &a.address, why.unwrap_or_default());
                 }
             }
             if let Some(Some(elb)) = r.link("elb", "elb") {
