@@ -32,7 +32,7 @@ fn scan(name: &str, code: i32) -> Value {
 }
 
 /// Every failure of the fail plan: each defect once.
-const FAILS: [(&str, &str); 17] = [
+const FAILS: [(&str, &str); 18] = [
     // EC2 health checks only, a minimum of one, and an AZ (c) the load balancer of its
     // target group (through the attachment and the listener) is not enabled in.
     ("HA-ASG-002", ASG),
@@ -46,6 +46,8 @@ const FAILS: [(&str, &str); 17] = [
     ("HA-ECS-004", WORKERS_SVC),
     ("HA-ECS-005", API_SVC),
     ("HA-ECS-006", API_SVC),
+    // Its task definition's container logs through awslogs in blocking mode.
+    ("HA-ECS-007", API_SVC),
     // A cluster on one subnet, whose node group (in a module, named through its input) is
     // on that subnet with a minimum of one node, and without deletion protection (the
     // default).
@@ -114,15 +116,16 @@ fn the_compute_plan_fails_exactly_its_defects() {
         "assumed default: `deletion_protection` = false: `deletion_protection` is not set in the \
          configuration of aws_eks_cluster.main, so the provider's default applies"
     );
-    // Running tasks, node group health and task definitions' log settings are not in a plan.
+    // Running tasks and node group health are not in a plan, nor a task definition named by
+    // family and revision.
     assert_eq!(
         reason(&r, "HA-ECS-008", API_SVC),
         "`running_count` could not be read: a runtime state, not known before apply"
     );
     assert_eq!(
-        reason(&r, "HA-ECS-007", API_SVC),
-        "`blocking_log_containers` could not be read: the log settings of task definitions' \
-         containers are not read from a plan"
+        reason(&r, "HA-ECS-007", WORKERS_SVC),
+        "`blocking_log_containers` could not be read: task definition workers:7 is not in the \
+         plan"
     );
     assert_eq!(
         reason(&r, "HA-EKS-004", NODES),
@@ -144,7 +147,7 @@ fn the_compute_plan_fails_exactly_its_defects() {
         assert!(passed.contains(&(rule.into(), API_ASG.into())), "{rule}");
     }
     assert_eq!(r["summary"]["pass"], 38);
-    assert_eq!(r["summary"]["not_evaluated"], 27);
+    assert_eq!(r["summary"]["not_evaluated"], 26);
 }
 
 #[test]
@@ -155,8 +158,8 @@ fn the_fixed_compute_plan_passes_them() {
     for (rule, id) in FAILS {
         assert!(passed.contains(&(rule.into(), id.into())), "{rule} {id}");
     }
-    assert_eq!(r["summary"]["pass"], 57);
-    assert_eq!(r["summary"]["not_evaluated"], 27);
+    assert_eq!(r["summary"]["pass"], 58);
+    assert_eq!(r["summary"]["not_evaluated"], 26);
 }
 
 #[test]
@@ -204,6 +207,11 @@ fn compute_values_known_only_after_apply_are_not_evaluated() {
         reason(&r, "HA-ECS-004", WORKERS_SVC),
         "`runs_on_ec2` could not be read: known only after apply (aws_ecs_service.workers: \
          launch_type)"
+    );
+    assert_eq!(
+        reason(&r, "HA-ECS-007", API_SVC),
+        "`blocking_log_containers` could not be read: known only after apply \
+         (aws_ecs_task_definition.api: container_definitions)"
     );
     // Unset on a new service: ECS enables it only for a service it deems compatible.
     assert_eq!(

@@ -35,7 +35,48 @@ fn blocks<'p>(r: &mut Reader<'_, 'p>, attr: &str, field: &str) -> Result<&'p [Va
     }
 }
 
+/// Task definition address -> its containers and how they log, or why they are unknown.
+pub(super) type TaskDefinitions = HashMap<String, Result<Vec<EcsContainer>, String>>;
+
+/// The containers of a task definition's `container_definitions` (a JSON document, as
+/// `jsonencode` writes it): each one's log driver and awslogs `mode`.
+fn containers(doc: &str) -> Option<Vec<EcsContainer>> {
+    let defs: Vec<Value> = serde_json::from_str(doc).ok()?;
+    Some(
+        defs.iter()
+            .map(|c| {
+                let log = c.get("logConfiguration");
+                let text = |v: Option<&Value>| v.and_then(Value::as_str).map(str::to_string);
+                EcsContainer {
+                    name: text(c.get("name")).unwrap_or_default(),
+                    log_driver: text(log.and_then(|l| l.get("logDriver"))),
+                    log_mode: text(log.and_then(|l| l.get("options")?.get("mode"))),
+                }
+            })
+            .collect(),
+    )
+}
+
 impl<'a, 'p> Builder<'a, 'p> {
+    pub(super) fn ecs_task_definitions(&self, instances: &[&Inst<'p>]) -> TaskDefinitions {
+        of_types(instances, &["aws_ecs_task_definition"])
+            .into_iter()
+            .map(|i| {
+                let r = Reader::new(self.plan, i, self.view);
+                let got = match r.get("container_definitions") {
+                    Got::Known(Value::String(doc)) => containers(doc).ok_or_else(|| {
+                        format!(
+                            "the container_definitions of {} are not a JSON array",
+                            i.address
+                        )
+                    }),
+                    _ => Err(r.after_apply("container_definitions")),
+                };
+                (i.address.clone(), got)
+            })
+            .collect()
+    }
+
     /// The clusters of the plan and their default capacity provider strategies.
     pub(super) fn ecs_clusters(&mut self, instances: &[&Inst<'p>]) -> ClusterStrategies {
         let mut out = ClusterStrategies::new();
@@ -90,6 +131,7 @@ impl<'a, 'p> Builder<'a, 'p> {
         i: &Inst<'p>,
         subnet_az: &SubnetAz,
         clusters: &ClusterStrategies,
+        task_defs: &TaskDefinitions,
     ) {
         let region = self.region(i);
         let mut r = Reader::new(self.plan, i, self.view);
@@ -218,10 +260,30 @@ impl<'a, 'p> Builder<'a, 'p> {
             ],
             RUNTIME,
         );
-        r.mark(
-            "blocking_log_containers",
-            "the log settings of task definitions' containers are not read from a plan".into(),
-        );
+        // The containers of its task definition, and how they log.
+        let task_definition = r.link("task_definition", "task_definition").flatten();
+        let containers = match task_definition.as_ref().map(|t| (t, task_defs.get(t))) {
+            Some((_, Some(Ok(c)))) => c.clone(),
+            Some((_, Some(Err(why)))) => {
+                r.mark("blocking_log_containers", why.clone());
+                Vec::new()
+            }
+            Some((t, None)) => {
+                r.mark(
+                    "blocking_log_containers",
+                    format!("task definition {t} is not in the plan"),
+                );
+                Vec::new()
+            }
+            None => {
+                let why = r.out.unknown.get("task_definition").cloned();
+                r.mark(
+                    "blocking_log_containers",
+                    why.unwrap_or_else(|| "it names no task definition".into()),
+                );
+                Vec::new()
+            }
+        };
         let service = EcsService {
             region: region.clone(),
             cluster_name,
@@ -241,10 +303,10 @@ impl<'a, 'p> Builder<'a, 'p> {
             circuit_breaker_enabled,
             circuit_breaker_rollback,
             availability_zone_rebalancing,
-            task_definition: r.link("task_definition", "task_definition").flatten(),
+            task_definition,
             target_group_arns,
             tasks: Vec::new(),
-            containers: Vec::new(),
+            containers,
             default_log_driver_mode: None,
             tags: tags(i.after),
             unreadable: Unreadable::new(),

@@ -57,6 +57,7 @@ const MAPPED: &[(&str, Kind)] = &[
     ("aws_ecs_cluster", Kind::EcsService),
     ("aws_ecs_cluster_capacity_providers", Kind::EcsService),
     ("aws_ecs_service", Kind::EcsService),
+    ("aws_ecs_task_definition", Kind::EcsService),
     ("aws_eks_cluster", Kind::EksCluster),
     ("aws_eks_fargate_profile", Kind::EksCluster),
     ("aws_eks_node_group", Kind::EksNodegroup),
@@ -250,8 +251,9 @@ impl<'a, 'p> Builder<'a, 'p> {
             self.lambda(i, &subnet_az, &invoke);
         }
         let clusters = self.ecs_clusters(instances);
+        let task_defs = self.ecs_task_definitions(instances);
         for i in of(&["aws_ecs_service"]) {
-            self.ecs_service(i, &subnet_az, &clusters);
+            self.ecs_service(i, &subnet_az, &clusters, &task_defs);
         }
         // Node groups and Fargate profiles first: a cluster's worker facts come from them.
         let workers = self.eks_workers(instances, &subnet_az);
