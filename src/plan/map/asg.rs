@@ -74,6 +74,12 @@ impl<'a, 'p> Builder<'a, 'p> {
         if let Some(why) = bal.asg_tgs_unknown.get(&i.address) {
             r.mark_all(&TG_FACTS, why);
         }
+        // Target groups named but unresolved: it serves some load balancer, which one is
+        // unknown.
+        if let Some(why) = r.out.unknown.get("target_group_arns").cloned() {
+            r.mark_all(&TG_FACTS, &why);
+            r.mark("has_load_balancer", why);
+        }
         // What the plan cannot tell about each target group: whether it exists (not in the
         // plan), which load balancers it serves, the AZs they are enabled in.
         for tg in &target_group_arns {
