@@ -90,6 +90,41 @@ defaults! {
     // will retain automatic cache cluster snapshots before deleting them. ... If the value of
     // SnapshotRetentionLimit is set to zero (0), backups are turned off." The API's default is 0.
     ("aws_elasticache_replication_group", "snapshot_retention_limit", 0, "elasticache_replication_group: snapshot_retention_limit"),
+    // "target_type - (Optional, Forces new resource) Type of target ... The default is
+    // `instance`."
+    ("aws_lb_target_group", "target_type", "instance", "lb_target_group: target_type"),
+    // "load_balancing_cross_zone_enabled - (Optional) ... The value is "true", "false" or
+    // "use_load_balancer_configuration". The default is "use_load_balancer_configuration"."
+    ("aws_lb_target_group", "load_balancing_cross_zone_enabled", "use_load_balancer_configuration", "lb_target_group: load_balancing_cross_zone_enabled"),
+    // health_check: "enabled - (Optional) Whether health checks are enabled. Defaults to
+    // `true`."; "interval - ... Defaults to 30."; "unhealthy_threshold - ... Defaults to 3."
+    ("aws_lb_target_group", "health_check.enabled", true, "lb_target_group: health_check.enabled"),
+    ("aws_lb_target_group", "health_check.interval", 30, "lb_target_group: health_check.interval"),
+    ("aws_lb_target_group", "health_check.unhealthy_threshold", 3, "lb_target_group: health_check.unhealthy_threshold"),
+    // "reserved_concurrent_executions - (Optional) Amount of reserved concurrent executions
+    // for this lambda function. A value of 0 disables lambda from being triggered and -1
+    // removes any concurrency limitations. Defaults to Unreserved Concurrency Limits -1."
+    ("aws_lambda_function", "reserved_concurrent_executions", -1, "lambda_function: reserved_concurrent_executions"),
+    // "desired_count - (Optional) Number of instances of the task definition to place and
+    // keep running. Defaults to 0."
+    ("aws_ecs_service", "desired_count", 0, "ecs_service: desired_count"),
+    // "scheduling_strategy - (Optional) ... The valid values are `REPLICA` and `DAEMON`.
+    // Defaults to `REPLICA`."
+    ("aws_ecs_service", "scheduling_strategy", "REPLICA", "ecs_service: scheduling_strategy"),
+    // "launch_type - (Optional) ... The valid values are `EC2`, `FARGATE`, and `EXTERNAL`.
+    // Defaults to `EC2`. Conflicts with `capacity_provider_strategy`." Taken only when the
+    // service's cluster is in the plan without a default capacity provider strategy.
+    ("aws_ecs_service", "launch_type", "EC2", "ecs_service: launch_type"),
+    // deployment_controller: "type - (Optional) Type of deployment controller. Valid values:
+    // `CODE_DEPLOY`, `ECS`, `EXTERNAL`. Default: `ECS`."
+    ("aws_ecs_service", "deployment_controller.type", "ECS", "ecs_service: deployment_controller.type"),
+    // deployment_circuit_breaker: "enable - (Required) Whether to enable the deployment
+    // circuit breaker logic for the service."; without the block ECS creates the service with
+    // the circuit breaker off (DeploymentCircuitBreaker `enable` false).
+    ("aws_ecs_service", "deployment_circuit_breaker.enable", false, "ecs_service: deployment_circuit_breaker"),
+    // EKS CreateCluster: "deletionProtection - Indicates whether to enable deletion protection
+    // for the cluster. ... Default value is `false`." (the provider's argument passes it on).
+    ("aws_eks_cluster", "deletion_protection", false, "eks_cluster: deletion_protection"),
     // "point_in_time_recovery - (Optional) ... If the block is not provided, this defaults to
     // false."
     ("aws_dynamodb_table", "point_in_time_recovery.enabled", false, "dynamodb_table: point_in_time_recovery"),
@@ -126,12 +161,12 @@ defaults! {
 }
 
 /// The default of `attribute` of `resource_type`, if the table has one. `aws_alb` is the
-/// same resource as `aws_lb`.
+/// same resource as `aws_lb`, `aws_alb_target_group` as `aws_lb_target_group`.
 pub fn of(resource_type: &str, attribute: &str) -> Option<Value> {
-    let t = if resource_type == "aws_alb" {
-        "aws_lb"
-    } else {
-        resource_type
+    let t = match resource_type {
+        "aws_alb" => "aws_lb",
+        "aws_alb_target_group" => "aws_lb_target_group",
+        t => t,
     };
     DEFAULTS
         .iter()

@@ -680,6 +680,38 @@ impl<'p> Plan<'p> {
         Ok(out)
     }
 
+    /// What an attribute inside nested blocks refers to, `path` naming the blocks from the
+    /// outermost and the attribute last (`destination_config`, `on_failure`, `destination`):
+    /// the expressions of every block on the way.
+    pub fn resolve_path(&self, inst: &Inst, path: &[&str]) -> Result<Vec<Target>, String> {
+        let (first, rest) = path.split_first().ok_or("an empty path")?;
+        let mut exprs: Vec<&Value> = self.expression(inst, first).into_iter().collect();
+        for step in rest {
+            exprs = exprs
+                .iter()
+                .filter_map(|e| e.as_array())
+                .flatten()
+                .filter_map(|b| b.get(*step))
+                .collect();
+        }
+        if exprs.is_empty() {
+            return Err(format!(
+                "`{}` is not set in the configuration",
+                path.join(".")
+            ));
+        }
+        let ctx = Scope {
+            module: inst.module.clone(),
+            index: inst.index.clone(),
+            sibling_keys: self.sibling_keys(inst),
+        };
+        let mut out = Vec::new();
+        for e in exprs {
+            out.extend(self.resolve_expr(e, &ctx, 0)?);
+        }
+        Ok(out)
+    }
+
     /// The instances of a block in a module instance.
     fn instances_of(&self, module: &[Step], data: bool, rtype: &str, name: &str) -> Vec<&Inst<'p>> {
         let key = (module.to_vec(), data, rtype.to_string(), name.to_string());

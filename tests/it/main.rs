@@ -8,6 +8,7 @@
 
 mod support;
 mod terraform_plan;
+mod terraform_plan_compute;
 mod terraform_plan_data;
 mod terraform_plan_gaps;
 mod terraform_plan_storage;

@@ -4,7 +4,7 @@ use super::reader::*;
 use super::*;
 
 impl<'a, 'p> Builder<'a, 'p> {
-    pub(super) fn asg(&mut self, i: &Inst<'p>, subnet_az: &SubnetAz) {
+    pub(super) fn asg(&mut self, i: &Inst<'p>, subnet_az: &SubnetAz, bal: &tg::Balancing) {
         let region = self.region(i);
         let mut r = Reader::new(self.plan, i, self.view);
         let subnet_ids = r.links("vpc_zone_identifier", "subnet_ids");
@@ -41,19 +41,66 @@ impl<'a, 'p> Builder<'a, 'p> {
             }
         }
         let health = r.string("health_check_type", "health_check_types");
-        let target_group_arns = r
-            .links("target_group_arns", "target_group_arns")
-            .unwrap_or_default();
-        let load_balancer_names = r
+        // Its own `target_group_arns` (computed when unset: attachments fill it) and the
+        // target groups `aws_autoscaling_attachment` and traffic source attachments add.
+        let mut target_group_arns = if r.configured("target_group_arns")
+            || matches!(r.get("target_group_arns"), Got::Known(_))
+        {
+            r.links("target_group_arns", "target_group_arns")
+                .unwrap_or_default()
+        } else {
+            Vec::new()
+        };
+        target_group_arns.extend(bal.asg_tgs.get(&i.address).into_iter().flatten().cloned());
+        let mut load_balancer_names = r
             .links("load_balancers", "load_balancer_names")
             .unwrap_or_default();
-        if !target_group_arns.is_empty() {
-            for f in [
-                "missing_target_group_arns",
-                "load_balancers",
-                "azs_not_served_by_load_balancer",
-            ] {
-                r.mark(f, "target groups are not read from a plan".into());
+        load_balancer_names.extend(bal.asg_elbs.get(&i.address).into_iter().flatten().cloned());
+        const TG_FACTS: [&str; 3] = [
+            "missing_target_group_arns",
+            "load_balancers",
+            "azs_not_served_by_load_balancer",
+        ];
+        // And its own `traffic_source` blocks.
+        match tg::traffic_sources(&mut r) {
+            Ok((tgs, elbs)) => {
+                target_group_arns.extend(tgs);
+                load_balancer_names.extend(elbs);
+            }
+            Err(why) => r.mark_all(&TG_FACTS, &why),
+        }
+        target_group_arns.sort();
+        target_group_arns.dedup();
+        if let Some(why) = bal.asg_tgs_unknown.get(&i.address) {
+            r.mark_all(&TG_FACTS, why);
+        }
+        // Target groups named but unresolved: it serves some load balancer, which one is
+        // unknown.
+        if let Some(why) = r.out.unknown.get("target_group_arns").cloned() {
+            r.mark_all(&TG_FACTS, &why);
+            r.mark("has_load_balancer", why);
+        }
+        // What the plan cannot tell about each target group: whether it exists (not in the
+        // plan), which load balancers it serves, the AZs they are enabled in.
+        for tg in &target_group_arns {
+            if !bal.tgs.contains(tg) {
+                r.mark_all(&TG_FACTS, &format!("target group {tg} is not in the plan"));
+                continue;
+            }
+            if let Some(why) = bal.tg_lbs_unknown.get(tg).or(bal.any_tg_unknown.as_ref()) {
+                let why = format!("the load balancers of target group {tg} are unknown: {why}");
+                r.mark_all(&TG_FACTS[1..], &why);
+            }
+            for lb in bal.tg_lbs.get(tg).into_iter().flatten() {
+                if !bal.lbs.contains(lb) {
+                    let why = format!("load balancer {lb} of target group {tg} is not in the plan");
+                    r.mark_all(&TG_FACTS[1..], &why);
+                } else if let Some(why) = bal.lb_azs_unknown.get(lb) {
+                    r.mark(
+                        "azs_not_served_by_load_balancer",
+                        format!("the AZs of load balancer {lb} are unknown: {why}"),
+                    );
+                }
             }
         }
         if !load_balancer_names.is_empty() {

@@ -8,8 +8,8 @@ impl<'a, 'p> Builder<'a, 'p> {
         &mut self,
         i: &Inst<'p>,
         subnet_az: &SubnetAz,
-        listeners: &HashMap<String, i64>,
-    ) {
+        bal: &tg::Balancing,
+    ) -> Option<String> {
         let region = self.region(i);
         let mut r = Reader::new(self.plan, i, self.view);
         let lb_type = r
@@ -94,34 +94,52 @@ impl<'a, 'p> Builder<'a, 'p> {
             r.mark("zonal_shift", r.after_apply("enable_zonal_shift"));
         }
         // Listeners that the plan attaches to it.
-        let listeners = listeners.get(&i.address).copied().unwrap_or(0);
+        let listeners = bal.listeners.get(&i.address).copied().unwrap_or(0);
         if listeners == 0 {
             r.mark(
                 "listener_count",
                 "no listener of the plan is known to belong to it".into(),
             );
         }
-        for f in [
-            "target_group_arns",
-            "healthy_target_count",
-            "healthy_target_azs",
-            "healthy_target_count_by_az",
-            "azs_without_healthy_targets",
-            "healthy_target_az_spread",
-            "healthy_target_max_az",
-            "healthy_target_max_az_count",
-            "healthy_target_max_az_share_pct",
-            "cross_zone_effective",
-            "target_groups_cross_zone_off",
-            "cross_zone_off_azs_without_healthy_targets",
-            "health_alarms",
-            "health_alarms_silent",
-        ] {
-            r.mark(
-                f,
-                "target groups and their targets are not read from a plan".into(),
+        if let Some(why) = bal.lb_tgs_unknown.get(&i.address) {
+            r.mark_all(
+                &[
+                    "target_group_arns",
+                    "target_groups_cross_zone_off",
+                    "cross_zone_off_azs_without_healthy_targets",
+                ],
+                why,
             );
         }
+        if let Some(why) = r.out.unknown.get("cross_zone").cloned() {
+            r.mark_all(
+                &[
+                    "cross_zone_effective",
+                    "target_groups_cross_zone_off",
+                    "cross_zone_off_azs_without_healthy_targets",
+                ],
+                &why,
+            );
+        }
+        r.mark_all(
+            &[
+                "healthy_target_count",
+                "healthy_target_azs",
+                "healthy_target_count_by_az",
+                "azs_without_healthy_targets",
+                "healthy_target_az_spread",
+                "healthy_target_max_az",
+                "healthy_target_max_az_count",
+                "healthy_target_max_az_share_pct",
+                "cross_zone_off_azs_without_healthy_targets",
+            ],
+            RUNTIME,
+        );
+        r.mark_all(
+            &["health_alarms", "health_alarms_silent"],
+            "CloudWatch alarms are not read from a plan",
+        );
+        let azs_unknown = r.out.unknown.get("azs").cloned();
         self.snap.elbv2.load_balancers.push(LoadBalancer {
             region: region.clone(),
             arn: i.address.clone(),
@@ -146,5 +164,6 @@ impl<'a, 'p> Builder<'a, 'p> {
         });
         let out = r.finish();
         self.entry(i, "elbv2.load_balancer", &region, out);
+        azs_unknown
     }
 }

@@ -5,8 +5,11 @@
 
 mod asg;
 mod dynamodb;
+mod ecs;
 mod efs;
+mod eks;
 mod elasticache;
+mod lambda;
 mod lb;
 mod network;
 mod rds;
@@ -14,6 +17,7 @@ mod rds_cluster;
 mod reader;
 mod route53;
 mod s3;
+mod tg;
 
 use super::resolve::{Bad, Inst, Plan};
 use super::{View, AWS_PROVIDERS};
@@ -57,6 +61,26 @@ const MAPPED: &[(&str, Kind)] = &[
     ("aws_alb", Kind::LoadBalancer),
     ("aws_lb_listener", Kind::LoadBalancer),
     ("aws_alb_listener", Kind::LoadBalancer),
+    ("aws_lb_target_group", Kind::TargetGroup),
+    ("aws_alb_target_group", Kind::TargetGroup),
+    ("aws_lb_listener_rule", Kind::TargetGroup),
+    ("aws_alb_listener_rule", Kind::TargetGroup),
+    ("aws_lb_target_group_attachment", Kind::TargetGroup),
+    ("aws_alb_target_group_attachment", Kind::TargetGroup),
+    ("aws_autoscaling_attachment", Kind::AutoScalingGroup),
+    (
+        "aws_autoscaling_traffic_source_attachment",
+        Kind::AutoScalingGroup,
+    ),
+    ("aws_lambda_function", Kind::Function),
+    ("aws_lambda_function_event_invoke_config", Kind::Function),
+    ("aws_ecs_cluster", Kind::EcsService),
+    ("aws_ecs_cluster_capacity_providers", Kind::EcsService),
+    ("aws_ecs_service", Kind::EcsService),
+    ("aws_ecs_task_definition", Kind::EcsService),
+    ("aws_eks_cluster", Kind::EksCluster),
+    ("aws_eks_fargate_profile", Kind::EksCluster),
+    ("aws_eks_node_group", Kind::EksNodegroup),
     ("aws_route53_zone", Kind::HostedZone),
     ("aws_route53_health_check", Kind::HealthCheck),
     ("aws_route53_record", Kind::Record),
@@ -300,6 +324,12 @@ impl<'a, 'p> Builder<'a, 'p> {
     }
 
     fn entry(&mut self, inst: &Inst, kind: &str, region: &str, out: Out) {
+        self.entry_id(inst, kind, region, inst.address.clone(), out);
+    }
+
+    /// The entry of an instance whose snapshot id is not its address (a service named within
+    /// its cluster).
+    fn entry_id(&mut self, inst: &Inst, kind: &str, region: &str, id: String, out: Out) {
         // A region the plan does not tell is no region read: rules over a region (where the
         // account's VPCs are) must not count it as one.
         if region != GLOBAL_REGION && region != UNKNOWN_REGION {
@@ -309,7 +339,7 @@ impl<'a, 'p> Builder<'a, 'p> {
             address: inst.address.clone(),
             kind: kind.to_string(),
             region: region.to_string(),
-            id: inst.address.clone(),
+            id,
             action: inst.action.to_string(),
             unknown: out.unknown,
             assumed: out.assumed,
@@ -318,13 +348,7 @@ impl<'a, 'p> Builder<'a, 'p> {
     }
 
     fn map_all(&mut self, instances: &[&Inst<'p>]) {
-        let of = |t: &[&str]| -> Vec<&Inst<'p>> {
-            instances
-                .iter()
-                .copied()
-                .filter(|i| t.contains(&i.rtype.as_str()))
-                .collect()
-        };
+        let of = |t: &[&str]| of_types(instances, t);
         // Subnets first: every other kind's AZs come from them.
         let mut subnet_az = SubnetAz::new();
         for i in of(&["aws_subnet"]) {
@@ -353,24 +377,33 @@ impl<'a, 'p> Builder<'a, 'p> {
         }
         self.efs(instances, &subnet_az);
         self.s3(instances);
-        for i in of(&["aws_autoscaling_group"]) {
-            self.asg(i, &subnet_az);
-        }
-        // Listeners by the load balancers they attach to, each listener's link resolved once.
-        let mut listeners: HashMap<String, i64> = HashMap::new();
-        for l in of(&["aws_lb_listener", "aws_alb_listener"]) {
-            let mut lr = Reader::new(self.plan, l, self.view);
-            let mut lbs = lr
-                .links("load_balancer_arn", "load_balancer_arn")
-                .unwrap_or_default();
-            lbs.sort();
-            lbs.dedup();
-            for lb in lbs {
-                *listeners.entry(lb).or_default() += 1;
+        // Load balancers before target groups, and both before Auto Scaling groups: a
+        // group's load balancers and the AZs they serve come through its target groups.
+        let mut bal = self.balancing(instances);
+        for i in of(&["aws_lb", "aws_alb"]) {
+            if let Some(why) = self.lb(i, &subnet_az, &bal) {
+                bal.lb_azs_unknown.insert(i.address.clone(), why);
             }
         }
-        for i in of(&["aws_lb", "aws_alb"]) {
-            self.lb(i, &subnet_az, &listeners);
+        for i in of(&["aws_lb_target_group", "aws_alb_target_group"]) {
+            self.target_group(i, &bal);
+        }
+        for i in of(&["aws_autoscaling_group"]) {
+            self.asg(i, &subnet_az, &bal);
+        }
+        let invoke = self.invoke_configs(instances);
+        for i in of(&["aws_lambda_function"]) {
+            self.lambda(i, &subnet_az, &invoke);
+        }
+        let clusters = self.ecs_clusters(instances);
+        let task_defs = self.ecs_task_definitions(instances);
+        for i in of(&["aws_ecs_service"]) {
+            self.ecs_service(i, &subnet_az, &clusters, &task_defs);
+        }
+        // Node groups and Fargate profiles first: a cluster's worker facts come from them.
+        let workers = self.eks_workers(instances, &subnet_az);
+        for i in of(&["aws_eks_cluster"]) {
+            self.eks_cluster(i, &subnet_az, &workers);
         }
         for i in of(&["aws_route53_zone"]) {
             self.zone(i);
@@ -440,6 +473,30 @@ impl<'a, 'p> Builder<'a, 'p> {
         }
     }
 
+    /// Subnet links read under `subnet_azs`: the subnets (`list_field` marked unknown when the
+    /// link is), and why their AZs are unknown (marked under `subnet_azs`).
+    fn subnet_links(
+        r: &mut Reader,
+        subnet_az: &SubnetAz,
+        ids: Option<Vec<String>>,
+        list_field: &str,
+    ) -> (Vec<String>, Option<String>) {
+        match ids {
+            Some(ids) => {
+                let why = Self::azs_of(&ids, subnet_az).err();
+                if let Some(why) = &why {
+                    r.mark("subnet_azs", why.clone());
+                }
+                (ids, why)
+            }
+            None => {
+                let why = r.out.unknown.get("subnet_azs").cloned().unwrap_or_default();
+                r.mark(list_field, why.clone());
+                (Vec::new(), Some(why))
+            }
+        }
+    }
+
     /// The AZs of subnets, or why one is unknown.
     fn azs_of(subnets: &[String], subnet_az: &SubnetAz) -> Result<Vec<(String, String)>, String> {
         subnets
@@ -453,6 +510,15 @@ impl<'a, 'p> Builder<'a, 'p> {
             })
             .collect()
     }
+}
+
+/// The instances of some resource types.
+fn of_types<'i, 'p>(instances: &[&'i Inst<'p>], types: &[&str]) -> Vec<&'i Inst<'p>> {
+    instances
+        .iter()
+        .copied()
+        .filter(|i| types.contains(&i.rtype.as_str()))
+        .collect()
 }
 
 fn tags(values: &Value) -> Tags {

@@ -130,38 +130,6 @@ impl<'a, 'p> Reader<'a, 'p> {
         Some(d)
     }
 
-    /// A boolean of a nested block (`point_in_time_recovery.enabled`): its value, `None`
-    /// when unknown (noted under `field`), else the provider's default when the block is
-    /// not configured.
-    pub(super) fn nested_bool(&mut self, block: &str, attr: &str, field: &str) -> Option<bool> {
-        let configured = self.configured(block);
-        match self.get(block) {
-            Got::Known(v) => {
-                let b = match v {
-                    Value::Array(a) => a.first(),
-                    o @ Value::Object(_) => Some(o),
-                    _ => None,
-                };
-                if let Some(x) = b.and_then(|b| b.get(attr)).and_then(Value::as_bool) {
-                    return Some(x);
-                }
-            }
-            Got::Unknown if configured => {
-                let why = self.after_apply(&format!("{block}.{attr}"));
-                self.mark(field, why);
-                return None;
-            }
-            _ => {}
-        }
-        if configured {
-            let why = self.after_apply(&format!("{block}.{attr}"));
-            self.mark(field, why);
-            return None;
-        }
-        self.assume(&format!("{block}.{attr}"), field)
-            .and_then(|v| v.as_bool())
-    }
-
     /// A string of the first `block` (`destination[0].region`): its value (`None` when
     /// unset), or `Err` when it is known only after apply or sensitive. Other attributes of
     /// the block may be unknown.
@@ -195,6 +163,13 @@ impl<'a, 'p> Reader<'a, 'p> {
                 self.mark(field, why.clone());
                 Err(why)
             }
+        }
+    }
+
+    /// Marks each of `fields` unknown for the same reason.
+    pub(super) fn mark_all(&mut self, fields: &[&str], why: &str) {
+        for f in fields {
+            self.mark(f, why.to_string());
         }
     }
 
@@ -292,6 +267,103 @@ impl<'a, 'p> Reader<'a, 'p> {
                     None
                 }
             },
+        }
+    }
+
+    /// Whether `attr` of any `block` element is unknown in `after_unknown`.
+    fn nested_unknown(&self, block: &str, attr: &str) -> bool {
+        match self.unknown_tree {
+            Value::Bool(b) => *b,
+            t => match t.get(block) {
+                Some(Value::Bool(b)) => *b,
+                Some(Value::Array(a)) => a.iter().any(|e| e.get(attr).is_some_and(any_true)),
+                _ => false,
+            },
+        }
+    }
+
+    /// An attribute of the first element of a nested block (`health_check[0].interval`): its
+    /// value, else the provider's default of `block.attr` (noted as assumed under `field`),
+    /// or `None` when the configuration sets it to a value known only after apply (noted).
+    pub(super) fn nested(&mut self, block: &str, attr: &str, field: &str) -> Option<Value> {
+        // A sensitive block is blanked: its absence says nothing, and no default stands in.
+        if self.sensitive(block) {
+            let why = self.after_apply(block);
+            self.mark(field, why);
+            return None;
+        }
+        let set = self
+            .plan
+            .expression(self.inst, block)
+            .and_then(Value::as_array)
+            .and_then(|a| a.first())
+            .is_some_and(|b| b.get(attr).is_some());
+        if self.nested_unknown(block, attr) && set {
+            let why = self.after_apply(&format!("{block}.{attr}"));
+            self.mark(field, why);
+            return None;
+        }
+        let known = match self.values.get(block) {
+            Some(Value::Array(a)) => a.first().and_then(|b| b.get(attr)),
+            Some(v @ Value::Object(_)) => v.get(attr),
+            _ => None,
+        };
+        match known {
+            Some(v) if !v.is_null() && !self.nested_unknown(block, attr) => Some(v.clone()),
+            _ => self.assume(&format!("{block}.{attr}"), field),
+        }
+    }
+
+    /// [`Reader::nested`] as a boolean.
+    pub(super) fn nested_bool(&mut self, block: &str, attr: &str, field: &str) -> Option<bool> {
+        self.nested(block, attr, field).and_then(|v| v.as_bool())
+    }
+
+    /// [`Reader::nested`] as an integer.
+    pub(super) fn nested_int(&mut self, block: &str, attr: &str, field: &str) -> Option<i64> {
+        self.nested(block, attr, field).and_then(|v| v.as_i64())
+    }
+
+    /// A link set in every element of a nested block (`default_action[].target_group_arn`,
+    /// `vpc_config[0].subnet_ids`): the ids it names, resolved to plan addresses, or `None`
+    /// (noted under `field`) when neither the plan nor the configuration tells.
+    pub(super) fn nested_links(
+        &mut self,
+        block: &str,
+        attr: &str,
+        field: &str,
+    ) -> Option<Vec<String>> {
+        let configured = self.plan.expression(self.inst, block).is_some();
+        let known = match self.values.get(block) {
+            Some(Value::Array(a)) if !self.nested_unknown(block, attr) => Some(a),
+            _ => None,
+        };
+        if let Some(blocks) = known {
+            let mut out = Vec::new();
+            for b in blocks {
+                match b.get(attr) {
+                    Some(Value::String(s)) if !s.is_empty() => out.push(self.literal(s)),
+                    Some(Value::Array(a)) => {
+                        out.extend(a.iter().filter_map(Value::as_str).map(|s| self.literal(s)))
+                    }
+                    _ => {}
+                }
+            }
+            return Some(out);
+        }
+        if !configured && !self.nested_unknown(block, attr) {
+            return Some(Vec::new());
+        }
+        match self.plan.resolve_nested(self.inst, block, attr, None) {
+            Ok(t) => Some(self.targets(t)),
+            Err(why) => {
+                let why = format!(
+                    "{}; the configuration does not resolve it: {why}",
+                    self.after_apply(&format!("{block}.{attr}"))
+                );
+                self.mark(field, why);
+                None
+            }
         }
     }
 
