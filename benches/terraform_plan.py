@@ -10,9 +10,10 @@ in the shape of `terraform show -json` (format 1.2): copies of one stack, each a
 subnets, NAT gateways, route tables and associations paired by `count.index` (and a public
 route table to the internet gateway), a database on a
 subnet group, an Aurora cluster with a member per AZ, a DynamoDB table with a replica, a Redis
-replication group on a cache subnet group, an Auto Scaling group and a load balancer on the
-network module's subnet outputs
-(module output -> module input references), a listener, and a failover record aliasing the
+replication group on a cache subnet group, an EFS file system with a mount target per AZ and a
+backup policy, an Auto Scaling group and a load balancer on the network module's subnet outputs
+(module output -> module input references), a listener forwarding to a target group, and a
+failover record aliasing the
 load balancer in a zone of the root module. Every id is unknown until apply, so every link goes
 through the configuration's references. One copy, then two, are scanned first: the outcomes of
 the measured plan must be exactly the fixed part plus the per-copy part times the copies.
@@ -62,7 +63,12 @@ def stack_plan(copies):
     p.block(["stack"], "aws_db_instance", "this", {"engine": const("postgres"), "instance_class": const("db.m6g.large"), "multi_az": const(True), "backup_retention_period": const(7), "deletion_protection": const(True), "db_subnet_group_name": ref("aws_db_subnet_group.this.name", "aws_db_subnet_group.this")})
     p.block(["stack"], "aws_autoscaling_group", "app", {"vpc_zone_identifier": ref("module.network.private_subnet_ids", "module.network"), "min_size": const(2), "max_size": const(6), "capacity_rebalance": const(True)})
     p.block(["stack"], "aws_lb", "web", {"subnets": ref("module.network.public_subnet_ids", "module.network"), "enable_deletion_protection": const(True), "load_balancer_type": const("application")})
-    p.block(["stack"], "aws_lb_listener", "http", {"load_balancer_arn": ref("aws_lb.web.arn", "aws_lb.web"), "port": const(80)})
+    p.block(["stack"], "aws_lb_listener", "http", {"load_balancer_arn": ref("aws_lb.web.arn", "aws_lb.web"), "port": const(80),
+                                                   "default_action": [{"type": const("forward"), "target_group_arn": ref("aws_lb_target_group.web.arn", "aws_lb_target_group.web")}]})
+    p.block(["stack"], "aws_lb_target_group", "web", {"port": const(8080), "protocol": const("HTTP"), "health_check": [{"path": const("/health"), "interval": const(10), "unhealthy_threshold": const(2)}]})
+    p.block(["stack"], "aws_efs_file_system", "shared", {"creation_token": ref("var.name"), "encrypted": const(True)})
+    p.block(["stack"], "aws_efs_mount_target", "shared", {"file_system_id": ref("aws_efs_file_system.shared.id", "aws_efs_file_system.shared"), "subnet_id": ref("module.network.private_subnet_ids", "module.network", "count.index")}, count=const(3))
+    p.block(["stack"], "aws_efs_backup_policy", "shared", {"file_system_id": ref("aws_efs_file_system.shared.id", "aws_efs_file_system.shared"), "backup_policy": [{"status": const("ENABLED")}]})
     # Data stores: an Aurora cluster with a member in each AZ on the database subnet group, a
     # DynamoDB table with a replica, a Redis replication group on a cache subnet group.
     p.block(["stack"], "aws_rds_cluster", "orders", {"engine": const("aurora-postgresql"), "master_username": const("app"), "backup_retention_period": const(7), "deletion_protection": const(True), "db_subnet_group_name": ref("aws_db_subnet_group.this.name", "aws_db_subnet_group.this")})
@@ -92,7 +98,12 @@ def stack_plan(copies):
                                                       "mixed_instances_policy": [{"launch_template": [{"override": [{"instance_type": "m6i.large", "instance_requirements": []}, {"instance_type": "m7i.large", "instance_requirements": []}]}]}]},
                  {"id": True, "arn": True, "availability_zones": True, "health_check_type": True, "vpc_zone_identifier": True})
         p.change(m, "aws_lb", "web", {"load_balancer_type": "application", "internal": False, "enable_deletion_protection": True, "subnet_mapping": []}, {"id": True, "arn": True, "dns_name": True, "zone_id": True, "subnets": True, "subnet_mapping": True})
-        p.change(m, "aws_lb_listener", "http", {"port": 80, "protocol": "HTTP"}, {"id": True, "arn": True, "load_balancer_arn": True})
+        p.change(m, "aws_lb_listener", "http", {"port": 80, "protocol": "HTTP", "default_action": [{"type": "forward"}]}, {"id": True, "arn": True, "load_balancer_arn": True, "default_action": [{"target_group_arn": True}]})
+        p.change(m, "aws_lb_target_group", "web", {"port": 8080, "protocol": "HTTP", "target_type": "instance", "health_check": [{"enabled": True, "path": "/health", "interval": 10, "unhealthy_threshold": 2, "healthy_threshold": 3}]}, {"id": True, "arn": True, "vpc_id": True, "load_balancer_arns": True, "load_balancing_cross_zone_enabled": True})
+        p.change(m, "aws_efs_file_system", "shared", {"creation_token": k, "encrypted": True}, {"id": True, "arn": True, "dns_name": True, "availability_zone_id": True, "availability_zone_name": True, "number_of_mount_targets": True, "size_in_bytes": True, "owner_id": True})
+        for i in range(3):
+            p.change(m, "aws_efs_mount_target", "shared", {}, {"id": True, "file_system_id": True, "subnet_id": True, "availability_zone_name": True, "ip_address": True, "network_interface_id": True}, index=i)
+        p.change(m, "aws_efs_backup_policy", "shared", {"backup_policy": [{"status": "ENABLED"}]}, {"id": True, "file_system_id": True})
         p.change(m, "aws_rds_cluster", "orders", {"engine": "aurora-postgresql", "engine_mode": "provisioned", "master_username": "app", "backup_retention_period": 7, "deletion_protection": True, "backtrack_window": 0, "db_subnet_group_name": f"db-{k}"}, {"id": True, "arn": True, "availability_zones": True, "db_cluster_parameter_group_name": True})
         for i, az in enumerate(AZS):
             p.change(m, "aws_rds_cluster_instance", "orders", {"engine": "aurora-postgresql", "instance_class": "db.r6g.large", "publicly_accessible": False, "promotion_tier": 0, "monitoring_interval": 60, "availability_zone": az}, {"id": True, "arn": True, "cluster_identifier": True, "endpoint": True, "db_subnet_group_name": True}, index=i)

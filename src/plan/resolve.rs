@@ -917,9 +917,16 @@ impl<'p> Plan<'p> {
                         index: None,
                         sibling_keys: Vec::new(),
                     };
-                    out.extend(self.resolve_expr(expr, &inner, depth + 1).map_err(|e| {
+                    let got = self.resolve_expr(expr, &inner, depth + 1).map_err(|e| {
                         format!("through output `{out_name}` of `{}`: {e}", step_text(call))
-                    })?);
+                    })?;
+                    if pairs {
+                        // `module.vpc.private_subnets[count.index]`: one element of the
+                        // output per instance of the referring block.
+                        out.push(self.pick_by_key(got, ctx, sources, out_name, m)?);
+                    } else {
+                        out.extend(got);
+                    }
                 }
             }
         }
@@ -984,6 +991,47 @@ impl<'p> Plan<'p> {
             out.extend(value);
         }
         Ok(out)
+    }
+
+    /// The element of an output's instances that `count.index` or `each` picks for the
+    /// referring instance: certain only when the output is the instances of one block, their
+    /// keys are the referring block's, and nothing else in the expression chooses.
+    fn pick_by_key(
+        &self,
+        got: Vec<Target>,
+        ctx: &Scope,
+        sources: usize,
+        out_name: &str,
+        m: &str,
+    ) -> Result<Target, String> {
+        let keys: Option<Vec<Option<Key>>> = got
+            .iter()
+            .map(|t| match t {
+                Target::Instance(a) => self.instance(a).map(|i| i.index.clone()),
+                Target::Literal(_) => None,
+            })
+            .collect();
+        let uncertain = || {
+            format!(
+                "it picks one of the {} elements of output `{out_name}` of `module.{m}` by \
+                 `count.index` or `each`, and which one is not certain from the plan",
+                got.len()
+            )
+        };
+        if got.len() == 1 {
+            return Ok(got[0].clone());
+        }
+        let Some(keys) = keys else {
+            return Err(uncertain());
+        };
+        if sources != 1 || ctx.index.is_none() || !same_keys(&keys, &ctx.sibling_keys) {
+            return Err(uncertain());
+        }
+        let at = keys
+            .iter()
+            .position(|k| *k == ctx.index)
+            .ok_or_else(uncertain)?;
+        Ok(got[at].clone())
     }
 
     /// The instance keys of a module call (from the instances inside it).

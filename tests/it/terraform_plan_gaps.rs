@@ -195,3 +195,47 @@ fn the_table_says_how_a_change_made_a_failure_worse() {
         assert!(finding.contains(note), "{note} in {finding}");
     }
 }
+
+#[test]
+fn an_element_picked_from_a_module_output_pairs_by_index_and_is_never_guessed() {
+    let p = plan("pairing.json");
+    let dir = tempfile::tempdir().unwrap();
+    let snap = dir.path().join("snapshot.json");
+    let out = run(ha_audit(None).args([
+        "collect",
+        "--terraform-plan",
+        p.to_str().unwrap(),
+        "--out",
+        snap.to_str().unwrap(),
+    ]));
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let s: Value = serde_json::from_str(&std::fs::read_to_string(&snap).unwrap()).unwrap();
+    let subnets: Vec<(&str, &Value)> = s["ec2"]["nat_gateways"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|n| (n["nat_gateway_id"].as_str().unwrap(), &n["subnet_id"]))
+        .collect();
+    let public = |i: usize| Value::from(format!("module.network.aws_subnet.public[{i}]"));
+    assert_eq!(
+        subnets,
+        [
+            ("aws_nat_gateway.first", &Value::Null),
+            ("aws_nat_gateway.zonal[0]", &public(0)),
+            ("aws_nat_gateway.zonal[1]", &public(1)),
+            ("aws_nat_gateway.zonal[2]", &public(2)),
+        ]
+    );
+    let first = s["terraform_plan"]["resources"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["address"] == "aws_nat_gateway.first")
+        .unwrap();
+    assert_eq!(
+        first["unknown"]["subnet_id"],
+        "known only after apply (aws_nat_gateway.first: subnet_id); the configuration names 3 \
+         resources for it (module.network.aws_subnet.public[0], ...) and the plan does not tell \
+         which one"
+    );
+}

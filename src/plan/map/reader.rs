@@ -367,8 +367,24 @@ impl<'a, 'p> Reader<'a, 'p> {
         }
     }
 
+    /// A link to one resource. A configuration that names several (a whole list where one
+    /// element is picked in a way the plan does not record) leaves it unknown: the first is
+    /// never taken for it.
     pub(super) fn link(&mut self, attr: &str, field: &str) -> Option<Option<String>> {
-        self.links(attr, field).map(|l| l.into_iter().next())
+        let mut l = self.links(attr, field)?;
+        l.dedup();
+        if l.len() > 1 {
+            let why = format!(
+                "{}; the configuration names {} resources for it ({}, ...) and the plan does not \
+                 tell which one",
+                self.after_apply(attr),
+                l.len(),
+                l[0]
+            );
+            self.mark(field, why);
+            return None;
+        }
+        Some(l.into_iter().next())
     }
 
     pub(super) fn finish(self) -> Out {
