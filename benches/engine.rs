@@ -34,8 +34,11 @@ const BASES: [&str; 2] = [
     "fixtures/scenarios/network-topology.json",
 ];
 
-/// Lists that describe the region rather than the account's resources: written once.
-const SHARED_LISTS: [&str; 1] = ["availability_zones"];
+/// Lists written once, not per copy: those that describe the region rather than the
+/// account's resources, and the backup plans. The demo's plans select by wildcard ARNs
+/// (`arn:aws:ec2:*:*:instance/*`), as real ones do; copied, every resource would be in every
+/// copy's plans, thousands of them, where an account has a handful.
+const SHARED_LISTS: [(&str, &str); 2] = [("ec2", "availability_zones"), ("backup", "plans")];
 
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -383,7 +386,7 @@ impl Base {
                 for (list, items) in obj {
                     let items = items.as_array().expect("service lists");
                     let texts = items.iter().map(|i| serde_json::to_string(i).unwrap());
-                    if SHARED_LISTS.contains(&list.as_str()) {
+                    if SHARED_LISTS.contains(&(service.as_str(), list.as_str())) {
                         let entry = find_or_push(&mut shared, service, list);
                         for t in texts {
                             if !entry.contains(&t) {

@@ -137,6 +137,12 @@ pub(crate) fn alarm_terms(rule: &str) -> Vec<String> {
 /// Alarms of one region, with whether each one's firing reaches someone.
 pub(crate) struct Regional<'a> {
     alarms: Vec<&'a Alarm>,
+    /// Positions in `alarms` of the alarms that name each (dimension name, value), in their
+    /// metric or in a metric query: a resource's alarms are looked up, not searched for, so
+    /// that a region of many alarms and resources is not judged pair by pair.
+    by_dimension: HashMap<(&'a str, &'a str), Vec<usize>>,
+    /// The first alarm of each name.
+    by_name: HashMap<&'a str, &'a Alarm>,
     /// Alarm name -> the notifying composite alarms that name it in an `ALARM(...)` term.
     notified_through: HashMap<&'a str, Vec<&'a str>>,
     notifying: HashSet<&'a str>,
@@ -149,6 +155,23 @@ fn acts(a: &Alarm) -> bool {
 
 impl<'a> Regional<'a> {
     fn new(alarms: Vec<&'a Alarm>) -> Regional<'a> {
+        let mut by_name: HashMap<&str, &Alarm> = HashMap::new();
+        let mut by_dimension: HashMap<(&str, &str), Vec<usize>> = HashMap::new();
+        for (i, a) in alarms.iter().enumerate() {
+            by_name.entry(a.alarm_name.as_str()).or_insert(*a);
+            for d in a
+                .dimensions
+                .iter()
+                .chain(a.metrics.iter().flat_map(|q| &q.dimensions))
+            {
+                let at = by_dimension
+                    .entry((d.name.as_str(), d.value.as_str()))
+                    .or_default();
+                if at.last() != Some(&i) {
+                    at.push(i);
+                }
+            }
+        }
         // A composite notifies if it acts, or if a notifying composite names it: iterate to a
         // fixed point (composites can nest).
         let mut notifying: HashSet<&str> = alarms
@@ -165,7 +188,7 @@ impl<'a> Regional<'a> {
             for (composite, names) in &terms {
                 if notifying.contains(composite) {
                     for n in names {
-                        if let Some(a) = alarms.iter().find(|a| &a.alarm_name == n) {
+                        if let Some(a) = by_name.get(n.as_str()) {
                             if a.alarm_type == "composite" {
                                 notifying.insert(a.alarm_name.as_str());
                             }
@@ -183,7 +206,7 @@ impl<'a> Regional<'a> {
                 continue;
             }
             for n in names {
-                if let Some(a) = alarms.iter().find(|a| &a.alarm_name == n) {
+                if let Some(a) = by_name.get(n.as_str()) {
                     notified_through
                         .entry(a.alarm_name.as_str())
                         .or_default()
@@ -193,6 +216,8 @@ impl<'a> Regional<'a> {
         }
         Regional {
             alarms,
+            by_dimension,
+            by_name,
             notified_through,
             notifying,
         }
@@ -288,7 +313,21 @@ impl<'a> Ctx<'a> {
     ) -> Health<'a> {
         let regional = self.alarms.regions.get(region).unwrap_or(&self.alarms.none);
         let (mut heard, mut silent) = (Vec::new(), Vec::new());
-        for a in regional.alarms.iter().filter(|a| watches(a, metric)) {
+        // Only an alarm naming one of the metric's dimensions can watch it; in list order.
+        let mut candidates: Vec<usize> = metric
+            .dimensions
+            .iter()
+            .filter_map(|(n, v)| regional.by_dimension.get(&(*n, v.as_str())))
+            .flatten()
+            .copied()
+            .collect();
+        candidates.sort_unstable();
+        candidates.dedup();
+        for a in candidates
+            .iter()
+            .map(|&i| regional.alarms[i])
+            .filter(|a| watches(a, metric))
+        {
             if regional.reaches_someone(a) {
                 heard.push(a.alarm_name.as_str());
             } else {
@@ -306,7 +345,7 @@ impl<'a> Ctx<'a> {
             // An alarm whose action setting was not returned may be the one that acts.
             if let Some(a) = silent
                 .iter()
-                .filter_map(|n| regional.alarms.iter().find(|a| a.alarm_name == *n))
+                .filter_map(|n| regional.by_name.get(n).copied())
                 .find(|a| a.actions_enabled.is_none())
             {
                 health.heard.mark_unknown(format!(
