@@ -3,9 +3,9 @@
 
 use super::{distinct, name_tag, Ctx, Known, MarkUnknown, Resource};
 use crate::registry::Kind;
-use crate::snapshot::VpnConnection;
+use crate::snapshot::{CustomerGateway, VpnConnection};
 use std::borrow::Cow;
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashMap};
 
 crate::facts! {
     /// Derived facts of a Site-to-Site VPN connection.
@@ -39,9 +39,33 @@ pub(super) fn build<'a>(ctx: &Ctx<'a>, out: &mut Vec<Resource<'a>>) {
         .iter()
         .filter(|c| c.state != DELETED)
         .collect();
+    // Looked up, not searched for: an account of many connections is not judged pair by pair.
+    let mut by_gateway: HashMap<(&str, &str), Vec<&VpnConnection>> = HashMap::new();
     for c in &live {
-        out.push(connection(ctx, c, &live));
+        if let Some(g) = gateway(c) {
+            by_gateway.entry((&c.region, g)).or_default().push(c);
+        }
     }
+    let mut customer_gateways: HashMap<(&str, &str), &CustomerGateway> = HashMap::new();
+    for g in &s.vpn.customer_gateways {
+        customer_gateways
+            .entry((&g.region, &g.customer_gateway_id))
+            .or_insert(g);
+    }
+    let index = Peers {
+        by_gateway,
+        customer_gateways,
+    };
+    for c in &live {
+        out.push(connection(ctx, c, &index));
+    }
+}
+
+/// The live connections of each (region, gateway), and each customer gateway by (region, id)
+/// (the first listed when one is listed twice).
+struct Peers<'a> {
+    by_gateway: HashMap<(&'a str, &'a str), Vec<&'a VpnConnection>>,
+    customer_gateways: HashMap<(&'a str, &'a str), &'a CustomerGateway>,
 }
 
 /// The gateway a connection attaches to: its virtual private gateway or transit gateway.
@@ -51,16 +75,14 @@ fn gateway(c: &VpnConnection) -> Option<&str> {
         .or(c.transit_gateway_id.as_deref())
 }
 
-fn connection<'a>(ctx: &Ctx<'a>, c: &'a VpnConnection, live: &[&'a VpnConnection]) -> Resource<'a> {
-    let s = ctx.snapshot;
+fn connection<'a>(ctx: &Ctx<'a>, c: &'a VpnConnection, index: &Peers<'a>) -> Resource<'a> {
     let up = c.vgw_telemetry.iter().filter(|t| t.status == "UP").count();
     // The customer devices reachable through the same gateway: one device (or one
     // connection) is a single point of failure outside AWS.
     let gw = gateway(c);
-    let peers: Vec<&&VpnConnection> = live
-        .iter()
-        .filter(|o| o.region == c.region && gw.is_some() && gateway(o) == gw)
-        .collect();
+    let peers: &[&VpnConnection] = gw
+        .and_then(|g| index.by_gateway.get(&(c.region.as_str(), g)))
+        .map_or(&[], Vec::as_slice);
     let mut f = ConnectionFacts {
         tunnel_count: Known::Is(c.vgw_telemetry.len()),
         tunnels_up: Known::Is(up),
@@ -89,15 +111,11 @@ fn connection<'a>(ctx: &Ctx<'a>, c: &'a VpnConnection, live: &[&'a VpnConnection
     // A failed customer gateway listing is the first reason an address can be missing.
     let mut endpoints_unknown = ctx.incomplete(Kind::CustomerGateway, &c.region);
     let mut endpoints = BTreeSet::new();
-    for p in &peers {
+    for p in peers {
         let Some(cgw_id) = p.customer_gateway_id.as_deref() else {
             continue;
         };
-        let cgw = s
-            .vpn
-            .customer_gateways
-            .iter()
-            .find(|g| g.region == c.region && g.customer_gateway_id == cgw_id);
+        let cgw = index.customer_gateways.get(&(c.region.as_str(), cgw_id));
         match cgw.and_then(|g| g.ip_address.as_deref()) {
             Some(ip) => {
                 endpoints.insert(ip);
