@@ -309,7 +309,8 @@ struct Base {
     account: String,
     /// (service, list, items once, item templates)
     lists: Vec<(String, String, Vec<Template>)>,
-    shared: Vec<(String, String, Vec<String>)>,
+    /// Written once per account, with the account's id (the backup plans' ARNs name it).
+    shared: Vec<(String, String, Vec<Template>)>,
     resources_per_copy: usize,
 }
 
@@ -376,7 +377,7 @@ impl Base {
 
         let mut head = docs[0].as_object().unwrap().clone();
         let mut lists: Vec<(String, String, Vec<Template>)> = Vec::new();
-        let mut shared: Vec<(String, String, Vec<String>)> = Vec::new();
+        let mut shared_texts: Vec<(String, String, Vec<String>)> = Vec::new();
         let mut resources_per_copy = 0;
         for d in &docs {
             assert_eq!(d["account_id"], docs[0]["account_id"], "one account");
@@ -387,7 +388,7 @@ impl Base {
                     let items = items.as_array().expect("service lists");
                     let texts = items.iter().map(|i| serde_json::to_string(i).unwrap());
                     if SHARED_LISTS.contains(&(service.as_str(), list.as_str())) {
-                        let entry = find_or_push(&mut shared, service, list);
+                        let entry = find_or_push(&mut shared_texts, service, list);
                         for t in texts {
                             if !entry.contains(&t) {
                                 entry.push(t);
@@ -401,6 +402,13 @@ impl Base {
                 }
             }
         }
+        let shared = shared_texts
+            .into_iter()
+            .map(|(service, list, texts)| {
+                let items = texts.iter().map(|t| template(&matcher, &ids, t)).collect();
+                (service, list, items)
+            })
+            .collect();
         head.insert("coverage".into(), Value::Array(Vec::new()));
         let regions: BTreeSet<&str> = docs
             .iter()
@@ -472,7 +480,14 @@ impl Base {
             };
             for (_, list, items) in self.shared.iter().filter(|l| l.0 == service) {
                 sep(w);
-                write!(w, "\"{list}\":[{}]", items.join(",")).unwrap();
+                buf.clear();
+                for (n, item) in items.iter().enumerate() {
+                    if n > 0 {
+                        buf.push(',');
+                    }
+                    item.render(0, account, &mut buf);
+                }
+                write!(w, "\"{list}\":[{buf}]").unwrap();
             }
             for (_, list, items) in self.lists.iter().filter(|l| l.0 == service) {
                 sep(w);
