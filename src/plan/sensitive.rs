@@ -86,16 +86,6 @@ fn blank(v: &mut Value, marks: &Value) {
     }
 }
 
-/// Whether `marks` marks anything under it as sensitive.
-pub fn any(marks: &Value) -> bool {
-    match marks {
-        Value::Bool(b) => *b,
-        Value::Array(a) => a.iter().any(any),
-        Value::Object(o) => o.values().any(any),
-        _ => false,
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

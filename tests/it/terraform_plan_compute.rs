@@ -5,8 +5,7 @@
 //! pinned, the pass plan passes them, and values known only after apply, runtime states and
 //! provider defaults are said.
 
-use crate::support::plan::{pairs, plan, reason, report, with};
-use serde_json::Value;
+use crate::support::plan::{pairs, plan, reason, report, scan_plan, with};
 
 const ASG: &str = "aws_autoscaling_group.app";
 const LEGACY: &str = "aws_autoscaling_group.legacy";
@@ -22,14 +21,6 @@ const EKS: &str = "aws_eks_cluster.main";
 const NODES: &str = "aws_eks_cluster.main/module.nodes.aws_eks_node_group.this";
 const OLD_TG: &str =
     "arn:aws:elasticloadbalancing:eu-west-1:111122223333:targetgroup/old/0123456789abcdef";
-
-fn scan(name: &str, code: i32) -> Value {
-    let p = plan(name);
-    report(
-        &["--format", "json", "--terraform-plan", p.to_str().unwrap()],
-        code,
-    )
-}
 
 /// Every failure of the fail plan: each defect once.
 const FAILS: [(&str, &str); 18] = [
@@ -68,7 +59,7 @@ const FAILS: [(&str, &str); 18] = [
 
 #[test]
 fn the_compute_plan_fails_exactly_its_defects() {
-    let r = scan("compute.fail.json", 1);
+    let r = scan_plan("compute.fail.json", 1);
     assert_eq!(with("fail", &r), pairs(&FAILS));
     // A target group named by ARN that the plan does not hold: neither missing nor present.
     let missing = format!(
@@ -152,7 +143,7 @@ fn the_compute_plan_fails_exactly_its_defects() {
 
 #[test]
 fn the_fixed_compute_plan_passes_them() {
-    let r = scan("compute.pass.json", 0);
+    let r = scan_plan("compute.pass.json", 0);
     assert_eq!(with("fail", &r), Vec::<(String, String)>::new());
     let passed = with("pass", &r);
     for (rule, id) in FAILS {
@@ -164,7 +155,7 @@ fn the_fixed_compute_plan_passes_them() {
 
 #[test]
 fn compute_values_known_only_after_apply_are_not_evaluated() {
-    let r = scan("compute.unknown.json", 1);
+    let r = scan_plan("compute.unknown.json", 1);
     let rule_tg = "the target groups listener rule aws_lb_listener_rule.api forwards to are \
                    unknown: known only after apply (aws_lb_listener_rule.api: \
                    action.target_group_arn); the configuration does not resolve it: root \
@@ -257,7 +248,7 @@ fn compute_values_known_only_after_apply_are_not_evaluated() {
 #[test]
 fn changes_only_reports_what_an_update_of_compute_resources_breaks_or_worsens() {
     let p = plan("compute.update.json");
-    let all = scan("compute.update.json", 1);
+    let all = scan_plan("compute.update.json", 1);
     let svc = API_SVC;
     let changed = pairs(&[
         ("HA-ECS-002", svc),

@@ -4,8 +4,7 @@
 //! failure of the failing plan is pinned, the fixed plan passes each of them, and values
 //! unknown until apply or taken from the provider's defaults say so.
 
-use crate::support::plan::{pairs, plan, reason, report, with};
-use serde_json::Value;
+use crate::support::plan::{pairs, reason, scan_plan, with};
 
 const AURORA: &str = "module.aurora.aws_rds_cluster.this";
 const REPORTS: &str = "aws_rds_cluster.reports";
@@ -46,14 +45,6 @@ const FAILS: &[(&str, &str)] = &[
     ("HA-RDS-024", AURORA),
 ];
 
-fn scan(name: &str, code: i32) -> Value {
-    let p = plan(name);
-    report(
-        &["--format", "json", "--terraform-plan", p.to_str().unwrap()],
-        code,
-    )
-}
-
 fn default_said(attr: &str, value: &str, address: &str) -> String {
     format!(
         "assumed default: `{attr}` = {value}: `{attr}` is not set in the configuration of \
@@ -63,7 +54,7 @@ fn default_said(attr: &str, value: &str, address: &str) -> String {
 
 #[test]
 fn the_data_plan_fails_exactly_its_defects() {
-    let r = scan("data.fail.json", 1);
+    let r = scan_plan("data.fail.json", 1);
     assert_eq!(with("fail", &r), pairs(FAILS));
     assert_eq!(
         reason(&r, "HA-RDS-005", AURORA),
@@ -112,7 +103,7 @@ fn the_data_plan_fails_exactly_its_defects() {
 
 #[test]
 fn the_fixed_data_plan_passes_them() {
-    let r = scan("data.pass.json", 0);
+    let r = scan_plan("data.pass.json", 0);
     assert_eq!(with("fail", &r), Vec::<(String, String)>::new());
     let passed = with("pass", &r);
     for (rule, id) in FAILS {
@@ -139,7 +130,7 @@ fn the_fixed_data_plan_passes_them() {
 
 #[test]
 fn unknown_data_values_are_not_evaluated_naming_the_attribute() {
-    let r = scan("data.unknown.json", 1);
+    let r = scan_plan("data.unknown.json", 1);
     // Aurora places instances whose AZ is not set: where is known only after apply.
     let why = "known only after apply (module.aurora.aws_rds_cluster_instance.this[0]: \
                availability_zone)";

@@ -4,7 +4,7 @@
 //! SARIF carries in its messages.
 
 use crate::support::cli::{ha_audit, run, scan, stderr, stdout};
-use crate::support::plan::{plan, reason, report, with};
+use crate::support::plan::{plan, reason, report, scan_plan, with};
 use serde_json::Value;
 
 fn summary(r: &Value) -> (u64, u64, u64) {
@@ -100,11 +100,7 @@ fn a_deferred_change_leaves_its_kind_incomplete_where_it_would_be() {
 
 #[test]
 fn a_targeted_plan_judges_nothing_as_complete() {
-    let p = plan("targeted.json");
-    let r = report(
-        &["--format", "json", "--terraform-plan", p.to_str().unwrap()],
-        0,
-    );
+    let r = scan_plan("targeted.json", 0);
     assert_eq!(summary(&r), (23, 0, 164));
     let why = "terraform plan: the plan is incomplete (`complete: false`, as -target makes it), \
                so resources may be missing from it";

@@ -287,6 +287,8 @@ impl<'a, 'p> Builder<'a, 'p> {
                     .filter(|(_, k)| k.service() == service)
                     .map(|(_, k)| k.key().to_string())
                     .collect();
+                // Several types feed one kind, and the table is not ordered by kind.
+                kinds.sort_unstable();
                 kinds.dedup();
                 self.gap(
                     service,

@@ -2,7 +2,7 @@
 //! the reason), provider defaults (noted as assumed) and links resolved to plan addresses.
 
 use super::super::resolve::{Inst, Plan, Target};
-use super::super::{defaults, sensitive, View};
+use super::super::{defaults, View};
 use crate::snapshot::Unreadable;
 use serde_json::Value;
 use std::collections::BTreeMap;
@@ -29,6 +29,7 @@ pub(super) enum Got<'p> {
     Unset,
 }
 
+/// Whether a marks tree (`after_unknown`, `after_sensitive` ...) marks anything under it.
 pub(super) fn any_true(v: &Value) -> bool {
     match v {
         Value::Bool(b) => *b,
@@ -86,7 +87,7 @@ impl<'a, 'p> Reader<'a, 'p> {
     /// Whether the plan marks the attribute, or part of it, as sensitive.
     pub(super) fn sensitive(&self, attr: &str) -> bool {
         self.sensitive_tree == &Value::Bool(true)
-            || self.sensitive_tree.get(attr).is_some_and(sensitive::any)
+            || self.sensitive_tree.get(attr).is_some_and(any_true)
     }
 
     /// Why the attribute's value is not known: sensitive (never read), or known only after
